@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PrisonerReleaseTracker.Domain;
+using PrisonerReleaseTracker.Domain.Claims;
+
+namespace PrisonerReleaseTracker.Api.Data.Configurations;
+
+internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
+{
+    public void Configure(EntityTypeBuilder<Claim> builder)
+    {
+        builder.Property(c => c.Claimant).HasMaxLength(Limits.ShortText);
+        builder.Property(c => c.OriginalText).HasMaxLength(Limits.OriginalText);
+        builder.Property(c => c.RetractionNote).HasMaxLength(Limits.Note);
+        builder.Property(c => c.Organization).HasMaxLength(Limits.ShortText);
+        builder.Property(c => c.SourceIds);
+        builder.ComplexProperty(c => c.Count, count =>
+        {
+            count.Property(x => x.Qualifier).HasColumnName("count_qualifier");
+            count.Property(x => x.Value).HasColumnName("count_value");
+            count.Property(x => x.UpperValue).HasColumnName("count_upper_value");
+        });
+        builder.HasOne<Claim>().WithMany().HasForeignKey(c => c.SupersedesClaimId);
+        builder.HasIndex(c => new { c.Metric, c.StatedAt });
+        builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
+    }
+}

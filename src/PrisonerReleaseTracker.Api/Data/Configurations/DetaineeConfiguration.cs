@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PrisonerReleaseTracker.Domain;
+using PrisonerReleaseTracker.Domain.Detainees;
+
+namespace PrisonerReleaseTracker.Api.Data.Configurations;
+
+internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
+{
+    /// <summary>Folded names and other names; what <c>q</c> searches, through a trigram index.</summary>
+    public const string SearchText = "SearchText";
+
+    public void Configure(EntityTypeBuilder<Detainee> builder)
+    {
+        builder.Property(d => d.FullName).HasMaxLength(Limits.Name);
+        builder.Property(d => d.OtherNames);
+        builder.Property(d => d.BirthDate).HasConversion(PartialDateConversion.Converter).HasMaxLength(PartialDate.MaxLength);
+        builder.Property(d => d.Nationalities);
+        builder.Property(d => d.Categories);
+        builder.Property(d => d.NationalId).HasMaxLength(Limits.NationalId);
+        builder.Property(d => d.Notes).HasMaxLength(Limits.Note);
+        builder.Property(d => d.Organization).HasMaxLength(Limits.ShortText);
+        builder.OwnsMany(d => d.ExternalIds, ids =>
+        {
+            ids.ToTable("detainee_external_ids");
+            ids.WithOwner().HasForeignKey("DetaineeId");
+            ids.Property<int>("Id");
+            ids.HasKey("Id");
+            ids.Property(e => e.Scheme).HasMaxLength(Limits.Code);
+            ids.Property(e => e.Value).HasMaxLength(Limits.ShortText);
+            ids.HasIndex(e => new { e.Scheme, e.Value });
+        });
+        builder.Navigation(d => d.ExternalIds).HasField("_externalIds");
+        builder.HasMany(d => d.Detentions).WithOne().HasForeignKey(d => d.DetaineeId);
+        builder.Navigation(d => d.Detentions).HasField("_detentions");
+
+        builder.Property<string>(SearchText)
+            .HasComputedColumnSql("prt_search_text(full_name, other_names)", stored: true);
+        builder.HasIndex(SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.HasIndex(d => d.Nationalities).HasMethod("gin");
+        builder.HasIndex(d => d.Categories).HasMethod("gin");
+        builder.HasIndex(d => d.Status);
+        builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
+    }
+}

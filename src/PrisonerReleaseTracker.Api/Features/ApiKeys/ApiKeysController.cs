@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain.Access;
+
+namespace PrisonerReleaseTracker.Api.Features.ApiKeys;
+
+/// <summary>API keys: who may call, for which organization, with which role.</summary>
+[ApiController]
+[Route("api/v1/api-keys")]
+[Tags("API keys")]
+[Authorize(Policy = Policies.Admin)]
+public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : ControllerBase
+{
+    /// <summary>List API keys</summary>
+    /// <remarks>Keys are listed without their secrets, which are never stored.</remarks>
+    [HttpGet]
+    [ProducesResponseType<Page<ApiKeyResponse>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> ListApiKeys([FromQuery] ApiKeyListQuery query, CancellationToken ct)
+    {
+        query.TryReadCursor(out var after);
+        var keys = db.ApiKeys.AsNoTracking();
+        if (after is { } start)
+        {
+            keys = keys.Where(k => k.Id > start);
+        }
+
+        var fetched = await keys.OrderBy(k => k.Id).Take(query.Limit + 1).Select(ApiKeyResponse.Projection).ToListAsync(ct);
+        return Ok(query.ToPage(fetched, k => k.Id));
+    }
+
+    /// <summary>Issue an API key</summary>
+    /// <remarks>The answer holds the key itself, this once; only its hash is stored.</remarks>
+    [HttpPost]
+    [ProducesResponseType<CreatedApiKeyResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> CreateApiKey(CreateApiKeyRequest request, CancellationToken ct)
+    {
+        var key = ApiKey.Issue(request.Name.Trim(), request.Organization.Trim(), request.Role, clock.GetUtcNow(), out var secret);
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        var response = new ApiKeyResponse(key.Id, key.Name, key.Organization, key.Role, key.Prefix, key.CreatedAt, key.RevokedAt);
+        return Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyResponse(secret, response));
+    }
+
+    /// <summary>Revoke an API key</summary>
+    /// <remarks>The key is refused from the next request on. Revoking is final.</remarks>
+    [HttpDelete("{id:guid}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> RevokeApiKey(Guid id, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null)
+        {
+            return Problems.NotFound("API key");
+        }
+
+        key.Revoke(clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return NoContent();
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain.Detainees;
+
+namespace PrisonerReleaseTracker.Api.Features.Detainees;
+
+/// <summary>People deprived of liberty.</summary>
+[ApiController]
+[Route("api/v1/detainees")]
+[Tags("Detainees")]
+[Authorize(Policy = Policies.Researcher)]
+public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries, TimeProvider clock) : ControllerBase
+{
+    /// <summary>List and search detainees</summary>
+    /// <remarks>Filters combine with AND. Ordered by creation, paged with <c>cursor</c>.</remarks>
+    [HttpGet]
+    [ProducesResponseType<Page<DetaineeResponse>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> ListDetainees([FromQuery] DetaineeListQuery query, CancellationToken ct) =>
+        Ok(await queries.ListAsync(query, User.RequiredCaller(), ct));
+
+    /// <summary>Get a detainee</summary>
+    /// <remarks>The <c>ETag</c> header carries the version to send in <c>If-Match</c> when updating.</remarks>
+    [HttpGet("{id:guid}")]
+    [ProducesResponseType<DetaineeResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetDetainee(Guid id, CancellationToken ct)
+    {
+        if (await queries.GetAsync(id, User.RequiredCaller(), ct) is not { } found)
+        {
+            return Problems.NotFound("Detainee");
+        }
+
+        ETags.Set(Response, found.Version);
+        return Ok(found.Detainee);
+    }
+
+    /// <summary>Record a detainee</summary>
+    [HttpPost]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<DetaineeResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateDetainee(DetaineeRequest request, CancellationToken ct)
+    {
+        var caller = User.RequiredCaller();
+        var detainee = Detainee.Create(request.ToDetails(), caller.Organization, clock.GetUtcNow());
+        db.Detainees.Add(detainee);
+        await db.SaveChangesAsync(ct);
+        var created = (await queries.GetAsync(detainee.Id, caller, ct))!.Value;
+        ETags.Set(Response, created.Version);
+        return CreatedAtAction(nameof(GetDetainee), new { id = detainee.Id }, created.Detainee);
+    }
+
+    /// <summary>Correct a detainee's details</summary>
+    /// <remarks>Replaces the details; requires <c>If-Match</c> with the ETag last read (428 without it, 412 when stale).</remarks>
+    [HttpPut("{id:guid}")]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<DetaineeResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status428PreconditionRequired, "application/problem+json")]
+    public async Task<IActionResult> UpdateDetainee(Guid id, DetaineeRequest request, CancellationToken ct)
+    {
+        var caller = User.RequiredCaller();
+        var (expected, precondition) = ETags.ReadIfMatch(Request);
+        var detainee = await db.Detainees.SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (detainee is null)
+        {
+            return Problems.NotFound("Detainee");
+        }
+
+        if (!caller.Holds(detainee.Organization))
+        {
+            return Problems.Result(StatusCodes.Status403Forbidden, "Only the organization that holds a record may change it");
+        }
+
+        if (precondition is not null)
+        {
+            return precondition;
+        }
+
+        if (db.Entry(detainee).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected)
+        {
+            return ETags.Stale();
+        }
+
+        detainee.Update(request.ToDetails(), clock.GetUtcNow());
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ETags.Stale();
+        }
+
+        var updated = (await queries.GetAsync(id, caller, ct))!.Value;
+        ETags.Set(Response, updated.Version);
+        return Ok(updated.Detainee);
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain.Facilities;
+
+namespace PrisonerReleaseTracker.Api.Features.Facilities;
+
+/// <summary>Places of detention.</summary>
+[ApiController]
+[Route("api/v1/facilities")]
+[Tags("Facilities")]
+public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : ControllerBase
+{
+    /// <summary>List facilities</summary>
+    /// <remarks>Anyone may read facilities. Ordered by creation, paged with <c>cursor</c>.</remarks>
+    [HttpGet]
+    [AllowAnonymous]
+    [ProducesResponseType<Page<FacilityResponse>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> ListFacilities([FromQuery] FacilityListQuery query, CancellationToken ct)
+    {
+        query.TryReadCursor(out var after);
+        var facilities = db.Facilities.AsNoTracking();
+        if (after is { } start)
+        {
+            facilities = facilities.Where(f => f.Id > start);
+        }
+
+        if (query.Country is { } country)
+        {
+            facilities = facilities.Where(f => f.Country == country);
+        }
+
+        if (query.Kind is { } kind)
+        {
+            facilities = facilities.Where(f => f.Kind == kind);
+        }
+
+        var fetched = await facilities.OrderBy(f => f.Id).Take(query.Limit + 1).Select(FacilityResponse.Projection).ToListAsync(ct);
+        return Ok(query.ToPage(fetched, f => f.Id));
+    }
+
+    /// <summary>Get a facility</summary>
+    [HttpGet("{id:guid}")]
+    [AllowAnonymous]
+    [ProducesResponseType<FacilityResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetFacility(Guid id, CancellationToken ct)
+    {
+        var facility = await db.Facilities.AsNoTracking().Where(f => f.Id == id).Select(FacilityResponse.Projection).SingleOrDefaultAsync(ct);
+        if (facility is null)
+        {
+            return Problems.NotFound("Facility");
+        }
+
+        ETags.Set(Response, facility.Version);
+        return Ok(facility);
+    }
+
+    /// <summary>Record a facility</summary>
+    [HttpPost]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<FacilityResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateFacility(CreateFacilityRequest request, CancellationToken ct)
+    {
+        var caller = User.RequiredCaller();
+        var facility = Facility.Create(request.Name, request.Kind, request.City, request.Region, request.Country, caller.Organization, clock.GetUtcNow());
+        db.Facilities.Add(facility);
+        await db.SaveChangesAsync(ct);
+        var response = await db.Facilities.AsNoTracking().Where(f => f.Id == facility.Id).Select(FacilityResponse.Projection).SingleAsync(ct);
+        ETags.Set(Response, response.Version);
+        return CreatedAtAction(nameof(GetFacility), new { id = facility.Id }, response);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace PrisonerReleaseTracker.Api.Infrastructure;
+
+/// <summary>ETags of single resources come from the row version PostgreSQL keeps (<c>xmin</c>).</summary>
+public static class ETags
+{
+    public static string From(uint version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    public static void Set(HttpResponse response, uint version) => response.Headers.ETag = From(version);
+
+    /// <summary>
+    /// Reads <c>If-Match</c> into the version it names. Null with a 428 or 412 problem to return when it is
+    /// missing or cannot be one of ours.
+    /// </summary>
+    public static (uint? Version, IActionResult? Problem) ReadIfMatch(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return (null, Problems.Result(StatusCodes.Status428PreconditionRequired, "If-Match is required",
+                "Send the ETag of the version you read in If-Match."));
+        }
+
+        if (EntityTagHeaderValue.TryParse(header, out var tag) && !tag.IsWeak
+            && uint.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return (version, null);
+        }
+
+        return (null, Stale());
+    }
+
+    public static IActionResult Stale() => Problems.Result(StatusCodes.Status412PreconditionFailed,
+        "The record changed since you read it", "Read it again and send its new ETag in If-Match.");
+}
+
+/// <summary>Problem answers the actions return themselves.</summary>
+public static class Problems
+{
+    public static IActionResult Result(int status, string title, string? detail = null) => new ProblemResult(
+        new ProblemDetails { Status = status, Title = title, Detail = detail });
+
+    /// <summary>Gives a problem built by an action the same shape as the framework's: type, instance and trace id.</summary>
+    public static ProblemDetails Complete(ProblemDetails problem, HttpContext httpContext)
+    {
+        problem.Type ??= problem.Status switch
+        {
+            StatusCodes.Status400BadRequest => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            StatusCodes.Status403Forbidden => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+            StatusCodes.Status404NotFound => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            StatusCodes.Status409Conflict => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+            StatusCodes.Status412PreconditionFailed => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+            StatusCodes.Status428PreconditionRequired => "https://tools.ietf.org/html/rfc6585#section-3",
+            _ => null,
+        };
+        problem.Instance ??= httpContext.Request.Path;
+        problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        return problem;
+    }
+
+    /// <summary>Writes a problem as <c>application/problem+json</c>, completed for the request.</summary>
+    private sealed class ProblemResult(ProblemDetails problem) : ObjectResult(problem)
+    {
+        public override Task ExecuteResultAsync(ActionContext context)
+        {
+            StatusCode = problem.Status;
+            ContentTypes.Add("application/problem+json");
+            Complete(problem, context.HttpContext);
+            return base.ExecuteResultAsync(context);
+        }
+    }
+
+    public static IActionResult NotFound(string what) => Result(StatusCodes.Status404NotFound, $"{what} not found");
+
+    /// <summary>A 400 for one field, in the same shape as validation errors.</summary>
+    public static IActionResult Invalid(HttpContext context, string field, string message) =>
+        ValidationProblems.Create(context, new Dictionary<string, string[]> { [field] = [message] });
+}

@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using PrisonerReleaseTracker.Domain;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace PrisonerReleaseTracker.Api.Infrastructure;
+
+/// <summary>The OpenAPI document: read from the controllers' attributes and XML comments, nothing hand-written.</summary>
+public static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services)
+    {
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = "PrisonerReleaseTracker API",
+                Version = "v1",
+                Description = "Political detainees, their releases and how each release was verified. Verified totals are " +
+                    "computed from individual verified releases; claimed figures stand beside them, never added to them.",
+                License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
+            });
+            options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"), includeControllerXmlComments: true);
+            options.SupportNonNullableReferenceTypes();
+            options.NonNullableReferenceTypesAsRequired();
+            options.CustomOperationIds(api => api.ActionDescriptor.RouteValues["action"] is { } action
+                ? char.ToLowerInvariant(action[0]) + action[1..]
+                : null);
+            options.MapType<PartialDate>(() => new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Pattern = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+                Description = "A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
+                Examples = [JsonValue.Create("1968-10")!],
+            });
+            options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthenticationHandler.HeaderName,
+                Description = "An API key issued by an Admin. Roles: Researcher < Contributor < Verifier < Admin.",
+            });
+            options.OperationFilter<SecurityOperationFilter>();
+        });
+        return services;
+    }
+
+    /// <summary>Marks keyed operations with the API key scheme and their 401/403 answers; anonymous ones stay open.</summary>
+    private sealed class SecurityOperationFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<IAllowAnonymous>().Any())
+            {
+                return;
+            }
+
+            var policy = metadata.OfType<IAuthorizeData>().LastOrDefault()?.Policy ?? Policies.Researcher;
+            operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] }];
+            operation.Description = $"Requires a key with role {policy} or higher." +
+                (string.IsNullOrEmpty(operation.Description) ? string.Empty : " " + operation.Description);
+            operation.Responses ??= [];
+            AddProblem(operation, context, StatusCodes.Status401Unauthorized, "No key, or an unknown or revoked key.");
+            if (policy != Policies.Researcher)
+            {
+                AddProblem(operation, context, StatusCodes.Status403Forbidden, "The key's role is too low.");
+            }
+        }
+
+        private static void AddProblem(OpenApiOperation operation, OperationFilterContext context, int status, string description)
+        {
+            var schema = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
+            operation.Responses!.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
+            {
+                Description = description,
+                Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = schema } },
+            });
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Buffers.Text;
+using System.ComponentModel.DataAnnotations;
+using FluentValidation;
+
+namespace PrisonerReleaseTracker.Api.Infrastructure;
+
+/// <summary>One page of a list and the cursor of the next one (null on the last page).</summary>
+/// <param name="Items">The items of this page.</param>
+/// <param name="NextCursor">Pass as <c>cursor</c> to get the next page; null when there is none.</param>
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>Paging parameters shared by every list.</summary>
+public record PageQuery
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+
+    /// <summary>How many items to return (1 to 500).</summary>
+    [Range(1, MaxLimit)]
+    public int Limit { get; init; } = DefaultLimit;
+
+    /// <summary>The <c>nextCursor</c> of the previous page.</summary>
+    public string? Cursor { get; init; }
+
+    /// <summary>The id the page starts after, or null for the first page; false when the cursor is not one of ours.</summary>
+    public bool TryReadCursor(out Guid? after)
+    {
+        after = null;
+        if (string.IsNullOrEmpty(Cursor))
+        {
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        if (Cursor.Length != 22 || !Base64Url.IsValid(Cursor) || Base64Url.DecodeFromChars(Cursor, bytes) != 16)
+        {
+            return false;
+        }
+
+        after = new Guid(bytes, bigEndian: true);
+        return true;
+    }
+
+    /// <summary>Cuts a fetched <c>limit + 1</c> rows into a page and the cursor after its last item.</summary>
+    public Page<T> ToPage<T>(IReadOnlyList<T> fetched, Func<T, Guid> idOf)
+    {
+        if (fetched.Count <= Limit)
+        {
+            return new Page<T>(fetched, null);
+        }
+
+        var items = fetched.Take(Limit).ToList();
+        Span<byte> bytes = stackalloc byte[16];
+        idOf(items[^1]).TryWriteBytes(bytes, bigEndian: true, out _);
+        return new Page<T>(items, Base64Url.EncodeToString(bytes));
+    }
+}
+
+/// <summary>The rules every list query shares: a sane limit and a cursor we issued.</summary>
+public abstract class PageQueryValidator<T> : AbstractValidator<T> where T : PageQuery
+{
+    protected PageQueryValidator()
+    {
+        RuleFor(q => q.Limit).InclusiveBetween(1, PageQuery.MaxLimit);
+        RuleFor(q => q.Cursor).Must((query, _) => query.TryReadCursor(out Guid? _)).WithMessage("Not a cursor this API issued.");
+    }
+}

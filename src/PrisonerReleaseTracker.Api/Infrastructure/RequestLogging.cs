@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace PrisonerReleaseTracker.Api.Infrastructure;
+
+/// <summary>
+/// One log line per request: method, route template, status, time and trace id. Never the path's values
+/// beyond the template, the query string or the body: a name in <c>q</c> is personal data.
+/// </summary>
+public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            LogRequest(logger, context.Request.Method, route, context.Response.StatusCode,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP {Method} {Route} answered {Status} in {ElapsedMs:0.0} ms (trace {TraceId})")]
+    private static partial void LogRequest(ILogger logger, string method, string route, int status, double elapsedMs, string traceId);
+}
