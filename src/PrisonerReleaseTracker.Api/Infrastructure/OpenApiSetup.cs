@@ -25,6 +25,7 @@ public static class OpenApiSetup
                     "computed from individual verified releases; claimed figures stand beside them, never added to them.",
                 License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
             });
+            options.AddServer(new OpenApiServer { Url = "/", Description = "The server that serves this document" });
             options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"), includeControllerXmlComments: true);
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
@@ -58,6 +59,8 @@ public static class OpenApiSetup
             var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
             if (metadata.OfType<IAllowAnonymous>().Any())
             {
+                // An empty requirement says it in the document: no key needed.
+                operation.Security = [new OpenApiSecurityRequirement()];
                 return;
             }
 

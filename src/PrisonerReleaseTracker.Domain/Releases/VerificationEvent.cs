@@ -42,7 +42,7 @@ public sealed class VerificationEvent
         Sequence = sequence,
         Status = decision.Status,
         Method = decision.Method,
-        OccurredAt = decision.OccurredAt,
+        OccurredAt = decision.OccurredAt.ToUniversalTime(),
         RecordedAt = now,
         KeyId = decision.DecidedBy.KeyId,
         Organization = decision.DecidedBy.Organization,

@@ -38,7 +38,7 @@ public sealed class Source
             Publisher = publisher,
             Kind = kind,
             Title = title,
-            PublishedAt = publishedAt,
+            PublishedAt = publishedAt?.ToUniversalTime(),
             Language = language,
             Organization = organization,
             CreatedAt = now,

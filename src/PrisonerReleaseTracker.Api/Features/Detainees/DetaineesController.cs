@@ -78,7 +78,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
 
         if (!caller.Holds(detainee.Organization))
         {
-            return Problems.Result(StatusCodes.Status403Forbidden, "Only the organization that holds a record may change it");
+            return Problems.Forbidden();
         }
 
         if (precondition is not null)

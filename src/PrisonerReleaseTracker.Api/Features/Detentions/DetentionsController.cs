@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Infrastructure;
+
+namespace PrisonerReleaseTracker.Api.Features.Detentions;
+
+/// <summary>Detention episodes and transfers between facilities.</summary>
+[ApiController]
+[Tags("Detentions")]
+[Authorize(Policy = Policies.Researcher)]
+public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : ControllerBase
+{
+    /// <summary>List a detainee's detentions</summary>
+    /// <remarks>Oldest first, each with its facility history.</remarks>
+    [HttpGet("api/v1/detainees/{detaineeId:guid}/detentions")]
+    [ProducesResponseType<IReadOnlyList<DetentionResponse>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> ListDetentions(Guid detaineeId, CancellationToken ct)
+    {
+        if (!await db.Detainees.AnyAsync(d => d.Id == detaineeId, ct))
+        {
+            return Problems.NotFound("Detainee");
+        }
+
+        return Ok(await db.Detentions.AsNoTracking().Where(d => d.DetaineeId == detaineeId).OrderBy(d => d.CreatedAt)
+            .Select(DetentionResponse.Projection).ToListAsync(ct));
+    }
+
+    /// <summary>Open a detention</summary>
+    /// <remarks>A person has at most one open detention: a second is a 409.</remarks>
+    [HttpPost("api/v1/detainees/{detaineeId:guid}/detentions")]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<DetentionResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateDetention(Guid detaineeId, CreateDetentionRequest request, CancellationToken ct)
+    {
+        var detainee = await db.Detainees.Include(d => d.Detentions).SingleOrDefaultAsync(d => d.Id == detaineeId, ct);
+        if (detainee is null)
+        {
+            return Problems.NotFound("Detainee");
+        }
+
+        if (!User.RequiredCaller().Holds(detainee.Organization))
+        {
+            return Problems.Forbidden();
+        }
+
+        var facility = request.FacilityId is { } facilityId ? await db.Facilities.FindAsync([facilityId], ct) : null;
+        if (request.FacilityId is not null && facility is null)
+        {
+            return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
+        }
+
+        var detention = detainee.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
+        db.Detentions.Add(detention);
+        await db.SaveChangesAsync(ct);
+        return Created($"/api/v1/detainees/{detaineeId}/detentions", DetentionResponse.Projection.Compile()(detention));
+    }
+
+    /// <summary>Transfer a detention to another facility</summary>
+    /// <remarks>The detention stays open: a move to house arrest keeps the person detained.</remarks>
+    [HttpPost("api/v1/detentions/{detentionId:guid}/transfers")]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<DetentionResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> TransferDetention(Guid detentionId, TransferRequest request, CancellationToken ct)
+    {
+        var detention = await db.Detentions.Include(d => d.Transfers).SingleOrDefaultAsync(d => d.Id == detentionId, ct);
+        if (detention is null)
+        {
+            return Problems.NotFound("Detention");
+        }
+
+        if (!User.RequiredCaller().Holds(detention.Organization))
+        {
+            return Problems.Forbidden();
+        }
+
+        var facility = await db.Facilities.FindAsync([request.FacilityId], ct);
+        if (facility is null)
+        {
+            return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
+        }
+
+        db.Add(detention.Transfer(facility, request.TransferredOn, clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        return Created($"/api/v1/detainees/{detention.DetaineeId}/detentions", DetentionResponse.Projection.Compile()(detention));
+    }
+}

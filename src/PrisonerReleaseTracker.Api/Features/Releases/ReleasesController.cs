@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Features.Sources;
+using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain.Releases;
+
+namespace PrisonerReleaseTracker.Api.Features.Releases;
+
+/// <summary>Releases: the end of a detention, as reported, and how each was verified.</summary>
+[ApiController]
+[Route("api/v1/releases")]
+[Tags("Releases")]
+[Authorize(Policy = Policies.Researcher)]
+public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, TimeProvider clock) : ControllerBase
+{
+    /// <summary>List releases</summary>
+    /// <remarks>Filters combine with AND; <c>status</c> is the verification status now. Paged with <c>cursor</c>.</remarks>
+    [HttpGet]
+    [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> ListReleases([FromQuery] ReleaseListQuery query, CancellationToken ct) =>
+        Ok(await queries.ListAsync(query, User.RequiredCaller(), ct));
+
+    /// <summary>Get a release</summary>
+    /// <remarks>With its verification status now, when and by whom it was last decided, its conditions and sources.</remarks>
+    [HttpGet("{id:guid}")]
+    [ProducesResponseType<ReleaseResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct) =>
+        await queries.GetAsync(id, User.RequiredCaller(), ct) is { } release ? Ok(release) : Problems.NotFound("Release");
+
+    /// <summary>Report a release</summary>
+    /// <remarks>Closes the detention. The release starts as Reported; the server records the reporting key and organization.</remarks>
+    [HttpPost]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<ReleaseResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateRelease(CreateReleaseRequest request, CancellationToken ct)
+    {
+        var caller = User.RequiredCaller();
+        var detainee = await db.Detainees.Include(d => d.Detentions).ThenInclude(d => d.Transfers)
+            .SingleOrDefaultAsync(d => d.Detentions.Any(x => x.Id == request.DetentionId), ct);
+        if (detainee is null)
+        {
+            return Problems.Invalid(HttpContext, "detentionId", "No detention with this id.");
+        }
+
+        if (!caller.Holds(detainee.Organization))
+        {
+            return Problems.Forbidden();
+        }
+
+        if (await InvalidReferencesAsync(request, ct) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var report = new ReleaseReport(request.ReleasedOn, request.Kind, request.Conditions?.ToDomain() ?? ReleaseConditions.None,
+            request.FacilityId, request.SourceIds ?? [], request.Note);
+        var release = detainee.RecordRelease(request.DetentionId, report, caller.AsReporter(), clock.GetUtcNow());
+        db.Releases.Add(release);
+        await db.SaveChangesAsync(ct);
+        return CreatedAtAction(nameof(GetRelease), new { id = release.Id }, await queries.GetAsync(release.Id, caller, ct));
+    }
+
+    /// <summary>Get a release's verification history</summary>
+    /// <remarks>Every decision in the order it was made. The history is append-only.</remarks>
+    [HttpGet("{id:guid}/verifications")]
+    [ProducesResponseType<IReadOnlyList<VerificationEventResponse>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> ListVerifications(Guid id, CancellationToken ct) =>
+        await db.Releases.AnyAsync(r => r.Id == id, ct) ? Ok(await queries.HistoryAsync(id, ct)) : Problems.NotFound("Release");
+
+    /// <summary>Record a verification decision</summary>
+    /// <remarks>
+    /// Any organization's Verifier may decide, except with the key that reported the release (four eyes).
+    /// Legal moves: Reported → UnderVerification, Verified, Disputed or Rejected; UnderVerification → Verified, Disputed
+    /// or Rejected; Disputed → UnderVerification, Verified or Rejected; Rejected → UnderVerification; Verified → Retracted;
+    /// Retracted → UnderVerification. Disputed, Rejected and Retracted need a note. A broken rule is a 409 titled by the rule.
+    /// </remarks>
+    [HttpPost("{id:guid}/verifications")]
+    [Authorize(Policy = Policies.Verifier)]
+    [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateVerification(Guid id, VerificationRequest request, CancellationToken ct)
+    {
+        var release = await db.Releases.SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (release is null)
+        {
+            return Problems.NotFound("Release");
+        }
+
+        var unknownSources = await SourceReferences.FindUnknownAsync(db, request.SourceIds, ct);
+        if (unknownSources.Count > 0)
+        {
+            return ValidationProblems.Create(HttpContext, unknownSources);
+        }
+
+        var latest = await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == id).OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct);
+        var decision = new VerificationDecision(request.Status, request.Method, request.OccurredAt, request.Note, request.SourceIds ?? [], User.RequiredCaller().AsReporter());
+        var recorded = release.Decide(decision, latest, clock.GetUtcNow());
+        db.VerificationEvents.Add(recorded);
+        await db.SaveChangesAsync(ct);
+        return Created($"/api/v1/releases/{id}/verifications", new VerificationEventResponse(recorded.Id, recorded.Sequence, recorded.Status,
+            recorded.Method, recorded.OccurredAt, recorded.RecordedAt, new ReporterDto(recorded.KeyId, recorded.Organization), recorded.Note, recorded.SourceIds));
+    }
+
+    private async Task<IActionResult?> InvalidReferencesAsync(CreateReleaseRequest request, CancellationToken ct)
+    {
+        var errors = await SourceReferences.FindUnknownAsync(db, request.SourceIds, ct);
+        if (request.FacilityId is { } facilityId && !await db.Facilities.AnyAsync(f => f.Id == facilityId, ct))
+        {
+            errors["facilityId"] = ["No facility with this id."];
+        }
+
+        return errors.Count > 0 ? ValidationProblems.Create(HttpContext, errors) : null;
+    }
+}

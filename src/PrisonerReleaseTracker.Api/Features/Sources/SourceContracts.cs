@@ -1,0 +1,74 @@
+using System.Linq.Expressions;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain;
+using PrisonerReleaseTracker.Domain.Sources;
+
+namespace PrisonerReleaseTracker.Api.Features.Sources;
+
+/// <summary>A source to record.</summary>
+/// <param name="Url" example="https://foropenal.com/reporte-excarcelaciones-enero-2026">Where it can be read: http or https only.</param>
+/// <param name="Publisher" example="Foro Penal">Who published it.</param>
+/// <param name="Kind" example="NgoReport">What kind of publisher.</param>
+/// <param name="Title" example="Excarcelaciones verificadas al 23 de enero">Its title.</param>
+/// <param name="PublishedAt" example="2026-01-23T20:00:00-04:00">When it was published.</param>
+/// <param name="Language" example="es">BCP 47 language tag.</param>
+public sealed record CreateSourceRequest(string Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language);
+
+/// <summary>Where a fact comes from.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Url">Where it can be read.</param>
+/// <param name="Publisher">Who published it.</param>
+/// <param name="Kind">What kind of publisher.</param>
+/// <param name="Title">Its title.</param>
+/// <param name="PublishedAt">When it was published.</param>
+/// <param name="Language">BCP 47 language tag.</param>
+/// <param name="CreatedAt">When it was recorded.</param>
+public sealed record SourceResponse(Guid Id, string Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language, DateTimeOffset CreatedAt)
+{
+    internal static readonly Expression<Func<Source, SourceResponse>> Projection = s =>
+        new SourceResponse(s.Id, s.Url, s.Publisher, s.Kind, s.Title, s.PublishedAt, s.Language, s.CreatedAt);
+}
+
+/// <summary>Paging of the source list.</summary>
+public sealed record SourceListQuery : PageQuery
+{
+    /// <summary>Only sources of this kind.</summary>
+    public SourceKind? Kind { get; init; }
+}
+
+internal sealed class CreateSourceRequestValidator : AbstractValidator<CreateSourceRequest>
+{
+    public CreateSourceRequestValidator(TimeProvider clock)
+    {
+        RuleFor(r => r.Url).NotEmpty().MaximumLength(Limits.Url).Must(Source.IsAcceptableUrl).WithMessage("Must be an absolute http or https URL.");
+        RuleFor(r => r.Publisher).MaximumLength(Limits.ShortText);
+        RuleFor(r => r.Kind).IsInEnum();
+        RuleFor(r => r.Title).MaximumLength(Limits.Name);
+        RuleFor(r => r.PublishedAt).LessThanOrEqualTo(_ => clock.GetUtcNow()).WithMessage("Cannot be in the future.");
+        RuleFor(r => r.Language).MaximumLength(Limits.Language).Matches("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$").WithMessage("Must be a BCP 47 language tag, such as es.");
+    }
+}
+
+internal sealed class SourceListQueryValidator : PageQueryValidator<SourceListQuery>;
+
+/// <summary>Checks that cited sources exist; an unknown id is the client's mistake, a 400.</summary>
+public static class SourceReferences
+{
+    /// <summary>The error map for the unknown ids among <paramref name="ids"/>, keyed <c>sourceIds[i]</c>; empty when all exist.</summary>
+    public static async Task<Dictionary<string, string[]>> FindUnknownAsync(AppDbContext db, IReadOnlyList<Guid>? ids, CancellationToken ct)
+    {
+        if (ids is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        var distinct = ids.Distinct().ToList();
+        var known = await db.Sources.Where(s => distinct.Contains(s.Id)).Select(s => s.Id).ToListAsync(ct);
+        return ids.Select((id, index) => (id, index))
+            .Where(x => !known.Contains(x.id))
+            .ToDictionary(x => $"sourceIds[{x.index}]", _ => new[] { "No source with this id." });
+    }
+}

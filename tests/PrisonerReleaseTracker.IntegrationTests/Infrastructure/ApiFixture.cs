@@ -1,0 +1,100 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using PrisonerReleaseTracker.Domain;
+using PrisonerReleaseTracker.Domain.Access;
+
+[assembly: AssemblyFixture(typeof(PrisonerReleaseTracker.IntegrationTests.Infrastructure.ApiFixture))]
+
+namespace PrisonerReleaseTracker.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL server and one API for the whole test run. Tests stay independent by making their own
+/// data (unique names, their own organizations), never by relying on what another test left.
+/// </summary>
+public sealed class ApiFixture : IAsyncLifetime
+{
+    public const string AdminOrganization = "Test Administrators";
+
+    private PostgresServer? _server;
+    private ApiFactory? _factory;
+
+    public string AdminKey { get; } = ApiKeySecret.Generate();
+    public CapturedLogs Logs { get; } = new();
+    public PostgresServer Server => _server ?? throw new InvalidOperationException("Not started.");
+    public string ConnectionString { get; private set; } = "";
+    public ApiFactory Factory => _factory ?? throw new InvalidOperationException("Not started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await PostgresServer.StartAsync();
+        ConnectionString = await _server.CreateDatabaseAsync($"prt_tests_{Environment.ProcessId}");
+        _factory = new ApiFactory(ConnectionString, AdminKey, Logs);
+        using var warmUp = _factory.CreateClient();
+        (await warmUp.GetAsync("/health/ready")).EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    public HttpClient Anonymous() => Factory.CreateClient();
+
+    public HttpClient Admin() => WithKey(AdminKey);
+
+    public HttpClient WithKey(string key)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    /// <summary>Issues a key through the API and returns a client that sends it, with the key's id.</summary>
+    public async Task<(HttpClient Client, Guid KeyId, string Key)> KeyAsync(Role role, string organization)
+    {
+        using var admin = Admin();
+        var response = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} key", organization, role = role.ToString() });
+        response.EnsureSuccessStatusCode();
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        var key = body["key"]!.GetValue<string>();
+        return (WithKey(key), body["apiKey"]!["id"]!.GetValue<Guid>(), key);
+    }
+
+    public async Task<HttpClient> ClientAsync(Role role, string organization) => (await KeyAsync(role, organization)).Client;
+}
+
+/// <summary>The API under test, on the run's database, with its logs captured.</summary>
+public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", connectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "true");
+        builder.UseSetting("Auth:BootstrapAdminKey", adminKey);
+        builder.UseSetting("Auth:BootstrapOrganization", ApiFixture.AdminOrganization);
+        builder.UseSetting("Swagger:Enabled", "true");
+        builder.ConfigureLogging(logging => logging.AddProvider(logs));
+    }
+}
+
+/// <summary>Shared JSON helpers for reading answers as the wire shows them.</summary>
+public static class Json
+{
+    public static async Task<JsonObject> ReadObjectAsync(this HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}
