@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
@@ -19,7 +21,12 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddDbContext<AppDbContext>(options => options
+builder.Services.AddSingleton<DataVersion>();
+builder.Services.AddSingleton<DataVersionInterceptor>();
+builder.Services.AddMemoryCache(options => options.SizeLimit = ResponseCache.MaxEntries);
+builder.Services.AddSingleton<ResponseCache>();
+builder.Services.AddDbContext<AppDbContext>((services, options) => options
+    .AddInterceptors(services.GetRequiredService<DataVersionInterceptor>())
     .UseNpgsql(builder.Configuration.GetConnectionString("Default")
         ?? throw new InvalidOperationException("ConnectionStrings:Default is not configured."),
         npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory").CommandTimeout(30))
@@ -34,12 +41,15 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTyp
 builder.Services.AddControllers(options => options.Filters.Add<ValidationFilter>())
     .AddJsonOptions(options =>
     {
+        // Names and quoted claims in any script stay readable ("más de 600"), not \u-escaped.
+        options.JsonSerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
         options.JsonSerializerOptions.Converters.Add(new PartialDateJsonConverter());
     })
     .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ValidationProblems.FromModelState);
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.DetaineeQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
+builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Totals.TotalsReader>();
 builder.Services.AddApiDocument();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

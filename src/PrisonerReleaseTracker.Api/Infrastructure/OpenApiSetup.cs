@@ -47,8 +47,21 @@ public static class OpenApiSetup
                 Description = "An API key issued by an Admin. Roles: Researcher < Contributor < Verifier < Admin.",
             });
             options.OperationFilter<SecurityOperationFilter>();
+            options.ParameterFilter<CamelCaseParameterFilter>();
         });
         return services;
+    }
+
+    /// <summary>Query parameters bound from records are named as clients write them: <c>from</c>, not <c>From</c>.</summary>
+    private sealed class CamelCaseParameterFilter : IParameterFilter
+    {
+        public void Apply(IOpenApiParameter parameter, ParameterFilterContext context)
+        {
+            if (parameter is OpenApiParameter { In: ParameterLocation.Query, Name: { Length: > 0 } name } concrete && char.IsUpper(name[0]))
+            {
+                concrete.Name = char.ToLowerInvariant(name[0]) + name[1..];
+            }
+        }
     }
 
     /// <summary>Marks keyed operations with the API key scheme and their 401/403 answers; anonymous ones stay open.</summary>

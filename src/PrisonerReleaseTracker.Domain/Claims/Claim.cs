@@ -33,7 +33,12 @@ public sealed class Claim
     public string Claimant { get; private set; }
     public ClaimantKind ClaimantKind { get; private set; }
     public ClaimMetric Metric { get; private set; }
+    /// <summary>When it was stated, in UTC; <see cref="StatedAtAsStated"/> keeps the claimant's own offset.</summary>
     public DateTimeOffset StatedAt { get; private set; }
+    /// <summary>The UTC offset, in minutes, the statement was dated in (-240 for Caracas).</summary>
+    public int StatedAtOffsetMinutes { get; private set; }
+    /// <summary>When it was stated, on the claimant's clock.</summary>
+    public DateTimeOffset StatedAtAsStated => StatedAt.ToOffset(TimeSpan.FromMinutes(StatedAtOffsetMinutes));
     public DateOnly PeriodFrom { get; private set; }
     public DateOnly PeriodTo { get; private set; }
     public ClaimCount Count { get; private set; }
@@ -67,7 +72,8 @@ public sealed class Claim
             Claimant = statement.Claimant.Trim(),
             ClaimantKind = statement.ClaimantKind,
             Metric = statement.Metric,
-            StatedAt = statement.StatedAt,
+            StatedAt = statement.StatedAt.ToUniversalTime(),
+            StatedAtOffsetMinutes = (int)statement.StatedAt.Offset.TotalMinutes,
             PeriodFrom = statement.PeriodFrom,
             PeriodTo = periodTo,
             Count = statement.Count,
@@ -95,7 +101,7 @@ public sealed class Claim
         }
 
         Status = ClaimStatus.Retracted;
-        EndedAt = now;
+        EndedAt = now.ToUniversalTime();
         RetractionNote = note;
     }
 

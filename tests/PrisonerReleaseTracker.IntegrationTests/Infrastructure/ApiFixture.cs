@@ -76,7 +76,7 @@ public sealed class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API under test, on the run's database, with its logs captured.</summary>
-public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs) : WebApplicationFactory<Program>
+public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs, bool demo = false) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -86,6 +86,7 @@ public sealed class ApiFactory(string connectionString, string adminKey, Capture
         builder.UseSetting("Auth:BootstrapAdminKey", adminKey);
         builder.UseSetting("Auth:BootstrapOrganization", ApiFixture.AdminOrganization);
         builder.UseSetting("Swagger:Enabled", "true");
+        builder.UseSetting("Demo:Seed", demo ? "true" : "false");
         builder.ConfigureLogging(logging => logging.AddProvider(logs));
     }
 }

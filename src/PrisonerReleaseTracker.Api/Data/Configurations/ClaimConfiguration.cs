@@ -14,6 +14,7 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
         builder.Property(c => c.RetractionNote).HasMaxLength(Limits.Note);
         builder.Property(c => c.Organization).HasMaxLength(Limits.ShortText);
         builder.Property(c => c.SourceIds);
+        builder.Ignore(c => c.StatedAtAsStated);
         builder.ComplexProperty(c => c.Count, count =>
         {
             count.Property(x => x.Qualifier).HasColumnName("count_qualifier");

@@ -157,6 +157,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("stated_at");
 
+                    b.Property<int>("StatedAtOffsetMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("stated_at_offset_minutes");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

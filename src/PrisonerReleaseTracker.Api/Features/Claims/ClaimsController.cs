@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Features.Sources;
+using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain.Claims;
+
+namespace PrisonerReleaseTracker.Api.Features.Claims;
+
+/// <summary>Claims: counts somebody stated. They stand beside the verified figures and are never added to them.</summary>
+[ApiController]
+[Route("api/v1/claims")]
+[Tags("Claims")]
+public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : ControllerBase
+{
+    /// <summary>List claims</summary>
+    /// <remarks>Anyone may read claims. Ordered by creation, paged with <c>cursor</c>.</remarks>
+    [HttpGet]
+    [AllowAnonymous]
+    [ProducesResponseType<Page<ClaimResponse>>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> ListClaims([FromQuery] ClaimListQuery query, CancellationToken ct)
+    {
+        query.TryReadCursor(out var after);
+        var claims = db.Claims.AsNoTracking();
+        if (after is { } start)
+        {
+            claims = claims.Where(c => c.Id > start);
+        }
+
+        if (query.Metric is { } metric)
+        {
+            claims = claims.Where(c => c.Metric == metric);
+        }
+
+        if (query.ClaimantKind is { } kind)
+        {
+            claims = claims.Where(c => c.ClaimantKind == kind);
+        }
+
+        if (query.StatedFrom is { } from)
+        {
+            var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            claims = claims.Where(c => c.StatedAt >= since);
+        }
+
+        if (query.StatedTo is { } to)
+        {
+            var before = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            claims = claims.Where(c => c.StatedAt < before);
+        }
+
+        var fetched = await claims.OrderBy(c => c.Id).Take(query.Limit + 1).ToListAsync(ct);
+        return Ok(query.ToPage([.. fetched.Select(ClaimResponse.From)], c => c.Id));
+    }
+
+    /// <summary>Get a claim</summary>
+    [HttpGet("{id:guid}")]
+    [AllowAnonymous]
+    [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct) =>
+        await db.Claims.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) is { } claim
+            ? Ok(ClaimResponse.From(claim))
+            : Problems.NotFound("Claim");
+
+    /// <summary>Record a claim</summary>
+    /// <remarks>Claims are never edited: a revision is a new claim naming the one it supersedes.</remarks>
+    [HttpPost]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<ClaimResponse>(StatusCodes.Status201Created, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> CreateClaim(CreateClaimRequest request, CancellationToken ct)
+    {
+        var caller = User.RequiredCaller();
+        var errors = await SourceReferences.FindUnknownAsync(db, request.SourceIds, ct);
+        var supersedes = request.SupersedesClaimId is { } earlierId ? await db.Claims.SingleOrDefaultAsync(c => c.Id == earlierId, ct) : null;
+        if (request.SupersedesClaimId is not null && supersedes is null)
+        {
+            errors["supersedesClaimId"] = ["No claim with this id."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ValidationProblems.Create(HttpContext, errors);
+        }
+
+        if (supersedes is not null && !caller.Holds(supersedes.Organization))
+        {
+            return Problems.Forbidden();
+        }
+
+        var statement = new ClaimStatement(request.Claimant, request.ClaimantKind, request.Metric, request.StatedAt, request.Period.From,
+            request.Period.To, new ClaimCount(request.Count.Qualifier, request.Count.Value, request.Count.UpperValue), request.OriginalText, request.SourceIds ?? []);
+        var claim = Claim.State(statement, supersedes, caller.Organization, clock.GetUtcNow());
+        db.Claims.Add(claim);
+        await db.SaveChangesAsync(ct);
+        return CreatedAtAction(nameof(GetClaim), new { id = claim.Id }, ClaimResponse.From(claim));
+    }
+
+    /// <summary>Retract a claim</summary>
+    /// <remarks>The claim stays on record, marked Retracted from now on; totals as of earlier moments still show it.</remarks>
+    [HttpPost("{id:guid}/retraction")]
+    [Authorize(Policy = Policies.Contributor)]
+    [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<IActionResult> RetractClaim(Guid id, RetractClaimRequest request, CancellationToken ct)
+    {
+        var claim = await db.Claims.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (claim is null)
+        {
+            return Problems.NotFound("Claim");
+        }
+
+        if (!User.RequiredCaller().Holds(claim.Organization))
+        {
+            return Problems.Forbidden();
+        }
+
+        claim.Retract(request.Note.Trim(), clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return Ok(ClaimResponse.From(claim));
+    }
+}

@@ -1,0 +1,175 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using FluentValidation;
+using PrisonerReleaseTracker.Api.Features.Claims;
+using PrisonerReleaseTracker.Domain;
+
+namespace PrisonerReleaseTracker.Api.Features.Totals;
+
+/// <summary>What to count: releases dated in [from, to], each with its verification status as of <c>asOf</c>.</summary>
+public sealed record TotalsQuery
+{
+    public static readonly string[] GroupByValues = ["facility", "nationality", "category", "gender", "releaseKind", "chargesDropped"];
+
+    /// <summary>First release day counted.</summary>
+    /// <example>2026-01-08</example>
+    [Required]
+    public DateOnly? From { get; init; }
+
+    /// <summary>Last release day counted; the date of <c>asOf</c> when omitted.</summary>
+    /// <example>2026-01-23</example>
+    public DateOnly? To { get; init; }
+
+    /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
+    /// <example>2026-01-23</example>
+    public string? AsOf { get; init; }
+
+    /// <summary>Break verified releases down by: facility, nationality, category, gender, releaseKind or chargesDropped.</summary>
+    /// <example>nationality</example>
+    public string? GroupBy { get; init; }
+
+    /// <summary>Count only the decisions of this organization.</summary>
+    public string? VerifiedBy { get; init; }
+
+    /// <summary>Reads <see cref="AsOf"/>: a date alone is the last microsecond of that day, UTC.</summary>
+    public static bool TryParseAsOf(string? text, out DateTimeOffset? asOf)
+    {
+        asOf = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            asOf = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10);
+            return true;
+        }
+
+        if (text.Contains('T', StringComparison.Ordinal)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
+            && (text.EndsWith('Z') || text.EndsWith("z", StringComparison.Ordinal) || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
+        {
+            asOf = instant;
+            return true;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>The days and buckets of the timeline.</summary>
+public sealed record TimelineQuery
+{
+    /// <summary>First release day counted.</summary>
+    /// <example>2026-01-08</example>
+    [Required]
+    public DateOnly? From { get; init; }
+
+    /// <summary>Last release day counted; the date of <c>asOf</c> when omitted.</summary>
+    public DateOnly? To { get; init; }
+
+    /// <summary>The moment the answer is true at, as for totals.</summary>
+    public string? AsOf { get; init; }
+
+    /// <summary>day or week (weeks start on Monday; the first is cut at <c>from</c>).</summary>
+    /// <example>day</example>
+    public string? Interval { get; init; }
+
+    /// <summary>Count only the decisions of this organization.</summary>
+    public string? VerifiedBy { get; init; }
+}
+
+/// <summary>Releases in the period by their verification status as of the moment.</summary>
+/// <param name="Verified">Verified.</param>
+/// <param name="UnderVerification">Being verified.</param>
+/// <param name="Reported">Reported, no decision yet.</param>
+/// <param name="Disputed">Disputed.</param>
+/// <param name="Rejected">Rejected.</param>
+/// <param name="Retracted">Verified once, then retracted.</param>
+public sealed record StatusCounts(int Verified, int UnderVerification, int Reported, int Disputed, int Rejected, int Retracted);
+
+/// <summary>Verified releases sharing one value of the breakdown.</summary>
+/// <param name="Key">The value: a facility id, a country code, a category, a gender, a release kind, or yes/no/unknown.</param>
+/// <param name="Label">A readable name where the key is an id (facilities).</param>
+/// <param name="Verified">Verified releases with that value.</param>
+public sealed record BreakdownItem(string Key, string? Label, int Verified);
+
+/// <summary>A claim set beside the verified figures, never added to them.</summary>
+/// <param name="Claim">The claim.</param>
+/// <param name="VerifiedAtClaimTime">Verified releases in the claim's period as of when it was stated.</param>
+/// <param name="VerifiedNow">Verified releases in the claim's period as of <c>asOf</c>.</param>
+/// <param name="UnverifiedAtLeast">The claim's lower bound minus verifiedNow, not below zero; null when the claim has no lower bound.</param>
+public sealed record ReconciledClaim(ClaimSummary Claim, int VerifiedAtClaimTime, int VerifiedNow, int? UnverifiedAtLeast);
+
+/// <summary>A claim, as shown beside totals.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Claimant">Who said it.</param>
+/// <param name="ClaimantKind">What kind of claimant.</param>
+/// <param name="Count">The figure.</param>
+/// <param name="OriginalText">The exact words.</param>
+/// <param name="StatedAt">When it was said, on the claimant's clock.</param>
+/// <param name="Period">The period it speaks of.</param>
+public sealed record ClaimSummary(Guid Id, string Claimant, Domain.Claims.ClaimantKind ClaimantKind, ClaimCountResponse Count, string OriginalText,
+    DateTimeOffset StatedAt, PeriodResponse Period);
+
+/// <summary>Verified totals for a period as of a moment, and the claims beside them.</summary>
+/// <param name="From">First release day counted.</param>
+/// <param name="To">Last release day counted.</param>
+/// <param name="AsOf">The moment the answer is true at.</param>
+/// <param name="Releases">Releases in the period by status as of that moment.</param>
+/// <param name="VerifiedPersons">Distinct people among the verified releases.</param>
+/// <param name="VerifiedWithChargesPending">Verified releases whose charges were not dropped, or are not known to be.</param>
+/// <param name="Breakdown">Verified releases by the groupBy dimension; empty without groupBy.</param>
+/// <param name="Claims">Active claims about releases, stated by asOf, whose period overlaps [from, to].</param>
+public sealed record TotalsResponse(
+    DateOnly From, DateOnly To, DateTimeOffset AsOf, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
+    IReadOnlyList<BreakdownItem> Breakdown, IReadOnlyList<ReconciledClaim> Claims);
+
+/// <summary>One day or week of the timeline.</summary>
+/// <param name="Date">The first day of the bucket.</param>
+/// <param name="Verified">Releases dated in the bucket that are verified as of asOf.</param>
+/// <param name="CumulativeVerified">Verified from <c>from</c> through this bucket.</param>
+/// <param name="Reported">Releases dated in the bucket still awaiting any decision as of asOf.</param>
+public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVerified, int Reported);
+
+/// <summary>Verified releases over time, with the claims as points beside them.</summary>
+/// <param name="From">First day.</param>
+/// <param name="To">Last day.</param>
+/// <param name="AsOf">The moment the answer is true at.</param>
+/// <param name="Interval">day or week.</param>
+/// <param name="Points">One per bucket, in order; they add up to the totals for the same inputs.</param>
+/// <param name="Claims">The claims beside them, as in totals.</param>
+public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, string Interval, IReadOnlyList<TimelinePoint> Points,
+    IReadOnlyList<ReconciledClaim> Claims);
+
+internal sealed class TotalsQueryValidator : AbstractValidator<TotalsQuery>
+{
+    public TotalsQueryValidator()
+    {
+        RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
+        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _))
+            .WithMessage("A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.");
+        RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
+        RuleFor(q => q.GroupBy).Must(g => g is null || TotalsQuery.GroupByValues.Contains(g))
+            .WithMessage($"One of {string.Join(", ", TotalsQuery.GroupByValues)}.");
+        RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
+    }
+}
+
+internal sealed class TimelineQueryValidator : AbstractValidator<TimelineQuery>
+{
+    public const int MaxBuckets = 3700;
+
+    public TimelineQueryValidator()
+    {
+        RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
+        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _))
+            .WithMessage("A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.");
+        RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
+        RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
+            .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days.");
+        RuleFor(q => q.Interval).Must(i => i is null or "day" or "week").WithMessage("day or week.");
+        RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
+    }
+}

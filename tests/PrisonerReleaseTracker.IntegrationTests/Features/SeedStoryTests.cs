@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
+
+namespace PrisonerReleaseTracker.IntegrationTests.Features;
+
+/// <summary>The demo data of the run command, in a database of its own, read as a journalist would.</summary>
+public sealed class SeedStoryFixture(ApiFixture api) : IAsyncLifetime
+{
+    public ApiFactory? Factory { get; private set; }
+
+    public string AdminKey => api.AdminKey;
+
+    public async ValueTask InitializeAsync()
+    {
+        var connectionString = await api.Server.CreateDatabaseAsync($"prt_story_{Environment.ProcessId}");
+        Factory = new ApiFactory(connectionString, api.AdminKey, new CapturedLogs(), demo: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Factory is not null)
+        {
+            await Factory.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SeedStoryTests(SeedStoryFixture story) : IClassFixture<SeedStoryFixture>
+{
+    private async Task<JsonNode> GetAsync(string url)
+    {
+        using var anonymous = story.Factory!.CreateClient();
+        return await anonymous.GetOkAsync(url);
+    }
+
+    [Fact]
+    public async Task As_of_23_January_156_releases_are_verified_and_the_government_claim_leaves_at_least_445_unverified()
+    {
+        var totals = await GetAsync("/api/v1/totals?from=2026-01-08&asOf=2026-01-23&groupBy=nationality");
+
+        Assert.Equal("2026-01-23", totals["to"]!.GetValue<string>());
+        Assert.Equal(156, totals["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(156, totals["verifiedPersons"]!.GetValue<int>());
+        var government = Assert.Single(totals["claims"]!.AsArray())!;
+        Assert.Equal("more than 600", government["claim"]!["count"]!["display"]!.GetValue<string>());
+        Assert.Equal("más de 600", government["claim"]!["originalText"]!.GetValue<string>());
+        Assert.Equal(156, government["verifiedAtClaimTime"]!.GetValue<int>());
+        Assert.Equal(445, government["unverifiedAtLeast"]!.GetValue<int>());
+        var spanish = totals["breakdown"]!.AsArray().Single(b => b!["key"]!.GetValue<string>() == "ES")!;
+        Assert.Equal(5, spanish["verified"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task As_of_25_January_the_saturday_releases_are_verified_beside_the_provisional_claim()
+    {
+        var totals = await GetAsync("/api/v1/totals?from=2026-01-08&asOf=2026-01-25");
+        var before = await GetAsync("/api/v1/totals?from=2026-01-08&to=2026-01-25&asOf=2026-01-24T23:00:00-04:00");
+
+        Assert.Equal(240, totals["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(156, before["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(84, before["releases"]!["reported"]!.GetValue<int>());
+        var provisional = totals["claims"]!.AsArray().Single(c => c!["claim"]!["claimantKind"]!.GetValue<string>() == "Ngo")!;
+        Assert.Equal("at least 80", provisional["claim"]!["count"]!["display"]!.GetValue<string>());
+        Assert.Equal(0, provisional["verifiedAtClaimTime"]!.GetValue<int>());
+        Assert.Equal(84, provisional["verifiedNow"]!.GetValue<int>());
+        Assert.Equal(0, provisional["unverifiedAtLeast"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Some_verified_releases_still_face_charges_and_a_ban_on_speaking_in_public()
+    {
+        var totals = await GetAsync("/api/v1/totals?from=2026-01-08&asOf=2026-01-23&groupBy=chargesDropped");
+
+        var pending = totals["verifiedWithChargesPending"]!.GetValue<int>();
+        Assert.InRange(pending, 1, 155);
+        Assert.Equal(pending, totals["breakdown"]!.AsArray().Where(b => b!["key"]!.GetValue<string>() != "yes").Sum(b => b!["verified"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task A_person_held_in_tocoron_since_august_2024_is_still_detained()
+    {
+        using var admin = story.Factory!.CreateClient();
+        admin.DefaultRequestHeaders.Add("X-Api-Key", story.AdminKey);
+        var facilities = (await admin.GetOkAsync("/api/v1/facilities?limit=50"))["items"]!.AsArray();
+        var tocoron = facilities.Single(f => f!["name"]!.GetValue<string>().Contains("Tocorón", StringComparison.Ordinal))!.Id();
+
+        var held = (await admin.GetOkAsync($"/api/v1/detainees?facilityId={tocoron}&status=Detained"))["items"]!.AsArray();
+        var detentions = (await admin.GetOkAsync($"/api/v1/detainees/{Assert.Single(held)!.Id()}/detentions")).AsArray();
+
+        Assert.Equal("2024-08", Assert.Single(detentions)!["arrestedOn"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using PrisonerReleaseTracker.Domain.Access;
+using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
+
+namespace PrisonerReleaseTracker.IntegrationTests.Features;
+
+/// <summary>
+/// Totals share the test database with other tests, so each test here counts releases in a year of its
+/// own, far from the dates other tests use.
+/// </summary>
+public sealed class TotalsTests(ApiFixture api)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static readonly string[] Statuses = ["Verified", "UnderVerification", "Reported", "Disputed", "Rejected", "Retracted"];
+
+    private async Task<Guid> ReleaseOnAsync(HttpClient contributor, DateOnly day)
+    {
+        var facility = await Records.FacilityAsync(contributor);
+        var detention = await Records.DetentionAsync(contributor, await Records.DetaineeAsync(contributor), facility, arrestedOn: "2010");
+        return await Records.ReleaseAsync(contributor, detention, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
+
+    private static string Iso(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task Totals_as_of_any_moment_match_an_independent_replay_of_the_decisions()
+    {
+        var seed = Environment.TickCount;
+        var random = new Random(seed);
+        using var contributor = await api.ClientAsync(Role.Contributor, "Replay NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Replay Verifiers");
+        var start = new DateOnly(2015, 3, 1);
+        var decisions = new List<(Guid Release, DateOnly ReleasedOn, string Status, DateTimeOffset At)>();
+        var releases = new List<(Guid Id, DateOnly On)>();
+        // Each release walks a legal path; some end Verified, some pending, one is verified then retracted.
+        string[][] paths = [["Verified"], ["UnderVerification", "Verified"], ["UnderVerification"], ["Disputed"], ["Verified", "Retracted"],
+            ["Rejected", "UnderVerification", "Verified"], []];
+        var count = random.Next(8, 14);
+        for (var i = 0; i < count; i++)
+        {
+            var on = start.AddDays(random.Next(0, 20));
+            var id = await ReleaseOnAsync(contributor, on);
+            releases.Add((id, on));
+            var at = new DateTimeOffset(on.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+            foreach (var status in i == 0 ? paths[4] : paths[random.Next(paths.Length)])
+            {
+                at = at.AddHours(random.Next(1, 72));
+                var response = await Records.DecideAsync(verifier, id, status, Iso(at), "reason given");
+                Assert.True(response.IsSuccessStatusCode, $"seed {seed}: {status} refused: {await response.Content.ReadAsStringAsync(Ct)}");
+                decisions.Add((id, on, status, at));
+            }
+        }
+
+        var moments = Enumerable.Range(0, 5).Select(_ => new DateTimeOffset(2015, 3, 1, 0, 0, 0, TimeSpan.Zero).AddHours(random.Next(0, 24 * 40)))
+            .Append(decisions.Where(d => d.Status == "Retracted").Select(d => d.At.AddSeconds(-1)).First())
+            .Append(DateTimeOffset.UtcNow);
+        foreach (var asOf in moments)
+        {
+            var from = start.AddDays(random.Next(0, 10));
+            var to = from.AddDays(random.Next(0, 20));
+            var expected = releases.Where(r => r.On >= from && r.On <= to)
+                .Select(r => decisions.Where(d => d.Release == r.Id && d.At <= asOf).Select(d => d.Status).LastOrDefault() ?? "Reported")
+                .ToList();
+            var query = $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&asOf={Uri.EscapeDataString(Iso(asOf))}";
+            var totals = await contributor.GetOkAsync($"/api/v1/totals?{query}");
+            var timeline = await contributor.GetOkAsync($"/api/v1/totals/timeline?{query}&interval=week");
+
+            foreach (var status in Statuses)
+            {
+                var key = char.ToLowerInvariant(status[0]) + status[1..];
+                Assert.True(expected.Count(s => s == status) == totals["releases"]![key]!.GetValue<int>(), $"seed {seed}, asOf {asOf:O}, {query}: {status}");
+            }
+
+            var points = timeline["points"]!.AsArray();
+            Assert.Equal(totals["releases"]!["verified"]!.GetValue<int>(), points.Sum(p => p!["verified"]!.GetValue<int>()));
+            Assert.Equal(totals["releases"]!["reported"]!.GetValue<int>(), points.Sum(p => p!["reported"]!.GetValue<int>()));
+            Assert.Equal(totals["releases"]!["verified"]!.GetValue<int>(), points[^1]!["cumulativeVerified"]!.GetValue<int>());
+        }
+    }
+
+    [Fact]
+    public async Task A_later_retraction_does_not_change_the_total_as_of_before_it()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Retraction NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Retraction Verifiers");
+        var release = await ReleaseOnAsync(contributor, new DateOnly(2014, 5, 10));
+        (await Records.DecideAsync(verifier, release, "Verified", "2014-05-11T10:00:00Z")).EnsureSuccessStatusCode();
+        const string before = "/api/v1/totals?from=2014-05-10&to=2014-05-10&asOf=2014-05-20";
+        Assert.Equal(1, (await contributor.GetOkAsync(before))["releases"]!["verified"]!.GetValue<int>());
+
+        (await Records.DecideAsync(verifier, release, "Retracted", "2014-06-01T10:00:00Z", "Re-arrested the same day.")).EnsureSuccessStatusCode();
+
+        Assert.Equal(1, (await contributor.GetOkAsync(before))["releases"]!["verified"]!.GetValue<int>());
+        var now = await contributor.GetOkAsync("/api/v1/totals?from=2014-05-10&to=2014-05-10");
+        Assert.Equal(0, now["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(1, now["releases"]!["retracted"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task VerifiedBy_counts_only_that_organizations_decisions()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "VerifiedBy NGO");
+        using var alpha = await api.ClientAsync(Role.Verifier, "Alpha Verifiers");
+        using var beta = await api.ClientAsync(Role.Verifier, "Beta Verifiers");
+        var first = await ReleaseOnAsync(contributor, new DateOnly(2013, 2, 1));
+        var second = await ReleaseOnAsync(contributor, new DateOnly(2013, 2, 2));
+        (await Records.DecideAsync(alpha, first, "Verified", "2013-02-03T10:00:00Z")).EnsureSuccessStatusCode();
+        (await Records.DecideAsync(beta, second, "Verified", "2013-02-03T10:00:00Z")).EnsureSuccessStatusCode();
+
+        var all = await contributor.GetOkAsync("/api/v1/totals?from=2013-02-01&to=2013-02-28");
+        var alphaOnly = await contributor.GetOkAsync("/api/v1/totals?from=2013-02-01&to=2013-02-28&verifiedBy=Alpha%20Verifiers");
+
+        Assert.Equal(2, all["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(1, alphaOnly["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(1, alphaOnly["releases"]!["reported"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Totals_are_cacheable_answer_304_and_never_outlive_a_write_even_a_backdated_one()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Cache NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Cache Verifiers");
+        using var anonymous = api.Anonymous();
+        var release = await ReleaseOnAsync(contributor, new DateOnly(2012, 7, 1));
+        const string now = "/api/v1/totals?from=2012-07-01&to=2012-07-31";
+        const string past = "/api/v1/totals?from=2012-07-01&to=2012-07-31&asOf=2012-08-01";
+
+        var first = await anonymous.GetAsync(now, Ct);
+        var revalidated = await anonymous.SendAsync(WithIfNoneMatch(now, first.Headers.ETag!), Ct);
+        var pastBefore = await anonymous.GetOkAsync(past);
+        (await Records.DecideAsync(verifier, release, "Verified", "2012-07-15T10:00:00Z")).EnsureSuccessStatusCode();
+        var afterWrite = await anonymous.SendAsync(WithIfNoneMatch(now, first.Headers.ETag!), Ct);
+        var pastAfter = await anonymous.GetOkAsync(past);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.True(first.Headers.CacheControl!.Public);
+        Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, afterWrite.StatusCode);
+        Assert.NotEqual(first.Headers.ETag, afterWrite.Headers.ETag);
+        Assert.Equal(1, (await afterWrite.ReadObjectAsync())["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(0, pastBefore["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(1, pastAfter["releases"]!["verified"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("to=2026-01-10", "from")]
+    [InlineData("from=2026-01-10&to=2026-01-01", "to")]
+    [InlineData("from=2026-01-10&groupBy=planet", "groupBy")]
+    [InlineData("from=2026-13-10", "from")]
+    [InlineData("from=2026-01-10&asOf=yesterday", "asOf")]
+    [InlineData("from=2026-01-10&asOf=2026-01-23T10:00:00", "asOf")]
+    public async Task Invalid_totals_queries_are_a_400_naming_the_parameter(string query, string field)
+    {
+        using var anonymous = api.Anonymous();
+        var totals = await anonymous.GetAsync($"/api/v1/totals?{query}", Ct);
+        var timeline = await anonymous.GetAsync($"/api/v1/totals/timeline?{query.Replace("groupBy=planet", "interval=month", StringComparison.Ordinal)}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, totals.StatusCode);
+        Assert.True((await totals.ReadObjectAsync())["errors"]!.AsObject().ContainsKey(field), await totals.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.BadRequest, timeline.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_timeline_fills_empty_days_and_cuts_weeks_at_from()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Timeline NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Timeline Verifiers");
+        var release = await ReleaseOnAsync(contributor, new DateOnly(2011, 3, 9));
+        (await Records.DecideAsync(verifier, release, "Verified", "2011-03-10T10:00:00Z")).EnsureSuccessStatusCode();
+
+        var days = (await contributor.GetOkAsync("/api/v1/totals/timeline?from=2011-03-07&to=2011-03-13"))["points"]!.AsArray();
+        var weeks = (await contributor.GetOkAsync("/api/v1/totals/timeline?from=2011-03-09&to=2011-03-20&interval=week"))["points"]!.AsArray();
+
+        Assert.Equal(7, days.Count);
+        Assert.Equal([0, 0, 1, 0, 0, 0, 0], days.Select(p => p!["verified"]!.GetValue<int>()));
+        Assert.Equal([0, 0, 1, 1, 1, 1, 1], days.Select(p => p!["cumulativeVerified"]!.GetValue<int>()));
+        Assert.Equal(["2011-03-09", "2011-03-14"], weeks.Select(p => p!["date"]!.GetValue<string>()));
+    }
+
+    private static HttpRequestMessage WithIfNoneMatch(string url, EntityTagHeaderValue etag)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.IfNoneMatch.Add(etag);
+        return request;
+    }
+}
