@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
@@ -25,11 +26,11 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogL
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DataVersion>();
-builder.Services.AddSingleton<DataVersionInterceptor>();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<IAuditActor, CallerAuditActor>();
 builder.Services.AddMemoryCache(options => options.SizeLimit = ResponseCache.MaxEntries);
 builder.Services.AddSingleton<ResponseCache>();
-builder.Services.AddDbContext<AppDbContext>((services, options) => options
-    .AddInterceptors(services.GetRequiredService<DataVersionInterceptor>())
+builder.Services.AddDbContext<AppDbContext>(options => options
     .UseNpgsql(builder.Configuration.GetConnectionString("Default")
         ?? throw new InvalidOperationException("ConnectionStrings:Default is not configured."),
         npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory").CommandTimeout(30))
@@ -53,6 +54,7 @@ builder.Services.AddControllers(options => options.Filters.Add<ValidationFilter>
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.DetaineeQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Totals.TotalsReader>();
+builder.Services.AddImportsAndExports();
 builder.Services.AddApiDocument();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Domain.Access;
+using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Claims;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Facilities;
@@ -8,9 +9,18 @@ using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
-/// <summary>The one database context; each entity's mapping lives in its own configuration class.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+/// <summary>
+/// The one database context; each entity's mapping lives in its own configuration class. Every save that
+/// changes the record also appends its audit entries in the same transaction, and moves the data version
+/// once committed.
+/// </summary>
+public sealed class AppDbContext(
+    DbContextOptions<AppDbContext> options, IAuditActor? actor = null, DataVersion? version = null, TimeProvider? clock = null)
+    : DbContext(options)
 {
+    private static readonly IAuditActor System = new SystemActor();
+    private readonly List<AuditEvent> _reads = [];
+
     /// <summary>The shadow property every versioned entity maps to PostgreSQL's <c>xmin</c>.</summary>
     public const string RowVersion = "Version";
 
@@ -22,6 +32,40 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<VerificationEvent> VerificationEvents => Set<VerificationEvent>();
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<Claim> Claims => Set<Claim>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Notes that the caller was shown sensitive data; the entry is written by the next save.</summary>
+    public void RecordRead(AuditEvent read) => _reads.Add(read);
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ChangeTracker.DetectChanges();
+        var changes = AuditTrail.Collect(ChangeTracker);
+        var events = changes.Concat(_reads).ToList();
+        _reads.Clear();
+        if (events.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var ownTransaction = Database.CurrentTransaction is null;
+        await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        await AuditTrail.AppendAsync(this, events, actor ?? System, (clock ?? TimeProvider.System).GetUtcNow(), cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            if (changes.Count > 0 && version is not null)
+            {
+                await version.BumpAsync(this, cancellationToken);
+            }
+        }
+
+        return saved;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Use SaveChangesAsync: every save appends to the audit chain asynchronously.");
 
     /// <summary>Case-, accent- and space-folded text, computed by the SQL function the search index uses.</summary>
     [DbFunction("prt_fold", IsBuiltIn = false)]
@@ -33,6 +77,12 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
         modelBuilder.HasDbFunction(typeof(AppDbContext).GetMethod(nameof(Fold))!).HasName("prt_fold").HasSchema("public");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         StoreEnumsAsStrings(modelBuilder);
+    }
+
+    private sealed class SystemActor : IAuditActor
+    {
+        public Guid? KeyId => null;
+        public string Organization => "system";
     }
 
     private static void StoreEnumsAsStrings(ModelBuilder modelBuilder)

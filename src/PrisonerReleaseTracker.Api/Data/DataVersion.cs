@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
@@ -47,19 +46,5 @@ public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock,
         var version = await db.Database.SqlQueryRaw<long>(BumpSql).SingleAsync(ct);
         Interlocked.Exchange(ref _version, version);
         Interlocked.Exchange(ref _readAtTicks, clock.GetUtcNow().UtcTicks);
-    }
-}
-
-/// <summary>Moves the data version after every successful SaveChanges outside an explicit transaction.</summary>
-public sealed class DataVersionInterceptor(DataVersion version) : SaveChangesInterceptor
-{
-    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        if (eventData.Context is AppDbContext db && db.Database.CurrentTransaction is null && result > 0)
-        {
-            await version.BumpAsync(db, cancellationToken);
-        }
-
-        return result;
     }
 }
