@@ -22,8 +22,13 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 // A failed command is reported by the exception handler (type and status); EF would log its SQL, and on a
 // fresh database it reports the missing migrations table as an error before creating it.
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
 
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Limits.MaxRequestBodySize = Protection.DefaultBodyLimit;
+});
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DataVersion>();
 builder.Services.AddHttpContextAccessor();
@@ -31,10 +36,11 @@ builder.Services.AddScoped<IAuditActor, CallerAuditActor>();
 builder.Services.AddMemoryCache(options => options.SizeLimit = ResponseCache.MaxEntries);
 builder.Services.AddSingleton<ResponseCache>();
 builder.Services.AddDbContext<AppDbContext>(options => options
-    .UseNpgsql(builder.Configuration.GetConnectionString("Default")
-        ?? throw new InvalidOperationException("ConnectionStrings:Default is not configured."),
-        npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory").CommandTimeout(30))
+    .UseNpgsql(DatabaseConnection.From(builder.Configuration),
+        npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory")
+            .CommandTimeout(builder.Configuration.GetValue("Database:CommandTimeoutSeconds", 30)))
     .UseSnakeCaseNamingConvention());
+builder.Services.AddApiProtection(builder.Configuration);
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -61,14 +67,12 @@ builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tag
 var app = builder.Build();
 
 app.UseMiddleware<RequestLoggingMiddleware>();
-app.Use((context, next) =>
-{
-    context.Response.Headers.XContentTypeOptions = "nosniff";
-    context.Response.Headers.XFrameOptions = "DENY";
-    return next(context);
-});
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRouting();
+app.UseBodySizeLimit();
+app.UseConfiguredCors();
 
 if (app.Configuration.GetValue("Swagger:Enabled", app.Environment.IsDevelopment()))
 {
@@ -77,6 +81,8 @@ if (app.Configuration.GetValue("Swagger:Enabled", app.Environment.IsDevelopment(
 }
 
 app.UseAuthentication();
+app.UseRateLimiter();
+app.UseRequestTimeouts();
 app.UseAuthorization();
 
 app.MapControllers();

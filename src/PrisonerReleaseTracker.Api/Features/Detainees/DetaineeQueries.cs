@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Data.Configurations;
 using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain.Access;
+using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
@@ -22,6 +24,11 @@ public sealed class DetaineeQueries(AppDbContext db)
         {
             var pattern = "%" + EscapeLike(query.Q) + "%";
             detainees = detainees.Where(d => EF.Functions.Like(EF.Property<string>(d, DetaineeConfiguration.SearchText), AppDbContext.Fold(pattern), "\\"));
+            // A name search must not reveal that a protected person is on record: no oracle.
+            if (caller.Role != Role.Admin)
+            {
+                detainees = detainees.Where(d => !d.IsProtected || d.Organization == caller.Organization);
+            }
         }
 
         if (query.Nationality is { } nationality)
@@ -55,13 +62,41 @@ public sealed class DetaineeQueries(AppDbContext db)
         }
 
         var rows = await Project(detainees.OrderBy(d => d.Id).Take(query.Limit + 1)).ToListAsync(ct);
-        return query.ToPage([.. rows.Select(r => r.ToResponse(caller))], d => d.Id);
+        var page = query.ToPage([.. rows.Select(r => r.ToResponse(caller))], d => d.Id);
+        await AuditSensitiveReadsAsync(rows.Where(r => page.Items.Any(i => i.Id == r.Id)), caller, ct);
+        return page;
     }
 
-    public async Task<(DetaineeResponse Detainee, uint Version)?> GetAsync(Guid id, Caller caller, CancellationToken ct)
+    /// <summary>One detainee as <paramref name="caller"/> may see them; <paramref name="auditRead"/> is false when answering the caller's own write.</summary>
+    public async Task<(DetaineeResponse Detainee, uint Version)?> GetAsync(Guid id, Caller caller, CancellationToken ct, bool auditRead = true)
     {
         var row = await Project(db.Detainees.AsNoTracking().Where(d => d.Id == id)).SingleOrDefaultAsync(ct);
-        return row is null ? null : (row.ToResponse(caller), row.Version);
+        if (row is null)
+        {
+            return null;
+        }
+
+        if (auditRead)
+        {
+            await AuditSensitiveReadsAsync([row], caller, ct);
+        }
+
+        return (row.ToResponse(caller), row.Version);
+    }
+
+    /// <summary>Who was shown a protected person, a national id or notes is in the audit log (field names only).</summary>
+    private async Task AuditSensitiveReadsAsync(IEnumerable<DetaineeRow> rows, Caller caller, CancellationToken ct)
+    {
+        var revealed = rows.Select(r => (r.Id, Fields: r.SensitiveFieldsShownTo(caller))).Where(r => r.Fields.Count > 0).ToList();
+        foreach (var (id, fields) in revealed)
+        {
+            db.RecordRead(new AuditEvent(AuditAction.Read, nameof(Detainee), id, fields));
+        }
+
+        if (revealed.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+        }
     }
 
     private static IQueryable<DetaineeRow> Project(IQueryable<Detainee> detainees) => detainees.Select(d => new DetaineeRow(
@@ -80,12 +115,42 @@ public sealed class DetaineeQueries(AppDbContext db)
         List<string> Categories, List<ExternalIdDto> ExternalIds, bool IsProtected, string? NationalId, string? Notes,
         DetaineeStatus Status, Guid? CurrentFacilityId, string Organization, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, uint Version)
     {
-        /// <summary>Sensitive fields only reach the organization that holds the record, and Admins.</summary>
+        /// <summary>
+        /// Sensitive fields only reach the organization that holds the record, and Admins. Anyone else sees a
+        /// protected person through a stable pseudonym, with nothing that identifies her.
+        /// </summary>
         public DetaineeResponse ToResponse(Caller caller)
         {
             var holds = caller.Holds(Organization);
+            if (IsProtected && !holds)
+            {
+                return new DetaineeResponse(Id, Visibility.ProtectedLabel(Id), [], Gender, null, Nationalities, Categories, [], true,
+                    null, null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt);
+            }
+
             return new DetaineeResponse(Id, FullName, OtherNames, Gender, BirthDate, Nationalities, Categories, ExternalIds, IsProtected,
                 holds ? NationalId : null, holds ? Notes : null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt);
+        }
+
+        public List<string> SensitiveFieldsShownTo(Caller caller)
+        {
+            if (!caller.Holds(Organization))
+            {
+                return [];
+            }
+
+            List<string> fields = IsProtected ? ["fullName", "otherNames", "birthDate", "externalIds"] : [];
+            if (NationalId is not null)
+            {
+                fields.Add("nationalId");
+            }
+
+            if (Notes is not null)
+            {
+                fields.Add("notes");
+            }
+
+            return fields;
         }
     }
 }

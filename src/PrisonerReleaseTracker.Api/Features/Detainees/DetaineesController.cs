@@ -50,7 +50,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
         var detainee = Detainee.Create(request.ToDetails(), caller.Organization, clock.GetUtcNow());
         db.Detainees.Add(detainee);
         await db.SaveChangesAsync(ct);
-        var created = (await queries.GetAsync(detainee.Id, caller, ct))!.Value;
+        var created = (await queries.GetAsync(detainee.Id, caller, ct, auditRead: false))!.Value;
         ETags.Set(Response, created.Version);
         return CreatedAtAction(nameof(GetDetainee), new { id = detainee.Id }, created.Detainee);
     }
@@ -101,7 +101,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
             return ETags.Stale();
         }
 
-        var updated = (await queries.GetAsync(id, caller, ct))!.Value;
+        var updated = (await queries.GetAsync(id, caller, ct, auditRead: false))!.Value;
         ETags.Set(Response, updated.Version);
         return Ok(updated.Detainee);
     }

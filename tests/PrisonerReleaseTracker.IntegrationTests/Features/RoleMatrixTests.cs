@@ -1,0 +1,131 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using PrisonerReleaseTracker.Domain.Access;
+using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
+
+namespace PrisonerReleaseTracker.IntegrationTests.Features;
+
+/// <summary>
+/// Every operation of the live OpenAPI document, called by every kind of caller, with the answer each must get.
+/// An operation missing from the table fails the test: no endpoint ships without a decision on who may call it.
+/// </summary>
+public sealed class RoleMatrixTests(ApiFixture api)
+{
+    private const string Holder = "Matrix Holder";
+
+    // Columns: anonymous, Researcher (holding organization), Contributor (holding), Contributor (another
+    // organization), Verifier (another organization), Admin.
+    private static readonly string[] Callers = ["anonymous", "researcher", "contributor", "other contributor", "verifier", "admin"];
+
+    private static int[] Open => [200, 200, 200, 200, 200, 200];
+    private static int[] Read => [401, 200, 200, 200, 200, 200];
+    private static int[] Write => [401, 403, 201, 201, 201, 201];
+    private static int[] OwnerCreates => [401, 403, 201, 403, 403, 201];
+    private static int[] AdminOnly(int ok) => [401, 403, 403, 403, 403, ok];
+
+    [Fact]
+    public async Task Every_operation_answers_every_role_as_decided()
+    {
+        using var anonymous = api.Anonymous();
+        var (holder, _, _) = await api.KeyAsync(Role.Contributor, Holder);
+        var clients = new[]
+        {
+            anonymous,
+            await api.ClientAsync(Role.Researcher, Holder),
+            holder,
+            await api.ClientAsync(Role.Contributor, "Matrix Other"),
+            await api.ClientAsync(Role.Verifier, "Matrix Verifier"),
+            api.Admin(),
+        };
+        var cases = Cases(holder);
+        var document = await anonymous.GetOkAsync("/swagger/v1/swagger.json");
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {path.Key}"))
+            .ToList();
+
+        var undecided = operations.Where(op => !cases.ContainsKey(op)).ToList();
+        Assert.True(undecided.Count == 0, "No expectation for: " + string.Join(", ", undecided));
+        var mismatches = new List<string>();
+        foreach (var operation in operations)
+        {
+            var (expected, build) = cases[operation];
+            for (var role = 0; role < clients.Length; role++)
+            {
+                using var request = await build();
+                using var response = await clients[role].SendAsync(request, TestContext.Current.CancellationToken);
+                if ((int)response.StatusCode != expected[role])
+                {
+                    mismatches.Add($"{operation} as {Callers[role]}: expected {expected[role]}, got {(int)response.StatusCode}");
+                }
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join('\n', mismatches));
+        foreach (var client in clients)
+        {
+            client.Dispose();
+        }
+    }
+
+    private Dictionary<string, (int[] Expected, Func<Task<HttpRequestMessage>> Build)> Cases(HttpClient holder)
+    {
+        static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
+        static HttpRequestMessage Post(string url, object body) => new(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        static Task<HttpRequestMessage> Now(HttpRequestMessage request) => Task.FromResult(request);
+        object Claim() => new
+        {
+            claimant = "Matrix Ministry", claimantKind = "Government", metric = "Releases", statedAt = "2008-01-01T12:00:00Z",
+            period = new { from = "2008-01-01", to = "2008-01-01" }, count = new { qualifier = "Exactly", value = 1 }, originalText = "uno",
+        };
+        async Task<Guid> Detainee() => await Records.DetaineeAsync(holder);
+        async Task<Guid> OpenDetention() => await Records.DetentionAsync(holder, await Detainee(), await Records.FacilityAsync(holder));
+        async Task<Guid> Release() => await Records.ReleaseAsync(holder, await OpenDetention());
+        var facility = Records.FacilityAsync(holder);
+        var source = holder.PostOkAsync("/api/v1/sources", new { url = "https://example.org/matrix", kind = "Other" });
+
+        return new()
+        {
+            ["GET /api/v1/api-keys"] = (AdminOnly(200), () => Now(Get("/api/v1/api-keys"))),
+            ["POST /api/v1/api-keys"] = (AdminOnly(201), () => Now(Post("/api/v1/api-keys", new { name = "m", organization = Holder, role = "Researcher" }))),
+            ["DELETE /api/v1/api-keys/{id}"] = (AdminOnly(204), async () =>
+                new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/api-keys/{(await api.KeyAsync(Role.Researcher, Holder)).KeyId}")),
+            ["GET /api/v1/audit"] = (AdminOnly(200), () => Now(Get("/api/v1/audit?limit=1"))),
+            ["GET /api/v1/audit/verification"] = (AdminOnly(200), () => Now(Get("/api/v1/audit/verification"))),
+            ["GET /api/v1/claims"] = (Open, () => Now(Get("/api/v1/claims"))),
+            ["POST /api/v1/claims"] = (Write, () => Now(Post("/api/v1/claims", Claim()))),
+            ["GET /api/v1/claims/{id}"] = (Open, async () => Get($"/api/v1/claims/{(await holder.PostOkAsync("/api/v1/claims", Claim())).Id()}")),
+            ["POST /api/v1/claims/{id}/retraction"] = ([401, 403, 200, 403, 403, 200], async () =>
+                Post($"/api/v1/claims/{(await holder.PostOkAsync("/api/v1/claims", Claim())).Id()}/retraction", new { note = "withdrawn" })),
+            ["GET /api/v1/detainees"] = (Read, () => Now(Get("/api/v1/detainees?limit=1"))),
+            ["POST /api/v1/detainees"] = (Write, () => Now(Post("/api/v1/detainees", new { fullName = "Matrix Person", gender = "Other" }))),
+            ["GET /api/v1/detainees/{id}"] = (Read, async () => Get($"/api/v1/detainees/{await Detainee()}")),
+            ["PUT /api/v1/detainees/{id}"] = ([401, 403, 200, 403, 403, 200], async () =>
+            {
+                var created = await holder.PostAsJsonAsync("/api/v1/detainees", new { fullName = "Matrix Put", gender = "Other" });
+                var request = new HttpRequestMessage(HttpMethod.Put, created.Headers.Location) { Content = JsonContent.Create(new { fullName = "Matrix Put 2", gender = "Other" }) };
+                request.Headers.IfMatch.Add(created.Headers.ETag!);
+                return request;
+            }),
+            ["GET /api/v1/detainees/{detaineeId}/detentions"] = (Read, async () => Get($"/api/v1/detainees/{await Detainee()}/detentions")),
+            ["POST /api/v1/detainees/{detaineeId}/detentions"] = (OwnerCreates, async () =>
+                Post($"/api/v1/detainees/{await Detainee()}/detentions", new { arrestedOn = "2020" })),
+            ["POST /api/v1/detentions/{detentionId}/transfers"] = (OwnerCreates, async () =>
+                Post($"/api/v1/detentions/{await OpenDetention()}/transfers", new { facilityId = await facility, transferredOn = "2026-01-01" })),
+            ["GET /api/v1/facilities"] = (Open, () => Now(Get("/api/v1/facilities"))),
+            ["POST /api/v1/facilities"] = (Write, () => Now(Post("/api/v1/facilities", new { name = "Matrix Prison", kind = "Prison", country = "VE" }))),
+            ["GET /api/v1/facilities/{id}"] = (Open, async () => Get($"/api/v1/facilities/{await facility}")),
+            ["GET /api/v1/releases"] = (Read, () => Now(Get("/api/v1/releases?limit=1"))),
+            ["POST /api/v1/releases"] = (OwnerCreates, async () =>
+                Post("/api/v1/releases", new { detentionId = await OpenDetention(), releasedOn = "2026-01-10", kind = "Unknown" })),
+            ["GET /api/v1/releases/{id}"] = (Read, async () => Get($"/api/v1/releases/{await Release()}")),
+            ["GET /api/v1/releases/{id}/verifications"] = (Read, async () => Get($"/api/v1/releases/{await Release()}/verifications")),
+            ["POST /api/v1/releases/{id}/verifications"] = ([401, 403, 403, 403, 201, 201], async () =>
+                Post($"/api/v1/releases/{await Release()}/verifications", new { status = "Verified", method = "DirectContact", occurredAt = "2026-01-11T10:00:00Z" })),
+            ["GET /api/v1/sources"] = (Read, () => Now(Get("/api/v1/sources?limit=1"))),
+            ["POST /api/v1/sources"] = (Write, () => Now(Post("/api/v1/sources", new { url = "https://example.org/m", kind = "Other" }))),
+            ["GET /api/v1/sources/{id}"] = (Read, async () => Get($"/api/v1/sources/{(await source).Id()}")),
+            ["GET /api/v1/totals"] = (Open, () => Now(Get("/api/v1/totals?from=2026-01-01"))),
+            ["GET /api/v1/totals/timeline"] = (Open, () => Now(Get("/api/v1/totals/timeline?from=2026-01-01&to=2026-01-31"))),
+        };
+    }
+}
