@@ -24,8 +24,14 @@ public static class OpenApiSetup
                 Description = "Political detainees, their releases and how each release was verified. Verified totals are " +
                     "computed from individual verified releases; claimed figures stand beside them, never added to them.",
                 License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
+                Contact = new OpenApiContact { Name = "PrisonerReleaseTracker maintainers", Url = new Uri("https://github.com/prisoner-release-tracker") },
             });
-            options.AddServer(new OpenApiServer { Url = "/", Description = "The server that serves this document" });
+            options.AddServer(new OpenApiServer
+            {
+                Url = "/",
+                Description = "The server that serves this document: local, test or production",
+                Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(JsonValue.Create(false)!) },
+            });
             options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"), includeControllerXmlComments: true);
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
@@ -38,6 +44,7 @@ public static class OpenApiSetup
                 Pattern = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
                 Description = "A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
                 Examples = [JsonValue.Create("1968-10")!],
+                MaxLength = PartialDate.MaxLength,
             });
             options.AddSecurityDefinition(ApiKeyAuthenticationHandler.SchemeName, new OpenApiSecurityScheme
             {
@@ -48,8 +55,36 @@ public static class OpenApiSetup
             });
             options.OperationFilter<SecurityOperationFilter>();
             options.ParameterFilter<CamelCaseParameterFilter>();
+            options.SchemaFilter<SchemaLimitsFilter>();
+            options.OperationFilter<CommonResponsesFilter>();
         });
         return services;
+    }
+
+    /// <summary>What any operation may answer: too many requests, the database away, or an unexpected failure.</summary>
+    private sealed class CommonResponsesFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            operation.Responses ??= [];
+            var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
+            var retryAfter = new OpenApiHeader
+            {
+                Description = "Seconds to wait before trying again.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "3600" },
+            };
+            Add(StatusCodes.Status429TooManyRequests, "Rate limited: per client address without a key, per key with one.", retryAfter);
+            Add(StatusCodes.Status500InternalServerError, "An unexpected error; the problem carries the trace id, nothing more.", null);
+            Add(StatusCodes.Status503ServiceUnavailable, "The database is unavailable or the request timed out.", retryAfter);
+
+            void Add(int status, string description, OpenApiHeader? header) =>
+                operation.Responses.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
+                {
+                    Description = description,
+                    Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = problem } },
+                    Headers = header is null ? null : new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = header },
+                });
+        }
     }
 
     /// <summary>Query parameters bound from records are named as clients write them: <c>from</c>, not <c>From</c>.</summary>

@@ -56,6 +56,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     }
 
     /// <summary>Get a claim</summary>
+    /// <remarks>Anyone may read a claim, with its status: Active, Superseded (by a later statement) or Retracted.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
     [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]

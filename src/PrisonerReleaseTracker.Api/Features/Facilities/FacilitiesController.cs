@@ -43,6 +43,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     }
 
     /// <summary>Get a facility</summary>
+    /// <remarks>Anyone may read a facility.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
     [ProducesResponseType<FacilityResponse>(StatusCodes.Status200OK, "application/json")]
