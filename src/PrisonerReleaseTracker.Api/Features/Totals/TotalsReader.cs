@@ -139,7 +139,10 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var command = new NpgsqlCommand(sql.Replace("{status}", scope.IsNow ? StoredStatus : StatusAsOf, StringComparison.Ordinal), connection);
+            await using var command = new NpgsqlCommand(sql.Replace("{status}", scope.IsNow ? StoredStatus : StatusAsOf, StringComparison.Ordinal), connection)
+            {
+                CommandTimeout = db.Database.GetCommandTimeout() ?? 30,
+            };
             command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.Date) { Value = scope.From });
             command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Date) { Value = scope.To });
             command.Parameters.Add(new NpgsqlParameter("as_of", NpgsqlDbType.TimestampTz) { Value = scope.AsOf });
