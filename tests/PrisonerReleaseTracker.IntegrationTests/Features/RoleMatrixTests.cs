@@ -111,6 +111,12 @@ public sealed class RoleMatrixTests(ApiFixture api)
                 Post($"/api/v1/detainees/{await Detainee()}/detentions", new { arrestedOn = "2020" })),
             ["POST /api/v1/detentions/{detentionId}/transfers"] = (OwnerCreates, async () =>
                 Post($"/api/v1/detentions/{await OpenDetention()}/transfers", new { facilityId = await facility, transferredOn = "2026-01-01" })),
+            ["GET /api/v1/exports/detainees"] = (Read, () => Now(Get("/api/v1/exports/detainees?q=matrix-nobody"))),
+            ["GET /api/v1/exports/releases"] = (Read, () => Now(Get("/api/v1/exports/releases?releasedFrom=2999-01-01"))),
+            ["POST /api/v1/imports"] = ([401, 403, 200, 200, 200, 200], () => Now(new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports?dryRun=true")
+            {
+                Content = new StringContent("fullName\nMatrix Import\n", System.Text.Encoding.UTF8, "text/csv"),
+            })),
             ["GET /api/v1/facilities"] = (Open, () => Now(Get("/api/v1/facilities"))),
             ["POST /api/v1/facilities"] = (Write, () => Now(Post("/api/v1/facilities", new { name = "Matrix Prison", kind = "Prison", country = "VE" }))),
             ["GET /api/v1/facilities/{id}"] = (Open, async () => Get($"/api/v1/facilities/{await facility}")),

@@ -1,0 +1,216 @@
+using System.Globalization;
+using FluentValidation;
+using PrisonerReleaseTracker.Domain;
+using PrisonerReleaseTracker.Domain.Detainees;
+using PrisonerReleaseTracker.Domain.Imports;
+using PrisonerReleaseTracker.Domain.Releases;
+
+namespace PrisonerReleaseTracker.Api.Features.Exports;
+
+/// <summary>A detainee as exported: the import's columns, with the latest detention and its release, so the file can be imported again.</summary>
+/// <param name="Id">The person's id (read past by an import).</param>
+/// <param name="ExternalId">Identifiers in other systems, as <c>scheme:value</c>.</param>
+/// <param name="FullName">Full name, or a stable pseudonym for a protected person the caller may not identify.</param>
+/// <param name="OtherNames">Other spellings and names.</param>
+/// <param name="Gender">Gender as recorded.</param>
+/// <param name="BirthDate">Birth date at the precision known.</param>
+/// <param name="Nationalities">ISO 3166-1 alpha-2 codes.</param>
+/// <param name="Categories">Categories.</param>
+/// <param name="IsProtected">Whether the person is protected.</param>
+/// <param name="NationalId">Sensitive: only for the holding organization.</param>
+/// <param name="Notes">Sensitive: only for the holding organization.</param>
+/// <param name="ArrestedOn">The latest detention's arrest date.</param>
+/// <param name="Facility">The latest detention's facility, by name.</param>
+/// <param name="FacilityCountry">That facility's country.</param>
+/// <param name="ArrestingAuthority">Who made the arrest.</param>
+/// <param name="Charges">Charges, as stated.</param>
+/// <param name="ReleasedOn">The day the latest detention ended, if it did.</param>
+/// <param name="ReleaseKind">How it ended.</param>
+/// <param name="ChargesDropped">Whether the charges were dropped; null when unknown.</param>
+/// <param name="TravelBan">Barred from leaving the country.</param>
+/// <param name="BarredFromPublicStatements">Barred from speaking in public.</param>
+/// <param name="MustReportToCourt">Must report to a court.</param>
+/// <param name="SourceUrl">The release's sources.</param>
+/// <param name="Status">Detained, Released or Unknown (read past by an import).</param>
+/// <param name="Organization">The organization that holds the record (read past by an import).</param>
+public sealed record DetaineeExportRow(
+    Guid Id, IReadOnlyList<string> ExternalId, string FullName, IReadOnlyList<string> OtherNames, Gender Gender, string? BirthDate,
+    IReadOnlyList<string> Nationalities, IReadOnlyList<string> Categories, bool IsProtected, string? NationalId, string? Notes,
+    string? ArrestedOn, string? Facility, string? FacilityCountry, string? ArrestingAuthority, IReadOnlyList<string> Charges,
+    DateOnly? ReleasedOn, ReleaseKind? ReleaseKind, bool? ChargesDropped, bool? TravelBan, bool? BarredFromPublicStatements,
+    bool? MustReportToCourt, IReadOnlyList<string> SourceUrl, DetaineeStatus Status, string Organization)
+{
+    internal static readonly string[] CsvHeader =
+    [
+        "id", .. ImportColumns.Names, "status", "organization",
+    ];
+
+    internal string?[] ToCsv() =>
+    [
+        Id.ToString(), .. ExportCsv.Person(ExternalId, FullName, OtherNames, Gender, BirthDate, Nationalities, Categories, IsProtected, NationalId, Notes),
+        .. ExportCsv.Detention(ArrestedOn, Facility, FacilityCountry, ArrestingAuthority, Charges, ReleasedOn, ReleaseKind, ChargesDropped, TravelBan,
+            BarredFromPublicStatements, MustReportToCourt, SourceUrl),
+        Status.ToString(), Organization,
+    ];
+}
+
+/// <summary>A release as exported: the import's columns for the person, the detention and the release, and where its verification stands.</summary>
+/// <param name="Id">The release's id (read past by an import).</param>
+/// <param name="DetaineeId">The person's id (read past by an import).</param>
+/// <param name="ExternalId">The person's identifiers in other systems, as <c>scheme:value</c>.</param>
+/// <param name="FullName">Full name, or a stable pseudonym for a protected person the caller may not identify.</param>
+/// <param name="OtherNames">Other spellings and names.</param>
+/// <param name="Gender">Gender as recorded.</param>
+/// <param name="BirthDate">Birth date at the precision known.</param>
+/// <param name="Nationalities">ISO 3166-1 alpha-2 codes.</param>
+/// <param name="Categories">Categories.</param>
+/// <param name="IsProtected">Whether the person is protected.</param>
+/// <param name="NationalId">Sensitive: only for the holding organization.</param>
+/// <param name="Notes">Sensitive: only for the holding organization.</param>
+/// <param name="ArrestedOn">The arrest date of the detention the release ended.</param>
+/// <param name="Facility">The facility released from, by name.</param>
+/// <param name="FacilityCountry">That facility's country.</param>
+/// <param name="ArrestingAuthority">Who made the arrest.</param>
+/// <param name="Charges">Charges, as stated.</param>
+/// <param name="ReleasedOn">The day of the release.</param>
+/// <param name="ReleaseKind">How the detention ended.</param>
+/// <param name="ChargesDropped">Whether the charges were dropped; null when unknown.</param>
+/// <param name="TravelBan">Barred from leaving the country.</param>
+/// <param name="BarredFromPublicStatements">Barred from speaking in public.</param>
+/// <param name="MustReportToCourt">Must report to a court.</param>
+/// <param name="SourceUrl">The release's sources.</param>
+/// <param name="VerificationStatus">The verification status now (read past by an import, whose releases start Reported).</param>
+/// <param name="LastDecidedAt">When the decision behind the status was made.</param>
+/// <param name="LastDecidedBy">The organization behind that decision.</param>
+/// <param name="ReportedByOrganization">The organization that reported the release.</param>
+/// <param name="CreatedAt">When the release was recorded.</param>
+public sealed record ReleaseExportRow(
+    Guid Id, Guid DetaineeId, IReadOnlyList<string> ExternalId, string FullName, IReadOnlyList<string> OtherNames, Gender Gender, string? BirthDate,
+    IReadOnlyList<string> Nationalities, IReadOnlyList<string> Categories, bool IsProtected, string? NationalId, string? Notes,
+    string? ArrestedOn, string? Facility, string? FacilityCountry, string? ArrestingAuthority, IReadOnlyList<string> Charges,
+    DateOnly ReleasedOn, ReleaseKind ReleaseKind, bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt,
+    IReadOnlyList<string> SourceUrl, VerificationStatus VerificationStatus, DateTimeOffset? LastDecidedAt, string? LastDecidedBy,
+    string ReportedByOrganization, DateTimeOffset CreatedAt)
+{
+    internal static readonly string[] CsvHeader =
+    [
+        "id", "detaineeId", .. ImportColumns.Names, "verificationStatus", "lastDecidedAt", "lastDecidedBy", "reportedByOrganization", "createdAt",
+    ];
+
+    internal string?[] ToCsv() =>
+    [
+        Id.ToString(), DetaineeId.ToString(),
+        .. ExportCsv.Person(ExternalId, FullName, OtherNames, Gender, BirthDate, Nationalities, Categories, IsProtected, NationalId, Notes),
+        .. ExportCsv.Detention(ArrestedOn, Facility, FacilityCountry, ArrestingAuthority, Charges, ReleasedOn, ReleaseKind, ChargesDropped, TravelBan,
+            BarredFromPublicStatements, MustReportToCourt, SourceUrl),
+        VerificationStatus.ToString(), LastDecidedAt?.ToString("O", CultureInfo.InvariantCulture), LastDecidedBy, ReportedByOrganization,
+        CreatedAt.ToString("O", CultureInfo.InvariantCulture),
+    ];
+}
+
+/// <summary>Fields as the import reads them: lists joined by <c>;</c>, URLs by spaces, booleans as true/false, unknown as empty.</summary>
+internal static class ExportCsv
+{
+    public static IEnumerable<string?> Person(IReadOnlyList<string> externalIds, string fullName, IReadOnlyList<string> otherNames, Gender gender,
+        string? birthDate, IReadOnlyList<string> nationalities, IReadOnlyList<string> categories, bool isProtected, string? nationalId, string? notes) =>
+    [
+        string.Join(';', externalIds), fullName, string.Join(';', otherNames), gender.ToString(), birthDate, string.Join(';', nationalities),
+        string.Join(';', categories), Bool(isProtected), nationalId, notes,
+    ];
+
+    public static IEnumerable<string?> Detention(string? arrestedOn, string? facility, string? facilityCountry, string? authority,
+        IReadOnlyList<string> charges, DateOnly? releasedOn, ReleaseKind? kind, bool? chargesDropped, bool? travelBan, bool? barred,
+        bool? mustReport, IReadOnlyList<string> sourceUrls) =>
+    [
+        arrestedOn, facility, facilityCountry, authority, string.Join(';', charges), releasedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        kind?.ToString(), Bool(chargesDropped), Bool(travelBan), Bool(barred), Bool(mustReport), string.Join(' ', sourceUrls),
+    ];
+
+    private static string? Bool(bool? value) => value switch { true => "true", false => "false", null => null };
+}
+
+/// <summary>Filters of the detainee export: those of the detainee list, and the format.</summary>
+public sealed record DetaineeExportQuery
+{
+    /// <summary><c>csv</c> (default) or <c>json</c>.</summary>
+    public string Format { get; init; } = "csv";
+
+    /// <summary>Part of a name or other name, in any script; case and accents are ignored.</summary>
+    public string? Q { get; init; }
+
+    /// <summary>Only people of this nationality (ISO 3166-1 alpha-2).</summary>
+    public string? Nationality { get; init; }
+
+    /// <summary>Only people in this category.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>Only people with this status.</summary>
+    public DetaineeStatus? Status { get; init; }
+
+    /// <summary>Only people currently held in this facility.</summary>
+    public Guid? FacilityId { get; init; }
+
+    /// <summary>Only people with a detention whose arrest date may fall on or after this day.</summary>
+    public DateOnly? ArrestedFrom { get; init; }
+
+    /// <summary>Only people with a detention whose arrest date may fall on or before this day.</summary>
+    public DateOnly? ArrestedTo { get; init; }
+}
+
+/// <summary>Filters of the release export: those of the release list, and the format.</summary>
+public sealed record ReleaseExportQuery
+{
+    /// <summary><c>csv</c> (default) or <c>json</c>.</summary>
+    public string Format { get; init; } = "csv";
+
+    /// <summary>Only releases on or after this day.</summary>
+    public DateOnly? ReleasedFrom { get; init; }
+
+    /// <summary>Only releases on or before this day.</summary>
+    public DateOnly? ReleasedTo { get; init; }
+
+    /// <summary>Only releases whose verification status is now this.</summary>
+    public VerificationStatus? Status { get; init; }
+
+    /// <summary>Only releases from this facility.</summary>
+    public Guid? FacilityId { get; init; }
+
+    /// <summary>Only releases of people of this nationality (ISO 3166-1 alpha-2).</summary>
+    public string? Nationality { get; init; }
+
+    /// <summary>Only releases of people in this category.</summary>
+    public string? Category { get; init; }
+}
+
+internal static class ExportFormats
+{
+    public const string Csv = "csv";
+    public const string Json = "json";
+
+    public static bool IsKnown(string? format) => format is Csv or Json;
+}
+
+internal sealed class DetaineeExportQueryValidator : AbstractValidator<DetaineeExportQuery>
+{
+    public DetaineeExportQueryValidator()
+    {
+        RuleFor(q => q.Format).Must(ExportFormats.IsKnown).WithMessage("Must be csv or json.");
+        RuleFor(q => q.Q).MaximumLength(Limits.Name);
+        RuleFor(q => q.Nationality).Must(CountryCodes.IsValid).When(q => q.Nationality is not null).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");
+        RuleFor(q => q.Category).MaximumLength(Limits.Code);
+        RuleFor(q => q.ArrestedTo).GreaterThanOrEqualTo(q => q.ArrestedFrom).When(q => q.ArrestedFrom is not null && q.ArrestedTo is not null)
+            .WithMessage("Must not be before arrestedFrom.");
+    }
+}
+
+internal sealed class ReleaseExportQueryValidator : AbstractValidator<ReleaseExportQuery>
+{
+    public ReleaseExportQueryValidator()
+    {
+        RuleFor(q => q.Format).Must(ExportFormats.IsKnown).WithMessage("Must be csv or json.");
+        RuleFor(q => q.ReleasedTo).GreaterThanOrEqualTo(q => q.ReleasedFrom).When(q => q.ReleasedFrom is not null && q.ReleasedTo is not null)
+            .WithMessage("Must not be before releasedFrom.");
+        RuleFor(q => q.Nationality).Must(CountryCodes.IsValid).When(q => q.Nationality is not null).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");
+        RuleFor(q => q.Category).MaximumLength(Limits.Code);
+    }
+}

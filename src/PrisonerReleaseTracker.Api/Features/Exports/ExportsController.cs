@@ -1,0 +1,81 @@
+using System.Text.Json;
+using CsvHelper;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using PrisonerReleaseTracker.Api.Infrastructure;
+
+namespace PrisonerReleaseTracker.Api.Features.Exports;
+
+/// <summary>Everything out again, in the import's columns, streamed.</summary>
+[ApiController]
+[Route("api/v1/exports")]
+[Tags("Imports and exports")]
+[Authorize(Policy = Policies.Researcher)]
+[RequestTimeout(Protection.LongRunning)]
+public sealed class ExportsController(ExportQueries queries, IOptions<JsonOptions> json) : ControllerBase
+{
+    /// <summary>Export detainees</summary>
+    /// <remarks>
+    /// One row per person, in the import's columns, with the latest detention (the open one, else the most recent)
+    /// and its release, then <c>status</c> and <c>organization</c>, which an import reads past: an export can be
+    /// imported again. Filters as the detainee list. <c>format=csv</c> (default) or <c>json</c> (an array of
+    /// objects; lists as arrays). Rows are streamed as they are read, ordered by id. Sensitive fields (national id,
+    /// notes) only reach the holding organization and Admins; a protected person held elsewhere appears only under a
+    /// stable pseudonym, without names, birth date, identifiers or sources, and <c>q</c> never finds them. In CSV, a
+    /// text starting like a spreadsheet formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>) is written after a <c>'</c>,
+    /// which an import removes again.
+    /// </remarks>
+    [HttpGet("detainees")]
+    [ProducesResponseType<IReadOnlyList<DetaineeExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> ExportDetainees([FromQuery] DetaineeExportQuery query, CancellationToken ct)
+    {
+        await queries.RecordExportAsync("DetaineeExport", ct);
+        var rows = queries.DetaineesAsync(query, User.RequiredCaller(), ct);
+        await WriteAsync(query.Format, "detainees", rows, DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
+        return new EmptyResult();
+    }
+
+    /// <summary>Export releases</summary>
+    /// <remarks>
+    /// One row per release, in the import's columns (the person, the detention it ended, the release), then
+    /// <c>verificationStatus</c>, <c>lastDecidedAt</c>, <c>lastDecidedBy</c>, <c>reportedByOrganization</c> and
+    /// <c>createdAt</c>, which an import reads past (imported releases start Reported). Filters as the release list;
+    /// <c>format=csv</c> (default) or <c>json</c>. Streamed, ordered by id, with the same visibility rules as the detainee export.
+    /// </remarks>
+    [HttpGet("releases")]
+    [ProducesResponseType<IReadOnlyList<ReleaseExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<IActionResult> ExportReleases([FromQuery] ReleaseExportQuery query, CancellationToken ct)
+    {
+        await queries.RecordExportAsync("ReleaseExport", ct);
+        var rows = queries.ReleasesAsync(query, User.RequiredCaller(), ct);
+        await WriteAsync(query.Format, "releases", rows, ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
+        return new EmptyResult();
+    }
+
+    private async Task WriteAsync<T>(string format, string name, IAsyncEnumerable<T> rows, string[] header, Func<T, string?[]> toCsv, CancellationToken ct)
+    {
+        Response.StatusCode = StatusCodes.Status200OK;
+        Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{format}\"";
+        if (format == ExportFormats.Json)
+        {
+            Response.ContentType = "application/json; charset=utf-8";
+            await JsonSerializer.SerializeAsync(Response.Body, rows, json.Value.JsonSerializerOptions, ct);
+            return;
+        }
+
+        Response.ContentType = "text/csv; charset=utf-8";
+        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+        await using var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true);
+        await csv.WriteRecordAsync(header, ct);
+        await foreach (var row in rows)
+        {
+            await csv.WriteRecordAsync(toCsv(row)!, ct);
+        }
+
+        await csv.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,237 @@
+using PrisonerReleaseTracker.Api.Data;
+
+namespace PrisonerReleaseTracker.Api.Features.Imports;
+
+/// <summary>
+/// The SQL of an import. Rows reach a temporary staging table by binary COPY; matching, facilities, sources
+/// and the inserts into the record are set-based statements over it, all in the import's one transaction.
+/// Parameters: <c>@org</c>, <c>@key</c> (the importing key's id), <c>@now</c>, <c>@admin</c>, <c>@dry</c>.
+/// </summary>
+internal static class ImportSql
+{
+    public const string CreateStaging = """
+        CREATE TEMP TABLE import_rows (
+            line integer NOT NULL,
+            detainee_id uuid NOT NULL,
+            detention_id uuid,
+            release_id uuid,
+            full_name text NOT NULL,
+            other_names text[] NOT NULL,
+            gender text NOT NULL,
+            birth_date text,
+            birth_earliest date,
+            birth_latest date,
+            nationalities text[] NOT NULL,
+            categories text[] NOT NULL,
+            is_protected boolean NOT NULL,
+            national_id text,
+            notes text,
+            ext_schemes text[] NOT NULL,
+            ext_values text[] NOT NULL,
+            arrested_on text,
+            facility text,
+            facility_country text,
+            arresting_authority text,
+            charges text[] NOT NULL,
+            released_on date,
+            release_kind text,
+            charges_dropped boolean,
+            travel_ban boolean NOT NULL,
+            barred_from_public_statements boolean NOT NULL,
+            must_report_to_court boolean NOT NULL,
+            source_urls text[] NOT NULL,
+            name_key text GENERATED ALWAYS AS (prt_fold(full_name)) STORED,
+            facility_key text GENERATED ALWAYS AS (prt_fold(facility)) STORED,
+            matched_id uuid,
+            facility_id uuid
+        ) ON COMMIT DROP
+        """;
+
+    public const string Copy = """
+        COPY import_rows (line, detainee_id, detention_id, release_id, full_name, other_names, gender, birth_date, birth_earliest,
+            birth_latest, nationalities, categories, is_protected, national_id, notes, ext_schemes, ext_values, arrested_on, facility,
+            facility_country, arresting_authority, charges, released_on, release_kind, charges_dropped, travel_ban,
+            barred_from_public_statements, must_report_to_court, source_urls) FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>Indexes and statistics for the staged rows (autovacuum never analyzes temporary tables).</summary>
+    public const string Prepare = """
+        CREATE UNIQUE INDEX ON import_rows (line);
+        CREATE INDEX ON import_rows (name_key, line);
+        ANALYZE import_rows;
+        CREATE TEMP TABLE import_external_ids ON COMMIT DROP AS
+            SELECT r.line, u.scheme, u.value FROM import_rows r CROSS JOIN LATERAL unnest(r.ext_schemes, r.ext_values) AS u(scheme, value);
+        CREATE INDEX ON import_external_ids (scheme, value);
+        ANALYZE import_external_ids;
+        """;
+
+    /// <summary>
+    /// A row whose external id this organization already used matches that person; else a row whose external id
+    /// an earlier row of the file has matches the earlier row's person. Matched rows create nothing.
+    /// </summary>
+    public const string MatchByExternalId = """
+        UPDATE import_rows r SET matched_id = hit.detainee_id
+        FROM (SELECT DISTINCT ON (x.line) x.line, e.detainee_id
+              FROM import_external_ids x
+              JOIN detainee_external_ids e ON e.scheme = x.scheme AND e.value = x.value
+              JOIN detainees d ON d.id = e.detainee_id AND d.organization = @org
+              ORDER BY x.line, e.detainee_id) hit
+        WHERE r.line = hit.line;
+
+        UPDATE import_rows r SET matched_id = coalesce(earlier.matched_id, earlier.detainee_id)
+        FROM (SELECT x.line, min(f.first_line) AS first_line
+              FROM import_external_ids x
+              JOIN (SELECT scheme, value, min(line) AS first_line FROM import_external_ids GROUP BY scheme, value) f USING (scheme, value)
+              GROUP BY x.line) t
+        JOIN import_rows earlier ON earlier.line = t.first_line
+        WHERE r.line = t.line AND t.first_line < r.line AND r.matched_id IS NULL;
+        """;
+
+    /// <summary>A row matched to an earlier row that is itself matched follows it to the person it matched; repeated until none moves.</summary>
+    public const string FollowMatchChains = """
+        UPDATE import_rows r SET matched_id = t.matched_id
+        FROM import_rows t
+        WHERE r.matched_id = t.detainee_id AND t.matched_id IS NOT NULL AND t.line < r.line
+        """;
+
+    /// <summary>
+    /// Facilities by name, case and accents folded: an existing one (the oldest of that name), else a new one of
+    /// kind Other in the facilityCountry of the first row naming it, or that row's first nationality.
+    /// </summary>
+    public const string ResolveFacilities = """
+        CREATE TEMP TABLE import_facilities ON COMMIT DROP AS
+            SELECT facility_key AS key,
+                   (array_agg(facility ORDER BY line))[1] AS name,
+                   min(line) AS first_line,
+                   (array_agg(coalesce(facility_country, nationalities[1]) ORDER BY line)
+                       FILTER (WHERE coalesce(facility_country, nationalities[1]) IS NOT NULL))[1] AS country,
+                   NULL::uuid AS id,
+                   false AS is_new
+            FROM import_rows
+            WHERE matched_id IS NULL AND facility_key IS NOT NULL
+            GROUP BY facility_key;
+
+        UPDATE import_facilities i SET id = f.id
+        FROM (SELECT DISTINCT ON (prt_fold(name)) prt_fold(name) AS key, id FROM facilities ORDER BY prt_fold(name), id) f
+        WHERE f.key = i.key;
+
+        UPDATE import_facilities SET id = prt_uuid_v7(), is_new = true WHERE id IS NULL AND country IS NOT NULL;
+
+        UPDATE import_rows r SET facility_id = i.id FROM import_facilities i WHERE r.facility_key = i.key AND r.matched_id IS NULL;
+        """;
+
+    public const string FacilitiesWithoutCountry = "SELECT first_line FROM import_facilities WHERE id IS NULL ORDER BY first_line LIMIT 1000";
+
+    /// <summary>Sources by exact URL: an existing one, or a new one of kind Other.</summary>
+    public const string ResolveSources = """
+        CREATE TEMP TABLE import_sources ON COMMIT DROP AS
+            SELECT u.url, min(r.line) AS first_line, NULL::uuid AS id, false AS is_new
+            FROM import_rows r CROSS JOIN LATERAL unnest(r.source_urls) AS u(url)
+            WHERE r.matched_id IS NULL
+            GROUP BY u.url;
+        CREATE UNIQUE INDEX ON import_sources (url);
+
+        UPDATE import_sources i SET id = s.id
+        FROM (SELECT DISTINCT ON (url) url, id FROM sources WHERE url IN (SELECT url FROM import_sources) ORDER BY url, id) s
+        WHERE s.url = i.url;
+
+        UPDATE import_sources SET id = prt_uuid_v7(), is_new = true WHERE id IS NULL;
+        """;
+
+    public const string Counts = """
+        SELECT count(*)::int,
+               count(*) FILTER (WHERE matched_id IS NULL)::int,
+               count(*) FILTER (WHERE matched_id IS NOT NULL)::int,
+               count(*) FILTER (WHERE matched_id IS NULL AND detention_id IS NOT NULL)::int,
+               count(*) FILTER (WHERE matched_id IS NULL AND release_id IS NOT NULL)::int,
+               (SELECT count(*) FROM import_facilities WHERE is_new)::int,
+               (SELECT count(*) FROM import_sources WHERE is_new)::int
+        FROM import_rows
+        """;
+
+    /// <summary>
+    /// Possible duplicates of the rows that create a person: people on record (that the caller may know of:
+    /// not someone else's protected person) and earlier rows of the file, with the same folded name and a
+    /// birth date that could be the same day (unknown is compatible).
+    /// </summary>
+    public static readonly string PossibleDuplicates = $"""
+        SELECT line, existing_id, existing_line FROM (
+            SELECT r.line, d.id AS existing_id, NULL::int AS existing_line
+            FROM import_rows r
+            CROSS JOIN LATERAL (
+                SELECT d.id FROM detainees d
+                WHERE prt_fold(d.full_name) = r.name_key
+                  AND (@admin OR NOT d.is_protected OR d.organization = @org)
+                  AND (r.birth_earliest IS NULL OR d.birth_date IS NULL
+                       OR ({PartialDateConversion.EarliestDaySql("d.birth_date")} <= r.birth_latest
+                           AND r.birth_earliest <= {PartialDateConversion.LatestDaySql("d.birth_date")}))
+                ORDER BY d.id
+                LIMIT 10) d
+            WHERE r.matched_id IS NULL
+            UNION ALL
+            SELECT r.line, CASE WHEN @dry THEN NULL ELSE e.detainee_id END, e.line
+            FROM import_rows r
+            CROSS JOIN LATERAL (
+                SELECT e.line, e.detainee_id FROM import_rows e
+                WHERE e.name_key = r.name_key AND e.line < r.line AND e.matched_id IS NULL
+                  AND (r.birth_earliest IS NULL OR e.birth_earliest IS NULL
+                       OR (e.birth_earliest <= r.birth_latest AND r.birth_earliest <= e.birth_latest))
+                ORDER BY e.line
+                LIMIT 1) e
+            WHERE r.matched_id IS NULL
+        ) found
+        ORDER BY line, existing_line NULLS FIRST, existing_id
+        LIMIT 1000
+        """;
+
+    public const string Insert = """
+        INSERT INTO facilities (id, name, kind, city, region, country, organization, created_at)
+        SELECT id, name, 'Other', NULL, NULL, country, @org, @now FROM import_facilities WHERE is_new ORDER BY first_line;
+
+        INSERT INTO sources (id, url, publisher, kind, title, published_at, language, organization, created_at)
+        SELECT id, url, NULL, 'Other', NULL, NULL, NULL, @org, @now FROM import_sources WHERE is_new ORDER BY first_line;
+
+        INSERT INTO detainees (id, full_name, other_names, gender, birth_date, nationalities, categories, is_protected, national_id, notes,
+                               status, organization, created_at, updated_at)
+        SELECT detainee_id, full_name, other_names, gender, birth_date, nationalities, categories, is_protected, national_id, notes,
+               CASE WHEN release_id IS NOT NULL THEN 'Released' WHEN detention_id IS NOT NULL THEN 'Detained' ELSE 'Unknown' END,
+               @org, @now, @now
+        FROM import_rows WHERE matched_id IS NULL ORDER BY line;
+
+        INSERT INTO detainee_external_ids (scheme, value, detainee_id)
+        SELECT x.scheme, x.value, r.detainee_id
+        FROM import_external_ids x JOIN import_rows r ON r.line = x.line
+        WHERE r.matched_id IS NULL ORDER BY x.line;
+
+        INSERT INTO detentions (id, detainee_id, arrested_on, arrest_place, arresting_authority, facility_id, charges, released_on,
+                                organization, created_at)
+        SELECT detention_id, detainee_id, arrested_on, NULL, arresting_authority, facility_id, charges, released_on, @org, @now
+        FROM import_rows WHERE matched_id IS NULL AND detention_id IS NOT NULL ORDER BY line;
+
+        INSERT INTO releases (id, detention_id, detainee_id, released_on, kind, facility_id, source_ids, note, reported_by_key_id,
+                              reported_by_organization, organization, created_at, status, status_occurred_at, status_organization,
+                              event_count, conditions_barred_from_public_statements, conditions_charges_dropped,
+                              conditions_must_report_to_court, conditions_travel_ban)
+        SELECT r.release_id, r.detention_id, r.detainee_id, r.released_on, r.release_kind, r.facility_id,
+               ARRAY(SELECT s.id FROM unnest(r.source_urls) WITH ORDINALITY AS u(url, n) JOIN import_sources s ON s.url = u.url ORDER BY u.n),
+               NULL, @key, @org, @org, @now, 'Reported', NULL, NULL, 0,
+               r.barred_from_public_statements, r.charges_dropped, r.must_report_to_court, r.travel_ban
+        FROM import_rows r WHERE r.matched_id IS NULL AND r.release_id IS NOT NULL ORDER BY r.line;
+        """;
+
+    /// <summary>Held until the transaction ends (or its connection dies): a second request with the key meanwhile is a 409.</summary>
+    public const string LockKey = "SELECT pg_try_advisory_xact_lock(hashtextextended(@org || E'\\n' || @idempotencyKey, 6))";
+
+    public const string FindKey = """
+        SELECT request_hash, response_status, response_body FROM idempotency_keys
+        WHERE organization = @org AND key = @idempotencyKey AND created_at > @expired
+        """;
+
+    public const string StoreKey = """
+        INSERT INTO idempotency_keys (organization, key, request_hash, response_status, response_body, created_at)
+        VALUES (@org, @idempotencyKey, @hash, @status, @body, @now)
+        ON CONFLICT (organization, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
+            response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at;
+        DELETE FROM idempotency_keys WHERE created_at <= @expired;
+        """;
+}
