@@ -1,0 +1,44 @@
+using System.Globalization;
+using PrisonerReleaseTracker.Bench;
+
+// The benchmark's own tool; bench/run.sh drives it. Commands:
+//   generate       --conn CS --scale N [--seed S]               load the synthetic record (binary COPY) and VACUUM it
+//   serve          --conn CS --urls URL --const-body FILE       the reference endpoints: constant response, raw-Npgsql release
+//   search-terms   --scale N [--seed S] --count K --out FILE    name searches that match people present at every scale >= N
+//   import-csv     --rows R --offset O [--seed S] --out FILE    rows for POST /imports (text/csv)
+//   import-copy    --conn CS --csv FILE                         the same rows through binary COPY, no API; prints rows/s
+//   pgbench-script --log CSVLOG --db DB --out FILE                   the statements the API sent, as a pgbench script (stdout: -D options)
+var command = args.Length > 0 ? args[0] : "";
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 1; i + 1 < args.Length; i += 2)
+{
+    options[args[i].TrimStart('-')] = args[i + 1];
+}
+
+string Need(string name) => options.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required for {command}");
+long Long(string name, long fallback) => options.TryGetValue(name, out var v) ? long.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+try
+{
+    return command switch
+    {
+        "generate" => await Generator.RunAsync(Need("conn"), Long("scale", 10_000), Long("seed", 42)),
+        "serve" => await ReferenceServer.RunAsync(Need("conn"), Need("urls"), Need("const-body")),
+        "search-terms" => SearchTerms.Write(Long("scale", 10_000), Long("seed", 42), (int)Long("count", 200), Need("out")),
+        "import-csv" => ImportData.WriteCsv(Long("rows", 100_000), Long("offset", 0), Long("seed", 42), Need("out")),
+        "import-copy" => await ImportData.CopyAsync(Need("conn"), Need("csv")),
+        "pgbench-script" => PgbenchScript.Write(Need("log"), Need("db"), Need("out")),
+        _ => Usage(),
+    };
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return Usage();
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|pgbench-script --option value ...");
+    return 2;
+}
