@@ -129,21 +129,23 @@ public sealed class TotalsTests(ApiFixture api)
         const string now = "/api/v1/totals?from=2012-07-01&to=2012-07-31";
         const string past = "/api/v1/totals?from=2012-07-01&to=2012-07-31&asOf=2012-08-01";
 
+        // "As of now" answers carry the moment they were computed, so other tests' writes change them;
+        // an answer as of a past moment is the same bytes until a write touches that past.
         var first = await anonymous.GetAsync(now, Ct);
-        var revalidated = await anonymous.SendAsync(WithIfNoneMatch(now, first.Headers.ETag!), Ct);
-        var pastBefore = await anonymous.GetOkAsync(past);
+        var pastFirst = await anonymous.GetAsync(past, Ct);
+        var revalidated = await anonymous.SendAsync(WithIfNoneMatch(past, pastFirst.Headers.ETag!), Ct);
         (await Records.DecideAsync(verifier, release, "Verified", "2012-07-15T10:00:00Z")).EnsureSuccessStatusCode();
         var afterWrite = await anonymous.SendAsync(WithIfNoneMatch(now, first.Headers.ETag!), Ct);
-        var pastAfter = await anonymous.GetOkAsync(past);
+        var pastAfter = await anonymous.SendAsync(WithIfNoneMatch(past, pastFirst.Headers.ETag!), Ct);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.True(first.Headers.CacheControl!.Public);
+        Assert.Equal(0, (await pastFirst.ReadObjectAsync())["releases"]!["verified"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.NotModified, revalidated.StatusCode);
         Assert.Equal(HttpStatusCode.OK, afterWrite.StatusCode);
-        Assert.NotEqual(first.Headers.ETag, afterWrite.Headers.ETag);
         Assert.Equal(1, (await afterWrite.ReadObjectAsync())["releases"]!["verified"]!.GetValue<int>());
-        Assert.Equal(0, pastBefore["releases"]!["verified"]!.GetValue<int>());
-        Assert.Equal(1, pastAfter["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(HttpStatusCode.OK, pastAfter.StatusCode);
+        Assert.Equal(1, (await pastAfter.ReadObjectAsync())["releases"]!["verified"]!.GetValue<int>());
     }
 
     [Theory]
