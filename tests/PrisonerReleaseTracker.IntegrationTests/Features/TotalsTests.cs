@@ -55,6 +55,27 @@ public sealed class TotalsTests(ApiFixture api)
             }
         }
 
+        // Claims stated at random moments (two at the same moment, one exactly at a decision), each over a period of its
+        // own: beside each answer, their counts as of the statement and as of asOf come from the same replay.
+        int VerifiedAsOf(DateOnly from, DateOnly to, DateTimeOffset asOf) => releases.Count(r => r.On >= from && r.On <= to
+            && decisions.Where(d => d.Release == r.Id && d.At <= asOf).Select(d => d.Status).LastOrDefault() == "Verified");
+        var claimMoments = Enumerable.Range(0, 4).Select(_ => new DateTimeOffset(2015, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 60 * 24 * 40)))
+            .Append(decisions[0].At).ToList();
+        claimMoments.Add(claimMoments[0]);
+        var claims = new List<(Guid Id, DateOnly From, DateOnly To, DateTimeOffset StatedAt)>();
+        foreach (var statedAt in claimMoments)
+        {
+            var periodFrom = statedAt == decisions[0].At ? releases[0].On : start.AddDays(random.Next(0, 15));
+            var periodTo = statedAt == decisions[0].At ? releases[0].On : periodFrom.AddDays(random.Next(0, 15));
+            var claim = await contributor.PostOkAsync("/api/v1/claims", new JsonObject
+            {
+                ["claimant"] = "Replay government", ["claimantKind"] = "Government", ["metric"] = "Releases", ["statedAt"] = Iso(statedAt),
+                ["period"] = new JsonObject { ["from"] = $"{periodFrom:yyyy-MM-dd}", ["to"] = $"{periodTo:yyyy-MM-dd}" },
+                ["count"] = new JsonObject { ["qualifier"] = "AtLeast", ["value"] = 5 }, ["originalText"] = "at least five",
+            });
+            claims.Add((claim.Id(), periodFrom, periodTo, statedAt));
+        }
+
         var moments = Enumerable.Range(0, 5).Select(_ => new DateTimeOffset(2015, 3, 1, 0, 0, 0, TimeSpan.Zero).AddHours(random.Next(0, 24 * 40)))
             .Append(decisions.Where(d => d.Status == "Retracted").Select(d => d.At.AddSeconds(-1)).First())
             .Append(DateTimeOffset.UtcNow);
@@ -75,10 +96,30 @@ public sealed class TotalsTests(ApiFixture api)
                 Assert.True(expected.Count(s => s == status) == totals["releases"]![key]!.GetValue<int>(), $"seed {seed}, asOf {asOf:O}, {query}: {status}");
             }
 
+            var besideTotals = totals["claims"]!.AsArray().ToDictionary(c => c!["claim"]!.Id());
+            foreach (var claim in claims.Where(c => c.StatedAt <= asOf && c.From <= to && c.To >= from))
+            {
+                var reconciled = besideTotals[claim.Id]!;
+                var context = $"seed {seed}, asOf {asOf:O}, {query}: claim over {claim.From}..{claim.To} stated {claim.StatedAt:O}";
+                Assert.True(VerifiedAsOf(claim.From, claim.To, claim.StatedAt) == reconciled["verifiedAtClaimTime"]!.GetValue<int>(), context);
+                Assert.True(VerifiedAsOf(claim.From, claim.To, asOf) == reconciled["verifiedNow"]!.GetValue<int>(), context);
+            }
+
+            Assert.Equal(claims.Count(c => c.StatedAt <= asOf && c.From <= to && c.To >= from), besideTotals.Keys.Count(claims.Select(c => c.Id).Contains));
             var points = timeline["points"]!.AsArray();
             Assert.Equal(totals["releases"]!["verified"]!.GetValue<int>(), points.Sum(p => p!["verified"]!.GetValue<int>()));
             Assert.Equal(totals["releases"]!["reported"]!.GetValue<int>(), points.Sum(p => p!["reported"]!.GetValue<int>()));
             Assert.Equal(totals["releases"]!["verified"]!.GetValue<int>(), points[^1]!["cumulativeVerified"]!.GetValue<int>());
+        }
+
+        // As of now (no asOf): the stored statuses, and the same claims' counts.
+        var now = await contributor.GetOkAsync($"/api/v1/totals?from={start:yyyy-MM-dd}&to={start.AddDays(40):yyyy-MM-dd}");
+        Assert.Equal(VerifiedAsOf(start, start.AddDays(40), DateTimeOffset.MaxValue), now["releases"]!["verified"]!.GetValue<int>());
+        var claimsNow = now["claims"]!.AsArray().ToDictionary(c => c!["claim"]!.Id());
+        foreach (var claim in claims)
+        {
+            Assert.Equal(VerifiedAsOf(claim.From, claim.To, claim.StatedAt), claimsNow[claim.Id]!["verifiedAtClaimTime"]!.GetValue<int>());
+            Assert.Equal(VerifiedAsOf(claim.From, claim.To, DateTimeOffset.MaxValue), claimsNow[claim.Id]!["verifiedNow"]!.GetValue<int>());
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OutputCaching;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
@@ -10,6 +11,7 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 [Route("api/v1/totals")]
 [Tags("Totals")]
 [AllowAnonymous]
+[OutputCache(PolicyName = DataVersionCachePolicy.Name)]
 public sealed class TotalsController(TotalsReader reader, ResponseCache cache) : ControllerBase
 {
     /// <summary>Get verified totals as of a moment</summary>

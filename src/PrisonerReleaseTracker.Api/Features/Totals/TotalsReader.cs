@@ -5,6 +5,7 @@ using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Claims;
 using PrisonerReleaseTracker.Domain.Claims;
+using Claim = PrisonerReleaseTracker.Domain.Claims.Claim;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
@@ -38,9 +39,22 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
               FROM releases r WHERE r.released_on BETWEEN @from AND @to) s
         """;
 
-    private const string VerifiedCount = """
-        SELECT count(*) FROM releases r
-        WHERE r.released_on BETWEEN @from AND @to AND {status} = 'Verified'
+    /// <summary>
+    /// For each day of release and bucket of time between the moments asked about, how many releases became
+    /// Verified (+1) or stopped being Verified (-1) by a decision in that bucket. Each release's decisions come from
+    /// the history index in order, so the status before each one is at hand without a sort.
+    /// </summary>
+    private const string VerifiedChanges = """
+        SELECT r.released_on, c.bucket, sum(c.change)::int
+        FROM releases r
+        CROSS JOIN LATERAL (
+            SELECT width_bucket(e.occurred_at, @after_moments) AS bucket,
+                   (e.status = 'Verified')::int
+                   - (coalesce(lag(e.status) OVER (ORDER BY e.occurred_at, e.recorded_at), 'Reported') = 'Verified')::int AS change
+            FROM verification_events e
+            WHERE e.release_id = r.id AND e.occurred_at <= @until AND (@verified_by IS NULL OR e.organization = @verified_by)) c
+        WHERE r.released_on BETWEEN @from AND @to AND c.change <> 0
+        GROUP BY 1, 2
         """;
 
     private const string VerifiedReleases = """
@@ -114,26 +128,51 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
                 && (c.EndedAt == null || c.EndedAt > scope.AsOf))
             .OrderBy(c => c.StatedAt).ThenBy(c => c.Id)
             .ToListAsync(ct);
-        var reconciled = new List<ReconciledClaim>(claims.Count);
-        foreach (var claim in claims)
+        if (claims.Count == 0)
         {
-            var period = scope with { From = claim.PeriodFrom, To = claim.PeriodTo };
-            var atClaimTime = await CountVerifiedAsync(period with { AsOf = claim.StatedAt, IsNow = false }, ct);
-            var now = await CountVerifiedAsync(period, ct);
-            var lowerBound = claim.Count.LowerBound;
-            reconciled.Add(new ReconciledClaim(
-                new ClaimSummary(claim.Id, claim.Claimant, claim.ClaimantKind, ClaimCountResponse.From(claim.Count), claim.OriginalText,
-                    claim.StatedAtAsStated, new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
-                atClaimTime, now, lowerBound is { } bound ? Math.Max(0, bound - now) : null));
+            return [];
         }
 
-        return reconciled;
+        var sweep = await VerifiedByMomentAsync(scope, claims, ct);
+        return [.. claims.Select(claim =>
+        {
+            var atClaimTime = sweep.Count(claim.PeriodFrom, claim.PeriodTo, claim.StatedAt);
+            var now = sweep.Count(claim.PeriodFrom, claim.PeriodTo, scope.AsOf);
+            var lowerBound = claim.Count.LowerBound;
+            return new ReconciledClaim(
+                new ClaimSummary(claim.Id, claim.Claimant, claim.ClaimantKind, ClaimCountResponse.From(claim.Count), claim.OriginalText,
+                    claim.StatedAtAsStated, new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
+                atClaimTime, now, lowerBound is { } bound ? Math.Max(0, bound - now) : null);
+        })];
     }
 
-    private async Task<int> CountVerifiedAsync(Scope scope, CancellationToken ct) =>
-        (await ReadAsync(VerifiedCount, scope, ct, row => row.GetInt32(0)))[0];
+    /// <summary>
+    /// The verified counts every claim needs (its period as of its statement, and as of the answer's moment), in one
+    /// pass over the releases of all the claims' periods rather than two queries per claim; see <see cref="VerifiedSweep"/>.
+    /// </summary>
+    private async Task<VerifiedSweep> VerifiedByMomentAsync(Scope scope, List<Claim> claims, CancellationToken ct)
+    {
+        var moments = claims.Select(c => c.StatedAt).Append(scope.AsOf).Distinct().Order().ToArray();
+        var first = claims.Min(c => c.PeriodFrom);
+        var last = claims.Max(c => c.PeriodTo);
+        var changes = await ReadAsync(VerifiedChanges, scope with { From = first, To = last }, ct,
+            row => new VerifiedSweep.Change(DateOnly.FromDateTime(row.GetDateTime(0)), row.GetInt32(1), row.GetInt32(2)),
+            command =>
+            {
+                // Bucket k holds the decisions that occurred after moments[k - 1] and at or before moments[k]: width_bucket
+                // counts the bounds at or below a value, and a bound one microsecond (timestamptz's precision) after
+                // each moment puts a decision made exactly at a moment into that moment's bucket.
+                command.Parameters.Add(new NpgsqlParameter("after_moments", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz)
+                {
+                    Value = moments.Select(m => m.AddTicks(TimeSpan.TicksPerMicrosecond)).ToArray(),
+                });
+                command.Parameters.Add(new NpgsqlParameter("until", NpgsqlDbType.TimestampTz) { Value = moments[^1] });
+            });
+        return new VerifiedSweep(moments, changes);
+    }
 
-    private async Task<List<T>> ReadAsync<T>(string sql, Scope scope, CancellationToken ct, Func<DbDataReader, T> read)
+    private async Task<List<T>> ReadAsync<T>(string sql, Scope scope, CancellationToken ct, Func<DbDataReader, T> read,
+        Action<NpgsqlCommand>? addParameters = null)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
@@ -148,6 +187,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
             command.Parameters.Add(new NpgsqlParameter("as_of", NpgsqlDbType.TimestampTz) { Value = scope.AsOf });
             command.Parameters.Add(new NpgsqlParameter("verified_by", NpgsqlDbType.Text) { Value = (object?)scope.VerifiedBy ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter("unit", NpgsqlDbType.Text) { Value = scope.Unit });
+            addParameters?.Invoke(command);
             await using var reader = await command.ExecuteReaderAsync(ct);
             var rows = new List<T>();
             while (await reader.ReadAsync(ct))
