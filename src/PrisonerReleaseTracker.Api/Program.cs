@@ -31,15 +31,18 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<DataVersion>();
+builder.Services.AddSingleton<ApiKeyStore>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActor, CallerAuditActor>();
 builder.Services.AddMemoryCache(options => options.SizeLimit = ResponseCache.MaxEntries);
 builder.Services.AddSingleton<ResponseCache>();
-builder.Services.AddDbContext<AppDbContext>(options => options
-    .UseNpgsql(DatabaseConnection.From(builder.Configuration),
+builder.Services.AddOutputCache(options => options.AddPolicy(DataVersionCachePolicy.Name, new DataVersionCachePolicy()));
+// The options are built once: a context per request then costs an allocation, not a parse of the configuration.
+builder.Services.AddDbContext<AppDbContext>((services, options) => options
+    .UseNpgsql(DatabaseConnection.From(services.GetRequiredService<IConfiguration>()),
         npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory")
-            .CommandTimeout(builder.Configuration.GetValue("Database:CommandTimeoutSeconds", 30)))
-    .UseSnakeCaseNamingConvention());
+            .CommandTimeout(services.GetRequiredService<IConfiguration>().GetValue("Database:CommandTimeoutSeconds", 30)))
+    .UseSnakeCaseNamingConvention(), optionsLifetime: ServiceLifetime.Singleton);
 builder.Services.AddApiProtection(builder.Configuration);
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -84,6 +87,7 @@ app.UseAuthentication();
 app.UseRateLimiter();
 app.UseRequestTimeouts();
 app.UseAuthorization();
+app.UseOutputCache();
 
 app.MapControllers();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -15,7 +16,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    AppDbContext db,
+    ApiKeyStore keys,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -35,18 +36,11 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Malformed API key.");
         }
 
-        var prefix = ApiKeySecret.PrefixOf(presented);
-        var candidates = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.Prefix == prefix && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Organization, k.Role, k.Hash })
-            .ToListAsync(Context.RequestAborted);
-        var key = candidates.FirstOrDefault(k => ApiKeySecret.Matches(presented, k.Hash));
-        if (key is null)
+        if (await keys.FindActiveAsync(presented, Context.RequestServices, Context.RequestAborted) is not { } caller)
         {
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 
-        var caller = new Caller(key.Id, key.Organization, key.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new(caller.ToIdentity(SchemeName)), SchemeName));
     }
 
@@ -70,6 +64,44 @@ public sealed class ApiKeyAuthenticationHandler(
             HttpContext = Context,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+}
+
+/// <summary>
+/// Finds the active key a caller presents. A key found is remembered with the data version it was read at, and is
+/// looked up again once the version moves: every write moves it, a revocation included, so a revoked key stops
+/// working at once on this instance and within <c>Caching:VersionCheckSeconds</c> on the others. Only keys that
+/// exist are remembered, so random keys cannot fill the memory; there are as many entries as active keys in use.
+/// </summary>
+public sealed class ApiKeyStore(DataVersion version)
+{
+    private readonly ConcurrentDictionary<string, (long Version, Caller Caller)> _found = new(StringComparer.Ordinal);
+
+    public async Task<Caller?> FindActiveAsync(string presented, IServiceProvider services, CancellationToken ct)
+    {
+        var current = await version.CurrentAsync(ct);
+        var hash = ApiKeySecret.Hash(presented); // the secret itself is not kept
+        if (_found.TryGetValue(hash, out var entry) && entry.Version == current)
+        {
+            return entry.Caller;
+        }
+
+        var db = services.GetRequiredService<AppDbContext>();
+        var prefix = ApiKeySecret.PrefixOf(presented);
+        var candidates = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.Prefix == prefix && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.Organization, k.Role, k.Hash })
+            .ToListAsync(ct);
+        var key = candidates.FirstOrDefault(k => ApiKeySecret.Matches(presented, k.Hash));
+        if (key is null)
+        {
+            _found.TryRemove(hash, out _);
+            return null;
+        }
+
+        var caller = new Caller(key.Id, key.Organization, key.Role);
+        _found[hash] = (current, caller);
+        return caller;
     }
 }
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.AspNetCore.OutputCaching;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
@@ -61,5 +63,46 @@ public sealed class ResponseCache(IMemoryCache cache, DataVersion version, IOpti
             response.ContentLength = entry.Body.Length;
             await response.Body.WriteAsync(entry.Body, context.HttpContext.RequestAborted);
         }
+    }
+}
+
+/// <summary>
+/// Whole answers of the totals endpoints, replayed by the output cache middleware before MVC runs: keyed by the
+/// path, the whole query string and the data version, so no answer outlives a write (a backdated decision included).
+/// Concurrent misses for the same key wait for one computation. A hit still passes the rate limiter and is logged.
+/// </summary>
+public sealed class DataVersionCachePolicy : IOutputCachePolicy
+{
+    public const string Name = "ByDataVersion";
+
+    async ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        var configuration = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>();
+        if (!configuration.GetValue("Caching:Totals:Enabled", true) || !HttpMethods.IsGet(context.HttpContext.Request.Method))
+        {
+            return;
+        }
+
+        var version = await context.HttpContext.RequestServices.GetRequiredService<DataVersion>().CurrentAsync(cancellation);
+        context.EnableOutputCaching = true;
+        context.AllowCacheLookup = true;
+        context.AllowCacheStorage = true;
+        context.AllowLocking = true;
+        context.CacheVaryByRules.QueryKeys = "*";
+        context.CacheVaryByRules.VaryByValues["dataVersion"] = version.ToString(CultureInfo.InvariantCulture);
+        context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(configuration.GetValue("Caching:Totals:Seconds", 300));
+    }
+
+    ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
+
+    ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
+    {
+        // Only whole answers are kept: not a 304 (its client holds the bytes), a 400 or a 503.
+        if (context.HttpContext.Response.StatusCode != StatusCodes.Status200OK)
+        {
+            context.AllowCacheStorage = false;
+        }
+
+        return ValueTask.CompletedTask;
     }
 }

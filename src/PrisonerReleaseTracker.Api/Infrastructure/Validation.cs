@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
@@ -12,12 +13,14 @@ namespace PrisonerReleaseTracker.Api.Infrastructure;
 /// </summary>
 public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFilter
 {
+    private static readonly ConcurrentDictionary<Type, Type> ValidatorTypes = new();
+
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var argument in context.ActionArguments.Values)
         {
-            if (argument is null || services.GetService(typeof(IValidator<>).MakeGenericType(argument.GetType())) is not IValidator validator)
+            if (argument is null || services.GetService(ValidatorTypes.GetOrAdd(argument.GetType(), type => typeof(IValidator<>).MakeGenericType(type))) is not IValidator validator)
             {
                 continue;
             }

@@ -47,15 +47,12 @@ public sealed class ReleaseQueries(AppDbContext db)
             releases = releases.Where(r => db.Detainees.Any(d => d.Id == r.DetaineeId && d.Categories.Contains(category)));
         }
 
-        var rows = await Project(releases.OrderBy(r => r.Id).Take(query.Limit + 1)).ToListAsync(ct);
-        return query.ToPage(await ShapeAsync(rows, caller, ct), r => r.Id);
+        var rows = await Project(db, releases.OrderBy(r => r.Id).Take(query.Limit + 1)).ToListAsync(ct);
+        return query.ToPage([.. rows.Select(row => Shape(row, caller))], r => r.Id);
     }
 
-    public async Task<ReleaseResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct)
-    {
-        var rows = await Project(db.Releases.AsNoTracking().Where(r => r.Id == id)).ToListAsync(ct);
-        return rows.Count == 0 ? null : (await ShapeAsync(rows, caller, ct))[0];
-    }
+    public async Task<ReleaseResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct) =>
+        await Project(db, db.Releases.AsNoTracking().Where(r => r.Id == id)).FirstOrDefaultAsync(ct) is { } row ? Shape(row, caller) : null;
 
     public Task<List<VerificationEventResponse>> HistoryAsync(Guid releaseId, CancellationToken ct) =>
         db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId).OrderBy(e => e.Sequence)
@@ -63,31 +60,26 @@ public sealed class ReleaseQueries(AppDbContext db)
                 new ReporterDto(e.KeyId, e.Organization), e.Note, e.SourceIds))
             .ToListAsync(ct);
 
-    private IQueryable<ReleaseRow> Project(IQueryable<Release> releases) =>
+    private static IQueryable<ReleaseRow> Project(AppDbContext db, IQueryable<Release> releases) =>
         from r in releases
         join d in db.Detainees on r.DetaineeId equals d.Id
         select new ReleaseRow(r.Id, r.DetentionId, d.Id, d.FullName, d.IsProtected, d.Organization, d.Nationalities, r.ReleasedOn, r.Kind,
             r.Conditions.ChargesDropped, r.Conditions.TravelBan, r.Conditions.BarredFromPublicStatements, r.Conditions.MustReportToCourt,
-            r.FacilityId, r.SourceIds, r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt);
+            r.FacilityId, r.SourceIds,
+            db.Sources.Where(s => r.SourceIds.Contains(s.Id)).Select(s => new CitedSource(s.Id, s.Url, s.Publisher, s.Title)).ToList(),
+            r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt);
 
-    private async Task<List<ReleaseResponse>> ShapeAsync(List<ReleaseRow> rows, Caller caller, CancellationToken ct)
-    {
-        var sourceIds = rows.SelectMany(r => r.SourceIds).Distinct().ToList();
-        var sources = sourceIds.Count == 0
-            ? []
-            : await db.Sources.AsNoTracking().Where(s => sourceIds.Contains(s.Id))
-                .Select(s => new CitedSource(s.Id, s.Url, s.Publisher, s.Title)).ToDictionaryAsync(s => s.Id, ct);
-        return [.. rows.Select(r => new ReleaseResponse(
-            r.Id, r.DetentionId,
-            new ReleasedPerson(r.DetaineeId, Visibility.NameFor(caller, r.DetaineeId, r.FullName, r.IsProtected, r.DetaineeOrganization), r.Nationalities),
-            r.ReleasedOn, r.Kind, new ReleaseConditionsDto(r.ChargesDropped, r.TravelBan, r.BarredFromPublicStatements, r.MustReportToCourt),
-            r.FacilityId, [.. r.SourceIds.Where(sources.ContainsKey).Select(id => sources[id])], r.Note,
-            new ReporterDto(r.ReportedByKeyId, r.ReportedByOrganization), r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt))];
-    }
+    /// <summary>The answer for a caller: a protected person's name only for those who may see it; sources in the order cited.</summary>
+    private static ReleaseResponse Shape(ReleaseRow r, Caller caller) => new(
+        r.Id, r.DetentionId,
+        new ReleasedPerson(r.DetaineeId, Visibility.NameFor(caller, r.DetaineeId, r.FullName, r.IsProtected, r.DetaineeOrganization), r.Nationalities),
+        r.ReleasedOn, r.Kind, new ReleaseConditionsDto(r.ChargesDropped, r.TravelBan, r.BarredFromPublicStatements, r.MustReportToCourt),
+        r.FacilityId, [.. r.SourceIds.Select(id => r.Sources.Find(s => s.Id == id)).OfType<CitedSource>()], r.Note,
+        new ReporterDto(r.ReportedByKeyId, r.ReportedByOrganization), r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt);
 
     private sealed record ReleaseRow(
         Guid Id, Guid DetentionId, Guid DetaineeId, string FullName, bool IsProtected, string DetaineeOrganization, List<string> Nationalities,
         DateOnly ReleasedOn, ReleaseKind Kind, bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt,
-        Guid? FacilityId, List<Guid> SourceIds, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
+        Guid? FacilityId, List<Guid> SourceIds, List<CitedSource> Sources, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
         VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt);
 }
