@@ -467,4 +467,29 @@ public class VerificationRulesTests
 
     private static VerificationDecision Decision(VerificationStatus status, DateTimeOffset occurredAt, Reporter? by = null, string? note = null) =>
         new(status, VerificationMethod.FamilyConfirmation, occurredAt, note, [], by ?? OtherOrganizationKey);
+
+    [Fact]
+    public void Verified_changes_add_up_to_whether_any_legal_history_ends_verified()
+    {
+        // Every legal history of up to eight decisions, walked from Reported.
+        var statuses = Enum.GetValues<VerificationStatus>();
+        var histories = 0;
+        void Walk(VerificationStatus current, int changes, int depth)
+        {
+            histories++;
+            Assert.Equal(current == VerificationStatus.Verified ? 1 : 0, changes);
+            if (depth == 8)
+            {
+                return;
+            }
+
+            foreach (var next in statuses.Where(next => VerificationRules.IsLegalTransition(current, next)))
+            {
+                Walk(next, changes + VerificationRules.VerifiedChange(next), depth + 1);
+            }
+        }
+
+        Walk(VerificationStatus.Reported, 0, 0);
+        Assert.True(histories > 100, $"{histories} histories walked");
+    }
 }

@@ -23,7 +23,9 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         builder.HasMany(r => r.Events).WithOne().HasForeignKey(e => e.ReleaseId);
         builder.Navigation(r => r.Events).HasField("_events");
 
-        // "As of now" totals read the stored status; this index answers them without touching the table.
+        // "As of now" totals read the stored status; this index answers them without touching the table. The
+        // database's index also includes conditions_charges_dropped (migration VerifiedChangesByReleaseDay: a complex
+        // property's column cannot be named here).
         builder.HasIndex(r => new { r.ReleasedOn, r.Status }).IncludeProperties(r => r.DetaineeId);
         builder.HasIndex(r => r.FacilityId);
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();

@@ -5,6 +5,7 @@ using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Claims;
 using PrisonerReleaseTracker.Domain.Claims;
+using PrisonerReleaseTracker.Domain.Releases;
 using Claim = PrisonerReleaseTracker.Domain.Claims.Claim;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
@@ -41,10 +42,22 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
 
     /// <summary>
     /// For each day of release and bucket of time between the moments asked about, how many releases became
-    /// Verified (+1) or stopped being Verified (-1) by a decision in that bucket. Each release's decisions come from
-    /// the history index in order, so the status before each one is at hand without a sort.
+    /// Verified (+1) or stopped being Verified (-1) by a decision in that bucket: every Verified decision and every
+    /// retraction (<see cref="VerificationRules.VerifiedChange"/>), read from one partial index by day of release.
     /// </summary>
     private const string VerifiedChanges = """
+        SELECT e.released_on, width_bucket(e.occurred_at, @after_moments), sum(CASE e.status WHEN 'Verified' THEN 1 ELSE -1 END)::int
+        FROM verification_events e
+        WHERE e.released_on BETWEEN @from AND @to AND e.status IN ('Verified', 'Retracted') AND e.occurred_at <= @until
+        GROUP BY 1, 2
+        """;
+
+    /// <summary>
+    /// The same changes counting one organization's decisions only. Its decisions alone do not follow the transition
+    /// rules (another organization's may come between), so each release's are replayed in order (from the history
+    /// index, without a sort) and a change is a move into or out of Verified.
+    /// </summary>
+    private const string VerifiedChangesByOrganization = """
         SELECT r.released_on, c.bucket, sum(c.change)::int
         FROM releases r
         CROSS JOIN LATERAL (
@@ -52,7 +65,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
                    (e.status = 'Verified')::int
                    - (coalesce(lag(e.status) OVER (ORDER BY e.occurred_at, e.recorded_at), 'Reported') = 'Verified')::int AS change
             FROM verification_events e
-            WHERE e.release_id = r.id AND e.occurred_at <= @until AND (@verified_by IS NULL OR e.organization = @verified_by)) c
+            WHERE e.release_id = r.id AND e.occurred_at <= @until AND e.organization = @verified_by) c
         WHERE r.released_on BETWEEN @from AND @to AND c.change <> 0
         GROUP BY 1, 2
         """;
@@ -155,7 +168,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         var moments = claims.Select(c => c.StatedAt).Append(scope.AsOf).Distinct().Order().ToArray();
         var first = claims.Min(c => c.PeriodFrom);
         var last = claims.Max(c => c.PeriodTo);
-        var changes = await ReadAsync(VerifiedChanges, scope with { From = first, To = last }, ct,
+        var changes = await ReadAsync(scope.VerifiedBy is null ? VerifiedChanges : VerifiedChangesByOrganization, scope with { From = first, To = last }, ct,
             row => new VerifiedSweep.Change(DateOnly.FromDateTime(row.GetDateTime(0)), row.GetInt32(1), row.GetInt32(2)),
             command =>
             {
