@@ -14,7 +14,11 @@ public static class DatabaseStartup
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         if (configuration.GetValue<bool>("Database:MigrateOnStartup"))
         {
+            // A migration rewrites whole tables (a column filled in for every decision on record): it gets its own,
+            // longer command timeout than a request's.
+            db.Database.SetCommandTimeout(TimeSpan.FromSeconds(configuration.GetValue("Database:MigrationTimeoutSeconds", 3600)));
             await db.Database.MigrateAsync(ct);
+            db.Database.SetCommandTimeout(null);
         }
 
         await BootstrapAdminKey.EnsureAsync(scope.ServiceProvider, ct);
