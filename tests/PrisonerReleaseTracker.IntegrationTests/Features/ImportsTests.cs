@@ -312,6 +312,27 @@ public sealed class ImportsTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Possible_duplicates_stop_at_a_thousand_the_first_lines_first()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Namesakes NGO " + Marker());
+        var m = Marker();
+        await ImportOkAsync(contributor, $"fullName\nNombre Común {m}\n");
+        var existing = (await SearchAsync(contributor, $"comun {m}")).Single()!.Id();
+
+        // 1,200 namesakes: each matches the person on record, and each after the first an earlier line too.
+        var result = await ImportOkAsync(contributor, "fullName\n" + string.Concat(Enumerable.Repeat($"Nombre Común {m}\n", 1200)));
+
+        var duplicates = result["possibleDuplicates"]!.AsArray().Select(d => (Line: Int(d!, "line"), Existing: d!["existingDetaineeId"]?.GetValue<Guid>(), EarlierLine: d!["existingLine"]?.GetValue<int>())).ToList();
+        Assert.Equal(1200, Int(result, "detaineesCreated"));
+        Assert.Equal(1000, duplicates.Count);
+        Assert.Equal((2, (Guid?)existing, (int?)null), duplicates[0]); // line 2 is the first data line: the person on record only
+        Assert.Equal((3, (Guid?)existing, (int?)null), duplicates[1]); // then for each line, the person on record before the earlier line
+        Assert.Equal(3, duplicates[2].Line);
+        Assert.Equal(2, duplicates[2].EarlierLine);
+        Assert.Equal((502, (Guid?)existing, (int?)null), duplicates[^1]); // 1 + 2 x 499 + 1
+    }
+
+    [Fact]
     public async Task A_protected_person_of_another_organization_is_never_revealed_as_a_duplicate()
     {
         using var holder = await api.ClientAsync(Role.Contributor, "Protecting NGO " + Marker());

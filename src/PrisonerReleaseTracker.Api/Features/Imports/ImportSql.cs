@@ -156,33 +156,47 @@ internal static class ImportSql
     /// </summary>
     public static readonly string PossibleDuplicates = $"""
         SELECT line, existing_id, existing_line FROM (
-            SELECT r.line, d.id AS existing_id, NULL::int AS existing_line
-            FROM import_rows r
-            CROSS JOIN LATERAL (
-                SELECT d.id FROM detainees d
-                WHERE prt_fold(d.full_name) = r.name_key
-                  AND (@admin OR NOT d.is_protected OR d.organization = @org)
-                  AND (r.birth_earliest IS NULL OR d.birth_date IS NULL
-                       OR ({PartialDateConversion.EarliestDaySql("d.birth_date")} <= r.birth_latest
-                           AND r.birth_earliest <= {PartialDateConversion.LatestDaySql("d.birth_date")}))
-                ORDER BY d.id
-                LIMIT 10) d
-            WHERE r.matched_id IS NULL
+            (SELECT r.line, d.id AS existing_id, NULL::int AS existing_line
+             FROM import_rows r
+             CROSS JOIN LATERAL (
+                 SELECT d.id FROM detainees d
+                 WHERE prt_fold(d.full_name) = r.name_key
+                   AND (@admin OR NOT d.is_protected OR d.organization = @org)
+                   AND (r.birth_earliest IS NULL OR d.birth_date IS NULL
+                        OR ({PartialDateConversion.EarliestDaySql("d.birth_date")} <= r.birth_latest
+                            AND r.birth_earliest <= {PartialDateConversion.LatestDaySql("d.birth_date")}))
+                 ORDER BY d.id
+                 LIMIT {MaxDuplicatesPerRow}) d
+             WHERE r.matched_id IS NULL
+             ORDER BY r.line, d.id
+             LIMIT {MaxDuplicates})
             UNION ALL
-            SELECT r.line, CASE WHEN @dry THEN NULL ELSE e.detainee_id END, e.line
-            FROM import_rows r
-            CROSS JOIN LATERAL (
-                SELECT e.line, e.detainee_id FROM import_rows e
-                WHERE e.name_key = r.name_key AND e.line < r.line AND e.matched_id IS NULL
-                  AND (r.birth_earliest IS NULL OR e.birth_earliest IS NULL
-                       OR (e.birth_earliest <= r.birth_latest AND r.birth_earliest <= e.birth_latest))
-                ORDER BY e.line
-                LIMIT 1) e
-            WHERE r.matched_id IS NULL
+            (SELECT r.line, CASE WHEN @dry THEN NULL ELSE e.detainee_id END, e.line
+             FROM import_rows r
+             CROSS JOIN LATERAL (
+                 SELECT e.line, e.detainee_id FROM import_rows e
+                 WHERE e.name_key = r.name_key AND e.line < r.line AND e.matched_id IS NULL
+                   AND (r.birth_earliest IS NULL OR e.birth_earliest IS NULL
+                        OR (e.birth_earliest <= r.birth_latest AND r.birth_earliest <= e.birth_latest))
+                 ORDER BY e.line
+                 LIMIT 1) e
+             WHERE r.matched_id IS NULL
+             ORDER BY r.line
+             LIMIT {MaxDuplicates})
         ) found
         ORDER BY line, existing_line NULLS FIRST, existing_id
-        LIMIT 1000
+        LIMIT {MaxDuplicates}
         """;
+
+    /// <summary>
+    /// The answer lists at most this many possible duplicates, the first lines' first. Each half of the query walks
+    /// the file in line order and stops at the cap, so a file full of common names costs as many lookups as it
+    /// takes to fill the list, not one per row against every namesake on record.
+    /// </summary>
+    public const int MaxDuplicates = 1000;
+
+    /// <summary>Namesakes on record listed for one row, the oldest ids first (the folded-name index holds them in that order).</summary>
+    public const int MaxDuplicatesPerRow = 10;
 
     public const string Insert = """
         INSERT INTO facilities (id, name, kind, city, region, country, organization, created_at)
