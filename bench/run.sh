@@ -7,7 +7,7 @@
 #   --scale N     detainees in the main data set (2N releases); default 1,000,000 (--quick: 20,000)
 #   --quick       small scale, short rounds: a smoke run in under 5 minutes on 2 cores
 #   --rounds R    rounds per side of each comparison, interleaved; the median counts (default 5, --quick 3)
-#   --duration S  seconds per round (default 12, --quick 3); slow endpoints get longer (up to 90 s, --quick 6) and fewer rounds
+#   --duration S  seconds per round (default 12, --quick 3); slow endpoints get longer (up to 90 s, --quick 4) and fewer rounds
 #   --keep        leave the PostgreSQL cluster and its databases in place (default: removed at the end)
 #   --only import only the import and memory-import comparisons (generates the main data set only)
 #
@@ -49,8 +49,8 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $quick == 1 ]]; then
-  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-3}; max_duration=6; warm=2
-  import_rows=20000; memory_rows=100000
+  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-3}; max_duration=4; warm=2
+  import_rows=20000; memory_rows=50000
 else
   scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; max_duration=90; warm=6
   import_rows=100000; memory_rows=1000000
@@ -70,6 +70,9 @@ mkdir -p "$out" "$work"
 exec > >(tee -a "$out/run.log") 2>&1
 log() { printf '%s run.sh: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 started=$(date +%s)
+# The commit measured: taken before the build, "+changes" when the working tree differs from it.
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
+if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then commit="$commit+changes"; fi
 
 pids=()
 started_pg=0
@@ -142,22 +145,25 @@ api_env=(
   "Auth__BootstrapOrganization=Bench Administrators"
 )
 
-# start_api NAME PORT DB [ENV=VALUE...]: starts an API process, waits until it answers.
-start_api() {
+# launch_api NAME PORT DB [ENV=VALUE...]: starts an API process; wait_api NAME PORT: waits until it answers.
+launch_api() {
   local name=$1 port=$2 db=$3
   shift 3
   env "${api_env[@]}" "$@" "ConnectionStrings__Default=$(cs "$db")" "ASPNETCORE_URLS=http://127.0.0.1:$port" \
     dotnet "$api_dll" >"$out/api-$name.log" 2>&1 &
   pids+=($!)
   eval "pid_$name=$!"
-  local i
+}
+wait_api() {
+  local name=$1 port=$2 pid_var=pid_$1 i
   for i in $(seq 1 300); do
     if curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then return 0; fi
-    kill -0 "${pids[-1]}" 2>/dev/null || { log "API $name exited:"; tail -20 "$out/api-$name.log"; exit 1; }
+    kill -0 "${!pid_var}" 2>/dev/null || { log "API $name exited:"; tail -20 "$out/api-$name.log"; exit 1; }
     sleep 0.2
   done
   log "API $name did not answer on port $port"; exit 1
 }
+start_api() { launch_api "$@"; wait_api "$1" "$2"; }
 stop_api() {
   local var=pid_$1
   kill -TERM "${!var}" 2>/dev/null || true
@@ -194,11 +200,12 @@ psql_ -d prt_main -Atc "SELECT pg_size_pretty(pg_database_size('prt_main'))" | s
 if [[ $only != import ]]; then
 # ---- processes -----------------------------------------------------------------------------------------------
 log "starting the APIs (Release, dotnet <dll>)"
-start_api main $p_main prt_main                                   # cache off
-start_api cached $p_cached prt_main Caching__Totals__Enabled=true   # cache on
-start_api tsmall $p_tsmall prt_totals_small
-start_api tbig $p_tbig prt_totals_big
-start_api ssmall $p_ssmall prt_search_small
+launch_api main $p_main prt_main                                   # cache off
+launch_api cached $p_cached prt_main Caching__Totals__Enabled=true   # cache on
+launch_api tsmall $p_tsmall prt_totals_small
+launch_api tbig $p_tbig prt_totals_big
+launch_api ssmall $p_ssmall prt_search_small
+wait_api main $p_main; wait_api cached $p_cached; wait_api tsmall $p_tsmall; wait_api tbig $p_tbig; wait_api ssmall $p_ssmall
 reader_main=$(new_key $p_main Researcher "Bench Readers")
 reader_small=$(new_key $p_ssmall Researcher "Bench Readers")
 
@@ -475,7 +482,7 @@ summary=$out/summary.txt
       "cached $(rounds_for "$s_cached")x$s_cached, release $(rounds_for "$s_release")x$s_release, growth-totals $(rounds_for "$s_gtotals")x$s_gtotals," \
       "growth-search $(rounds_for "$s_search")x$s_search; wrk -t$threads -c$connections; pgbench -c$connections -j$threads -M simple"
   fi
-  echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $commit"
   echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s"
 } | tee "$summary"
 log "results in $out"
