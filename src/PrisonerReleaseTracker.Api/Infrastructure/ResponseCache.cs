@@ -75,10 +75,13 @@ public sealed class DataVersionCachePolicy : IOutputCachePolicy
 {
     public const string Name = "ByDataVersion";
 
+    private Settings? _settings;
+
     async ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
     {
-        var configuration = context.HttpContext.RequestServices.GetRequiredService<IConfiguration>();
-        if (!configuration.GetValue("Caching:Totals:Enabled", true) || !HttpMethods.IsGet(context.HttpContext.Request.Method))
+        // Read once, from the first request's services (the policy is built before the configuration is final).
+        var settings = _settings ??= Settings.From(context.HttpContext.RequestServices.GetRequiredService<IConfiguration>());
+        if (!settings.Enabled || !HttpMethods.IsGet(context.HttpContext.Request.Method))
         {
             return;
         }
@@ -90,7 +93,13 @@ public sealed class DataVersionCachePolicy : IOutputCachePolicy
         context.AllowLocking = true;
         context.CacheVaryByRules.QueryKeys = "*";
         context.CacheVaryByRules.VaryByValues["dataVersion"] = version.ToString(CultureInfo.InvariantCulture);
-        context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(configuration.GetValue("Caching:Totals:Seconds", 300));
+        context.ResponseExpirationTimeSpan = settings.Lifetime;
+    }
+
+    private sealed record Settings(bool Enabled, TimeSpan Lifetime)
+    {
+        public static Settings From(IConfiguration configuration) => new(
+            configuration.GetValue("Caching:Totals:Enabled", true), TimeSpan.FromSeconds(configuration.GetValue("Caching:Totals:Seconds", 300)));
     }
 
     ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
