@@ -38,11 +38,7 @@ builder.Services.AddMemoryCache(options => options.SizeLimit = ResponseCache.Max
 builder.Services.AddSingleton<ResponseCache>();
 builder.Services.AddOutputCache(options => options.AddPolicy(DataVersionCachePolicy.Name, new DataVersionCachePolicy()));
 // The options are built once: a context per request then costs an allocation, not a parse of the configuration.
-builder.Services.AddDbContext<AppDbContext>((services, options) => options
-    .UseNpgsql(DatabaseConnection.From(services.GetRequiredService<IConfiguration>()),
-        npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory")
-            .CommandTimeout(services.GetRequiredService<IConfiguration>().GetValue("Database:CommandTimeoutSeconds", 30)))
-    .UseSnakeCaseNamingConvention(), optionsLifetime: ServiceLifetime.Singleton);
+builder.Services.AddDatabase();
 builder.Services.AddApiProtection(builder.Configuration);
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

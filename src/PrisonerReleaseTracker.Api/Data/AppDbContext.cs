@@ -77,6 +77,7 @@ public sealed class AppDbContext(
         modelBuilder.HasDbFunction(typeof(AppDbContext).GetMethod(nameof(Fold))!).HasName("prt_fold").HasSchema("public");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         StoreEnumsAsStrings(modelBuilder);
+        DataVersion.DeclareIn(modelBuilder);
     }
 
     private sealed class SystemActor : IAuditActor

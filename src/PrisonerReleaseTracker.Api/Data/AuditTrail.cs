@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Domain.Audit;
 
 namespace PrisonerReleaseTracker.Api.Data;
@@ -26,7 +27,8 @@ public static class AuditTrail
         var events = new Dictionary<(string Type, Guid Id), (AuditAction Action, HashSet<string> Fields)>();
         foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
-            if (entry.Entity is AuditEntry)
+            // The log itself, and an import's kept answer, are not part of the record.
+            if (entry.Entity is AuditEntry or IdempotencyRecord)
             {
                 continue;
             }

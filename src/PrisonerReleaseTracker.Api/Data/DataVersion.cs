@@ -16,6 +16,20 @@ namespace PrisonerReleaseTracker.Api.Data;
 public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration)
 {
     public const string SequenceName = "prt_data_version";
+
+    /// <summary>The tables of the record: a statement that changes one moves the version (migration ClaimsAndDataVersion).</summary>
+    private static readonly string[] VersionedTables =
+        ["facilities", "detainees", "detainee_external_ids", "detentions", "detention_transfer", "releases", "verification_events", "sources", "claims"];
+
+    /// <summary>Declares the sequence and the triggers that move it, so that the model holds what the database has.</summary>
+    public static void DeclareIn(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasSequence<long>(SequenceName);
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => VersionedTables.Contains(t.GetTableName())))
+        {
+            entityType.AddTrigger($"{entityType.GetTableName()}_bump_data_version");
+        }
+    }
     private const string ReadSql = "SELECT last_value AS \"Value\" FROM " + SequenceName;
     private const string BumpSql = "SELECT nextval('" + SequenceName + "') AS \"Value\"";
 

@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.ComponentModel.DataAnnotations;
 using FluentValidation;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
@@ -9,14 +8,13 @@ namespace PrisonerReleaseTracker.Api.Infrastructure;
 /// <param name="NextCursor">Pass as <c>cursor</c> to get the next page; null when there is none.</param>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
-/// <summary>Paging parameters shared by every list.</summary>
+/// <summary>Paging parameters shared by every list: a list takes them as they are, or derives its filters from them.</summary>
 public record PageQuery
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     /// <summary>How many items to return (1 to 500).</summary>
-    [Range(1, MaxLimit)]
     public int Limit { get; init; } = DefaultLimit;
 
     /// <summary>The <c>nextCursor</c> of the previous page.</summary>
@@ -65,3 +63,6 @@ public abstract class PageQueryValidator<T> : AbstractValidator<T> where T : Pag
         RuleFor(q => q.Cursor).Must((query, _) => query.TryReadCursor(out Guid? _)).WithMessage("Not a cursor this API issued.");
     }
 }
+
+/// <summary>The paging of a list whose filters are a record of their own (shared with its export).</summary>
+internal sealed class PageValidator : PageQueryValidator<PageQuery>;

@@ -18,5 +18,11 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength();
         builder.HasIndex(e => new { e.EntityType, e.EntityId });
         builder.HasIndex(e => e.At);
+        // Entries are appended, never changed (migration AuditLog).
+        builder.ToTable(table =>
+        {
+            table.HasTrigger("audit_entries_append_only");
+            table.HasTrigger("audit_entries_no_truncate");
+        });
     }
 }

@@ -19,8 +19,8 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     [HttpGet]
     [ProducesResponseType<Page<DetaineeResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ListDetainees([FromQuery] DetaineeListQuery query, CancellationToken ct) =>
-        Ok(await queries.ListAsync(query, User.RequiredCaller(), ct));
+    public async Task<IActionResult> ListDetainees([FromQuery] DetaineeFilter filter, [FromQuery] PageQuery page, CancellationToken ct) =>
+        Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a detainee</summary>
     /// <remarks>The <c>ETag</c> header carries the version to send in <c>If-Match</c> when updating.</remarks>

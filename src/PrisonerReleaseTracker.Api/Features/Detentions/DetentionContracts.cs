@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using FluentValidation;
+using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 
@@ -29,10 +30,10 @@ public sealed record TransferResponse(Guid? FromFacilityId, Guid ToFacilityId, D
 /// <param name="Id">Its id.</param>
 /// <param name="DetaineeId">The person detained.</param>
 /// <param name="ArrestedOn">Arrest date at the precision known.</param>
-/// <param name="ArrestPlace">Where the arrest happened.</param>
-/// <param name="ArrestingAuthority">Who made the arrest.</param>
+/// <param name="ArrestPlace">Where the arrest happened; null for a protected person the caller may not identify.</param>
+/// <param name="ArrestingAuthority">Who made the arrest; null for a protected person the caller may not identify.</param>
 /// <param name="FacilityId">Where the person is held now, or was held last.</param>
-/// <param name="Charges">Charges, as stated.</param>
+/// <param name="Charges">Charges, as stated; empty for a protected person the caller may not identify.</param>
 /// <param name="IsOpen">Whether the detention is still open (house arrest included).</param>
 /// <param name="ReleasedOn">The day a release ended it.</param>
 /// <param name="Transfers">Moves between facilities, oldest first.</param>
@@ -41,11 +42,17 @@ public sealed record DetentionResponse(
     Guid Id, Guid DetaineeId, PartialDate? ArrestedOn, string? ArrestPlace, string? ArrestingAuthority, Guid? FacilityId,
     IReadOnlyList<string> Charges, bool IsOpen, DateOnly? ReleasedOn, IReadOnlyList<TransferResponse> Transfers, DateTimeOffset CreatedAt)
 {
+    /// <summary>The answer for a detention read in SQL, as for one just written: written once, compiled once.</summary>
     internal static readonly Expression<Func<Detention, DetentionResponse>> Projection = d => new DetentionResponse(
         d.Id, d.DetaineeId, d.ArrestedOn, d.ArrestPlace, d.ArrestingAuthority, d.FacilityId, d.Charges, d.ReleasedOn == null, d.ReleasedOn,
         d.Transfers.OrderBy(t => t.TransferredOn).ThenBy(t => t.RecordedAt)
             .Select(t => new TransferResponse(t.FromFacilityId, t.ToFacilityId, t.TransferredOn, t.RecordedAt)).ToList(),
         d.CreatedAt);
+
+    internal static readonly Func<Detention, DetentionResponse> From = Projection.Compile();
+
+    /// <summary>What the caller may see of it: nothing of the arrest of a person the caller may not identify.</summary>
+    internal DetentionResponse AsSeen(Seen person) => person.Identified ? this : this with { ArrestPlace = null, ArrestingAuthority = null, Charges = [] };
 }
 
 internal sealed class CreateDetentionRequestValidator : AbstractValidator<CreateDetentionRequest>

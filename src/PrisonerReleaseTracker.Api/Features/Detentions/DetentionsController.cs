@@ -19,13 +19,16 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> ListDetentions(Guid detaineeId, CancellationToken ct)
     {
-        if (!await db.Detainees.AnyAsync(d => d.Id == detaineeId, ct))
+        var person = await db.Detainees.Where(d => d.Id == detaineeId).Select(d => new { d.IsProtected, d.Organization }).SingleOrDefaultAsync(ct);
+        if (person is null)
         {
             return Problems.NotFound("Detainee");
         }
 
-        return Ok(await db.Detentions.AsNoTracking().Where(d => d.DetaineeId == detaineeId).OrderBy(d => d.CreatedAt)
-            .Select(DetentionResponse.Projection).ToListAsync(ct));
+        var seen = User.RequiredCaller().See(detaineeId, person.IsProtected, person.Organization);
+        var detentions = await db.Detentions.AsNoTracking().Where(d => d.DetaineeId == detaineeId).OrderBy(d => d.CreatedAt)
+            .Select(DetentionResponse.Projection).ToListAsync(ct);
+        return Ok(detentions.Select(d => d.AsSeen(seen)).ToList());
     }
 
     /// <summary>Open a detention</summary>
@@ -59,7 +62,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
         var detention = detainee.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
         db.Detentions.Add(detention);
         await db.SaveChangesAsync(ct);
-        return Created($"/api/v1/detainees/{detaineeId}/detentions", DetentionResponse.Projection.Compile()(detention));
+        return Created($"/api/v1/detainees/{detaineeId}/detentions", DetentionResponse.From(detention));
     }
 
     /// <summary>Transfer a detention to another facility</summary>
@@ -92,6 +95,6 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
 
         db.Add(detention.Transfer(facility, request.TransferredOn, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
-        return Created($"/api/v1/detainees/{detention.DetaineeId}/detentions", DetentionResponse.Projection.Compile()(detention));
+        return Created($"/api/v1/detainees/{detention.DetaineeId}/detentions", DetentionResponse.From(detention));
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using PrisonerReleaseTracker.Api.Features.Detainees;
+using PrisonerReleaseTracker.Api.Features.Releases;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Features.Exports;
@@ -23,18 +25,19 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     /// imported again. Filters as the detainee list. <c>format=csv</c> (default) or <c>json</c> (an array of
     /// objects; lists as arrays). Rows are streamed as they are read, ordered by id. Sensitive fields (national id,
     /// notes) only reach the holding organization and Admins; a protected person held elsewhere appears only under a
-    /// stable pseudonym, without names, birth date, identifiers or sources, and <c>q</c> never finds them. In CSV, a
+    /// stable pseudonym, without names, birth date, identifiers, arresting authority, charges or sources, and <c>q</c> never finds them;
+    /// the url of a source also cited for such a person is left out of every row. In CSV, a
     /// text starting like a spreadsheet formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>) is written after a <c>'</c>,
     /// which an import removes again.
     /// </remarks>
     [HttpGet("detainees")]
     [ProducesResponseType<IReadOnlyList<DetaineeExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ExportDetainees([FromQuery] DetaineeExportQuery query, CancellationToken ct)
+    public async Task<IActionResult> ExportDetainees([FromQuery] DetaineeFilter filter, [FromQuery] ExportFormatQuery output, CancellationToken ct)
     {
         await queries.RecordExportAsync("DetaineeExport", ct);
-        var rows = queries.DetaineesAsync(query, User.RequiredCaller(), ct);
-        await WriteAsync(query.Format, "detainees", rows, DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
+        var rows = queries.DetaineesAsync(filter, User.RequiredCaller(), ct);
+        await WriteAsync(output.Format, "detainees", rows, DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
         return new EmptyResult();
     }
 
@@ -48,11 +51,11 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     [HttpGet("releases")]
     [ProducesResponseType<IReadOnlyList<ReleaseExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ExportReleases([FromQuery] ReleaseExportQuery query, CancellationToken ct)
+    public async Task<IActionResult> ExportReleases([FromQuery] ReleaseFilter filter, [FromQuery] ExportFormatQuery output, CancellationToken ct)
     {
         await queries.RecordExportAsync("ReleaseExport", ct);
-        var rows = queries.ReleasesAsync(query, User.RequiredCaller(), ct);
-        await WriteAsync(query.Format, "releases", rows, ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
+        var rows = queries.ReleasesAsync(filter, User.RequiredCaller(), ct);
+        await WriteAsync(output.Format, "releases", rows, ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
         return new EmptyResult();
     }
 

@@ -20,4 +20,15 @@ public sealed class IdempotencyRecord
     /// <summary>The JSON answer, replayed as it was.</summary>
     public string ResponseBody { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+
+    public static IdempotencyRecord Create(string organization, string key, string requestHash, int responseStatus, string responseBody,
+        DateTimeOffset now) => new()
+    {
+        Organization = organization,
+        Key = key,
+        RequestHash = requestHash,
+        ResponseStatus = responseStatus,
+        ResponseBody = responseBody,
+        CreatedAt = now,
+    };
 }

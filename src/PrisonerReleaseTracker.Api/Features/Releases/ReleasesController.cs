@@ -20,8 +20,8 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpGet]
     [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ListReleases([FromQuery] ReleaseListQuery query, CancellationToken ct) =>
-        Ok(await queries.ListAsync(query, User.RequiredCaller(), ct));
+    public async Task<IActionResult> ListReleases([FromQuery] ReleaseFilter filter, [FromQuery] PageQuery page, CancellationToken ct) =>
+        Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a release</summary>
     /// <remarks>With its verification status now, when and by whom it was last decided, its conditions and sources.</remarks>
@@ -73,7 +73,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [ProducesResponseType<IReadOnlyList<VerificationEventResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> ListVerifications(Guid id, CancellationToken ct) =>
-        await db.Releases.AnyAsync(r => r.Id == id, ct) ? Ok(await queries.HistoryAsync(id, ct)) : Problems.NotFound("Release");
+        await queries.HistoryAsync(id, User.RequiredCaller(), ct) is { } history ? Ok(history) : Problems.NotFound("Release");
 
     /// <summary>Record a verification decision</summary>
     /// <remarks>
@@ -81,6 +81,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// Legal moves: Reported → UnderVerification, Verified, Disputed or Rejected; UnderVerification → Verified, Disputed
     /// or Rejected; Disputed → UnderVerification, Verified or Rejected; Rejected → UnderVerification; Verified → Retracted;
     /// Retracted → UnderVerification. Disputed, Rejected and Retracted need a note. A broken rule is a 409 titled by the rule.
+    /// A Verifier may decide on the release of a protected person it may not identify, and sees it as it sees the history.
     /// </remarks>
     [HttpPost("{id:guid}/verifications")]
     [Authorize(Policy = Policies.Verifier)]
@@ -102,13 +103,14 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
             return ValidationProblems.Create(HttpContext, unknownSources);
         }
 
+        var caller = User.RequiredCaller();
         var latest = await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == id).OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct);
-        var decision = new VerificationDecision(request.Status, request.Method, request.OccurredAt, request.Note, request.SourceIds ?? [], User.RequiredCaller().AsReporter());
+        var decision = new VerificationDecision(request.Status, request.Method, request.OccurredAt, request.Note, request.SourceIds ?? [], caller.AsReporter());
         var recorded = release.Decide(decision, latest, clock.GetUtcNow());
         db.VerificationEvents.Add(recorded);
         await db.SaveChangesAsync(ct);
-        return Created($"/api/v1/releases/{id}/verifications", new VerificationEventResponse(recorded.Id, recorded.Sequence, recorded.Status,
-            recorded.Method, recorded.OccurredAt, recorded.RecordedAt, new ReporterDto(recorded.KeyId, recorded.Organization), recorded.Note, recorded.SourceIds));
+        var person = (await queries.PersonReleasedAsync(id, caller, ct))!.Value;
+        return Created($"/api/v1/releases/{id}/verifications", VerificationEventResponse.From(recorded, person));
     }
 
     private async Task<IActionResult?> InvalidReferencesAsync(CreateReleaseRequest request, CancellationToken ct)

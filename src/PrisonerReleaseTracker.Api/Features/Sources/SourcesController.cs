@@ -32,7 +32,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
             sources = sources.Where(s => s.Kind == kind);
         }
 
-        var fetched = await sources.OrderBy(s => s.Id).Take(query.Limit + 1).Select(SourceResponse.Projection).ToListAsync(ct);
+        var fetched = await AsSeen(sources.OrderBy(s => s.Id).Take(query.Limit + 1)).ToListAsync(ct);
         return Ok(query.ToPage(fetched, s => s.Id));
     }
 
@@ -42,7 +42,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> GetSource(Guid id, CancellationToken ct)
     {
-        var source = await db.Sources.AsNoTracking().Where(s => s.Id == id).Select(SourceResponse.Projection).SingleOrDefaultAsync(ct);
+        var source = await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct);
         return source is null ? Problems.NotFound("Source") : Ok(source);
     }
 
@@ -58,6 +58,13 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
             User.RequiredCaller().Organization, clock.GetUtcNow());
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);
-        return CreatedAtAction(nameof(GetSource), new { id = source.Id }, SourceResponse.Projection.Compile()(source));
+        return CreatedAtAction(nameof(GetSource), new { id = source.Id }, SourceResponse.From(source, withheld: false));
+    }
+
+    /// <summary>The sources as the caller may see them: a source cited for a person the caller may not identify without its url and title.</summary>
+    private IQueryable<SourceResponse> AsSeen(IQueryable<Source> sources)
+    {
+        var (organization, role) = (User.RequiredCaller().Organization, User.RequiredCaller().Role);
+        return sources.Select(s => SourceResponse.From(s, Visibility.WithheldSource(db, organization, role, s.Id)));
     }
 }
