@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
+using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
@@ -34,9 +35,7 @@ builder.Services.AddSingleton<DataVersion>();
 builder.Services.AddSingleton<ApiKeyStore>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActor, CallerAuditActor>();
-builder.Services.AddMemoryCache(options => options.SizeLimit = ResponseCache.MaxEntries);
-builder.Services.AddSingleton<ResponseCache>();
-builder.Services.AddOutputCache(options => options.AddPolicy(DataVersionCachePolicy.Name, new DataVersionCachePolicy()));
+builder.Services.AddAnswerCache();
 // The options are built once: a context per request then costs an allocation, not a parse of the configuration.
 builder.Services.AddDatabase();
 builder.Services.AddApiProtection(builder.Configuration);
@@ -58,7 +57,7 @@ builder.Services.AddControllers(options => options.Filters.Add<ValidationFilter>
     .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ValidationProblems.FromModelState);
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.DetaineeQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
-builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Totals.TotalsReader>();
+builder.Services.AddTotals();
 builder.Services.AddImportsAndExports();
 builder.Services.AddApiDocument();
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);

@@ -56,6 +56,7 @@ public static class OpenApiSetup
             options.OperationFilter<SecurityOperationFilter>();
             options.ParameterFilter<CamelCaseParameterFilter>();
             options.SchemaFilter<SchemaLimitsFilter>();
+            options.ParameterFilter<RequiredParametersFilter>();
             options.OperationFilter<CommonResponsesFilter>();
         });
         return services;

@@ -61,14 +61,37 @@ public sealed class SchemaLimitsFilter(IServiceProvider services) : ISchemaFilte
 
     private bool IsRequest(Type type) => services.GetService(typeof(IValidator<>).MakeGenericType(type)) is not null;
 
-    private List<IPropertyValidator> RulesFor(MemberInfo? member)
+    private List<IPropertyValidator> RulesFor(MemberInfo? member) => ValidatorRules.For(services, member);
+}
+
+/// <summary>The FluentValidation rules of a request member, for the document.</summary>
+internal static class ValidatorRules
+{
+    /// <summary>
+    /// The rules on <paramref name="member"/> in the validator of the type it was read from (a query record may inherit
+    /// the member from a base shared with another, whose validators share the base's rules).
+    /// </summary>
+    public static List<IPropertyValidator> For(IServiceProvider services, MemberInfo? member)
     {
-        if (member?.DeclaringType is not { } declaring
-            || services.GetService(typeof(IValidator<>).MakeGenericType(declaring)) is not IValidator validator)
+        if ((member?.ReflectedType ?? member?.DeclaringType) is not { } type
+            || services.GetService(typeof(IValidator<>).MakeGenericType(type)) is not IValidator validator)
         {
             return [];
         }
 
-        return [.. validator.CreateDescriptor().GetValidatorsForMember(member.Name).Select(rule => rule.Validator)];
+        return [.. validator.CreateDescriptor().GetValidatorsForMember(member!.Name).Select(rule => rule.Validator)];
+    }
+}
+
+/// <summary>A query parameter its validator requires (NotNull, NotEmpty) is <c>required</c> in the document.</summary>
+public sealed class RequiredParametersFilter(IServiceProvider services) : IParameterFilter
+{
+    public void Apply(IOpenApiParameter parameter, ParameterFilterContext context)
+    {
+        if (parameter is OpenApiParameter concrete
+            && ValidatorRules.For(services, context.PropertyInfo).Any(rule => rule is INotNullValidator or INotEmptyValidator))
+        {
+            concrete.Required = true;
+        }
     }
 }
