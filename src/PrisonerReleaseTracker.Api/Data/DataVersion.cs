@@ -30,8 +30,6 @@ public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock,
             entityType.AddTrigger($"{entityType.GetTableName()}_bump_data_version");
         }
     }
-    private const string ReadSql = "SELECT last_value AS \"Value\" FROM " + SequenceName;
-    private const string BumpSql = "SELECT nextval('" + SequenceName + "') AS \"Value\"";
 
     private readonly TimeSpan _checkEvery = TimeSpan.FromSeconds(configuration.GetValue("Caching:VersionCheckSeconds", 1.0));
     private long _version = -1;
@@ -48,7 +46,7 @@ public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock,
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        version = await db.Database.SqlQueryRaw<long>(ReadSql).SingleAsync(ct);
+        version = await db.Database.SqlQueryRaw<long>(DataVersionSql.Read).SingleAsync(ct);
         Interlocked.Exchange(ref _version, version);
         Interlocked.Exchange(ref _readAtTicks, now);
         return version;
@@ -57,8 +55,15 @@ public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock,
     /// <summary>Moves the number after a commit of this process and remembers it, so this instance sees its own write at once.</summary>
     public async Task BumpAsync(AppDbContext db, CancellationToken ct)
     {
-        var version = await db.Database.SqlQueryRaw<long>(BumpSql).SingleAsync(ct);
+        var version = await db.Database.SqlQueryRaw<long>(DataVersionSql.Bump).SingleAsync(ct);
         Interlocked.Exchange(ref _version, version);
         Interlocked.Exchange(ref _readAtTicks, clock.GetUtcNow().UtcTicks);
     }
+}
+
+/// <summary>The SQL of the data version; the sequence is in the model (<see cref="DataVersion.DeclareIn"/>).</summary>
+internal static class DataVersionSql
+{
+    public const string Read = "SELECT last_value AS \"Value\" FROM " + DataVersion.SequenceName;
+    public const string Bump = "SELECT nextval('" + DataVersion.SequenceName + "') AS \"Value\"";
 }

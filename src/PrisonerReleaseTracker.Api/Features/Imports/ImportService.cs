@@ -66,9 +66,7 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var sql = new Commands(db, caller, now, request.DryRun, key);
 
-        // PostgreSQL checks the client socket every 500 ms while a statement runs, so a dead API process (or
-        // connection) ends the import's statement and transaction instead of letting it run on and commit.
-        await sql.ExecuteAsync("SET LOCAL client_connection_check_interval = 500", ct);
+        await sql.ExecuteAsync(ImportSql.CheckClient, ct);
         if (key is not null)
         {
             if (!await sql.Query<bool>(ImportSql.LockKey).SingleAsync(ct))

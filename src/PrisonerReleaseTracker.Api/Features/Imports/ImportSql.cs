@@ -15,6 +15,12 @@ namespace PrisonerReleaseTracker.Api.Features.Imports;
 /// </summary>
 internal static class ImportSql
 {
+    /// <summary>
+    /// PostgreSQL checks the client socket every 500 ms while a statement runs, so a dead API process (or connection)
+    /// ends the import's statement and transaction instead of letting it run on and commit.
+    /// </summary>
+    public const string CheckClient = "SET LOCAL client_connection_check_interval = 500";
+
     public const string CreateStaging = """
         CREATE TEMP TABLE import_rows (
             line integer NOT NULL,
