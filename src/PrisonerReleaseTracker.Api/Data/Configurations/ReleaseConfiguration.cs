@@ -43,5 +43,6 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(e => new { e.ReleaseId, e.Sequence }).IsUnique();
         // "As of a past moment" totals find each release's latest event at or before the moment here.
         builder.HasIndex(e => new { e.ReleaseId, e.OccurredAt, e.RecordedAt }).IncludeProperties(e => new { e.Status, e.Organization });
+        builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }

@@ -68,7 +68,7 @@ public sealed class DetaineeQueries(AppDbContext db)
     }
 
     /// <summary>One detainee as <paramref name="caller"/> may see them; <paramref name="auditRead"/> is false when answering the caller's own write.</summary>
-    public async Task<(DetaineeResponse Detainee, uint Version)?> GetAsync(Guid id, Caller caller, CancellationToken ct, bool auditRead = true)
+    public async Task<DetaineeResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct, bool auditRead = true)
     {
         var row = await Project(db.Detainees.AsNoTracking().Where(d => d.Id == id)).SingleOrDefaultAsync(ct);
         if (row is null)
@@ -81,7 +81,7 @@ public sealed class DetaineeQueries(AppDbContext db)
             await AuditSensitiveReadsAsync([row], caller, ct);
         }
 
-        return (row.ToResponse(caller), row.Version);
+        return row.ToResponse(caller);
     }
 
     /// <summary>Who was shown a protected person, a national id or notes is in the audit log (field names only).</summary>
@@ -125,11 +125,11 @@ public sealed class DetaineeQueries(AppDbContext db)
             if (IsProtected && !holds)
             {
                 return new DetaineeResponse(Id, Visibility.ProtectedLabel(Id), [], Gender, null, Nationalities, Categories, [], true,
-                    null, null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt);
+                    null, null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt, ETags.From(Version));
             }
 
             return new DetaineeResponse(Id, FullName, OtherNames, Gender, BirthDate, Nationalities, Categories, ExternalIds, IsProtected,
-                holds ? NationalId : null, holds ? Notes : null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt);
+                holds ? NationalId : null, holds ? Notes : null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt, ETags.From(Version));
         }
 
         public List<string> SensitiveFieldsShownTo(Caller caller)

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using FluentValidation;
+using Microsoft.Net.Http.Headers;
 using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Imports;
@@ -132,8 +134,8 @@ internal static class ExportCsv
 /// <summary>Filters of the detainee export: those of the detainee list, and the format.</summary>
 public sealed record DetaineeExportQuery
 {
-    /// <summary><c>csv</c> (default) or <c>json</c>.</summary>
-    public string Format { get; init; } = "csv";
+    /// <summary><c>csv</c> or <c>json</c>; when omitted, the <c>Accept</c> header decides (<c>text/csv</c> or <c>application/json</c>), else CSV.</summary>
+    public ExportFormat? Format { get; init; }
 
     /// <summary>Part of a name or other name, in any script; case and accents are ignored.</summary>
     public string? Q { get; init; }
@@ -160,8 +162,8 @@ public sealed record DetaineeExportQuery
 /// <summary>Filters of the release export: those of the release list, and the format.</summary>
 public sealed record ReleaseExportQuery
 {
-    /// <summary><c>csv</c> (default) or <c>json</c>.</summary>
-    public string Format { get; init; } = "csv";
+    /// <summary><c>csv</c> or <c>json</c>; when omitted, the <c>Accept</c> header decides (<c>text/csv</c> or <c>application/json</c>), else CSV.</summary>
+    public ExportFormat? Format { get; init; }
 
     /// <summary>Only releases on or after this day.</summary>
     public DateOnly? ReleasedFrom { get; init; }
@@ -182,19 +184,43 @@ public sealed record ReleaseExportQuery
     public string? Category { get; init; }
 }
 
+/// <summary>The file an export writes.</summary>
+public enum ExportFormat
+{
+    /// <summary>RFC 4180 CSV, UTF-8, a header row: the import's columns.</summary>
+    [JsonStringEnumMemberName("csv")] Csv,
+    /// <summary>A JSON array of objects with the same names; lists as arrays.</summary>
+    [JsonStringEnumMemberName("json")] Json,
+}
+
 internal static class ExportFormats
 {
-    public const string Csv = "csv";
-    public const string Json = "json";
+    /// <summary>
+    /// An explicit <c>format</c> wins; else the <c>Accept</c> header decides between <c>text/csv</c> and
+    /// <c>application/json</c> by quality (CSV on a tie, as for <c>*/*</c>); else CSV.
+    /// </summary>
+    public static ExportFormat Choose(ExportFormat? format, IList<MediaTypeHeaderValue> accept)
+    {
+        if (format is { } explicitFormat)
+        {
+            return explicitFormat;
+        }
 
-    public static bool IsKnown(string? format) => format is Csv or Json;
+        double Quality(string mediaType) => accept
+            .Where(a => a.MatchesMediaType(mediaType))
+            .Select(a => a.Quality ?? 1.0)
+            .DefaultIfEmpty(0)
+            .Max();
+
+        var json = Quality("application/json");
+        return json > 0 && json > Quality("text/csv") ? ExportFormat.Json : ExportFormat.Csv;
+    }
 }
 
 internal sealed class DetaineeExportQueryValidator : AbstractValidator<DetaineeExportQuery>
 {
     public DetaineeExportQueryValidator()
     {
-        RuleFor(q => q.Format).Must(ExportFormats.IsKnown).WithMessage("Must be csv or json.");
         RuleFor(q => q.Q).MaximumLength(Limits.Name);
         RuleFor(q => q.Nationality).Must(CountryCodes.IsValid).When(q => q.Nationality is not null).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");
         RuleFor(q => q.Category).MaximumLength(Limits.Code);
@@ -207,7 +233,6 @@ internal sealed class ReleaseExportQueryValidator : AbstractValidator<ReleaseExp
 {
     public ReleaseExportQueryValidator()
     {
-        RuleFor(q => q.Format).Must(ExportFormats.IsKnown).WithMessage("Must be csv or json.");
         RuleFor(q => q.ReleasedTo).GreaterThanOrEqualTo(q => q.ReleasedFrom).When(q => q.ReleasedFrom is not null && q.ReleasedTo is not null)
             .WithMessage("Must not be before releasedFrom.");
         RuleFor(q => q.Nationality).Must(CountryCodes.IsValid).When(q => q.Nationality is not null).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Infrastructure;
@@ -67,13 +68,18 @@ public sealed class ReleaseQueries(AppDbContext db)
                 r.Conditions.ChargesDropped, r.Conditions.TravelBan, r.Conditions.BarredFromPublicStatements, r.Conditions.MustReportToCourt,
                 r.FacilityId, r.SourceIds,
                 db.Sources.Where(s => r.SourceIds.Contains(s.Id)).Select(s => new CitedSource(s.Id, s.Url, s.Publisher, s.Title)).ToList(),
-                r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt)).FirstOrDefault());
+                r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
+                EF.Property<uint>(r, AppDbContext.RowVersion))).FirstOrDefault());
 
     public Task<List<VerificationEventResponse>> HistoryAsync(Guid releaseId, CancellationToken ct) =>
-        db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId).OrderBy(e => e.Sequence)
-            .Select(e => new VerificationEventResponse(e.Id, e.Sequence, e.Status, e.Method, e.OccurredAt, e.RecordedAt,
-                new ReporterDto(e.KeyId, e.Organization), e.Note, e.SourceIds))
-            .ToListAsync(ct);
+        db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId).OrderBy(e => e.Sequence).Select(Decision).ToListAsync(ct);
+
+    public Task<VerificationEventResponse?> DecisionAsync(Guid releaseId, int sequence, CancellationToken ct) =>
+        db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId && e.Sequence == sequence).Select(Decision).SingleOrDefaultAsync(ct);
+
+    private static readonly Expression<Func<VerificationEvent, VerificationEventResponse>> Decision = e => new VerificationEventResponse(
+        e.Id, e.Sequence, e.Status, e.Method, e.OccurredAt, e.RecordedAt, new ReporterDto(e.KeyId, e.Organization), e.Note, e.SourceIds,
+        ETags.From(EF.Property<uint>(e, AppDbContext.RowVersion)));
 
     private static IQueryable<ReleaseRow> Project(AppDbContext db, IQueryable<Release> releases) =>
         from r in releases
@@ -82,7 +88,8 @@ public sealed class ReleaseQueries(AppDbContext db)
             r.Conditions.ChargesDropped, r.Conditions.TravelBan, r.Conditions.BarredFromPublicStatements, r.Conditions.MustReportToCourt,
             r.FacilityId, r.SourceIds,
             db.Sources.Where(s => r.SourceIds.Contains(s.Id)).Select(s => new CitedSource(s.Id, s.Url, s.Publisher, s.Title)).ToList(),
-            r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt);
+            r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
+            EF.Property<uint>(r, AppDbContext.RowVersion));
 
     /// <summary>The answer for a caller: a protected person's name only for those who may see it; sources in the order cited.</summary>
     private static ReleaseResponse Shape(ReleaseRow r, Caller caller) => new(
@@ -90,11 +97,12 @@ public sealed class ReleaseQueries(AppDbContext db)
         new ReleasedPerson(r.DetaineeId, Visibility.NameFor(caller, r.DetaineeId, r.FullName, r.IsProtected, r.DetaineeOrganization), r.Nationalities),
         r.ReleasedOn, r.Kind, new ReleaseConditionsDto(r.ChargesDropped, r.TravelBan, r.BarredFromPublicStatements, r.MustReportToCourt),
         r.FacilityId, [.. r.SourceIds.Select(id => r.Sources.Find(s => s.Id == id)).OfType<CitedSource>()], r.Note,
-        new ReporterDto(r.ReportedByKeyId, r.ReportedByOrganization), r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt);
+        new ReporterDto(r.ReportedByKeyId, r.ReportedByOrganization), r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
+        ETags.From(r.Version));
 
     private sealed record ReleaseRow(
         Guid Id, Guid DetentionId, Guid DetaineeId, string FullName, bool IsProtected, string DetaineeOrganization, List<string> Nationalities,
         DateOnly ReleasedOn, ReleaseKind Kind, bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt,
         Guid? FacilityId, List<Guid> SourceIds, List<CitedSource> Sources, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
-        VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt);
+        VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt, uint Version);
 }

@@ -43,7 +43,13 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     public async Task<IActionResult> GetSource(Guid id, CancellationToken ct)
     {
         var source = await db.Sources.AsNoTracking().Where(s => s.Id == id).Select(SourceResponse.Projection).SingleOrDefaultAsync(ct);
-        return source is null ? Problems.NotFound("Source") : Ok(source);
+        if (source is null)
+        {
+            return Problems.NotFound("Source");
+        }
+
+        ETags.Set(Response, source.ETag);
+        return Ok(source);
     }
 
     /// <summary>Record a source</summary>
@@ -54,10 +60,12 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> CreateSource(CreateSourceRequest request, CancellationToken ct)
     {
-        var source = Source.Create(request.Url, request.Publisher, request.Kind, request.Title, request.PublishedAt, request.Language,
+        var source = Source.Create(request.Url, request.Publisher, request.Kind!.Value, request.Title, request.PublishedAt, request.Language,
             User.RequiredCaller().Organization, clock.GetUtcNow());
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);
-        return CreatedAtAction(nameof(GetSource), new { id = source.Id }, SourceResponse.Projection.Compile()(source));
+        var created = await db.Sources.AsNoTracking().Where(s => s.Id == source.Id).Select(SourceResponse.Projection).SingleAsync(ct);
+        ETags.Set(Response, created.ETag);
+        return CreatedAtAction(nameof(GetSource), new { id = source.Id }, created);
     }
 }

@@ -1,16 +1,41 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using FluentValidation;
 using PrisonerReleaseTracker.Api.Features.Claims;
 using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
+/// <summary>What verified releases can be broken down by.</summary>
+public enum TotalsGroupBy
+{
+    /// <summary>The facility released from.</summary>
+    [JsonStringEnumMemberName("facility")] Facility,
+    /// <summary>The person's nationalities (a person with two counts under each).</summary>
+    [JsonStringEnumMemberName("nationality")] Nationality,
+    /// <summary>The person's categories.</summary>
+    [JsonStringEnumMemberName("category")] Category,
+    /// <summary>The person's gender.</summary>
+    [JsonStringEnumMemberName("gender")] Gender,
+    /// <summary>How the detention ended.</summary>
+    [JsonStringEnumMemberName("releaseKind")] ReleaseKind,
+    /// <summary>Whether the charges were dropped: yes, no or unknown.</summary>
+    [JsonStringEnumMemberName("chargesDropped")] ChargesDropped,
+}
+
+/// <summary>The buckets of a timeline.</summary>
+public enum TimelineInterval
+{
+    /// <summary>One point per day.</summary>
+    [JsonStringEnumMemberName("day")] Day,
+    /// <summary>One point per ISO week (Monday to Sunday; the first is cut at <c>from</c>).</summary>
+    [JsonStringEnumMemberName("week")] Week,
+}
+
 /// <summary>What to count: releases dated in [from, to], each with its verification status as of <c>asOf</c>.</summary>
 public sealed record TotalsQuery
 {
-    public static readonly string[] GroupByValues = ["facility", "nationality", "category", "gender", "releaseKind", "chargesDropped"];
-
     /// <summary>First release day counted.</summary>
     /// <example>2026-01-08</example>
     [Required]
@@ -26,7 +51,7 @@ public sealed record TotalsQuery
 
     /// <summary>Break verified releases down by: facility, nationality, category, gender, releaseKind or chargesDropped.</summary>
     /// <example>nationality</example>
-    public string? GroupBy { get; init; }
+    public TotalsGroupBy? GroupBy { get; init; }
 
     /// <summary>Count only the decisions of this organization.</summary>
     public string? VerifiedBy { get; init; }
@@ -72,9 +97,9 @@ public sealed record TimelineQuery
     /// <summary>The moment the answer is true at, as for totals.</summary>
     public string? AsOf { get; init; }
 
-    /// <summary>day or week (weeks start on Monday; the first is cut at <c>from</c>).</summary>
+    /// <summary>day (the default) or week (weeks start on Monday; the first is cut at <c>from</c>).</summary>
     /// <example>day</example>
-    public string? Interval { get; init; }
+    public TimelineInterval? Interval { get; init; }
 
     /// <summary>Count only the decisions of this organization.</summary>
     public string? VerifiedBy { get; init; }
@@ -140,7 +165,7 @@ public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVe
 /// <param name="Interval">day or week.</param>
 /// <param name="Points">One per bucket, in order; they add up to the totals for the same inputs.</param>
 /// <param name="Claims">The claims beside them, as in totals.</param>
-public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, string Interval, IReadOnlyList<TimelinePoint> Points,
+public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
     IReadOnlyList<ReconciledClaim> Claims);
 
 internal sealed class TotalsQueryValidator : AbstractValidator<TotalsQuery>
@@ -151,8 +176,6 @@ internal sealed class TotalsQueryValidator : AbstractValidator<TotalsQuery>
         RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _))
             .WithMessage("A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.");
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
-        RuleFor(q => q.GroupBy).Must(g => g is null || TotalsQuery.GroupByValues.Contains(g))
-            .WithMessage($"One of {string.Join(", ", TotalsQuery.GroupByValues)}.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
 }
@@ -169,7 +192,6 @@ internal sealed class TimelineQueryValidator : AbstractValidator<TimelineQuery>
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
             .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days.");
-        RuleFor(q => q.Interval).Must(i => i is null or "day" or "week").WithMessage("day or week.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
 }

@@ -42,7 +42,7 @@ public sealed class TotalsController(TotalsReader reader, ResponseCache cache) :
     public Task<IActionResult> GetTimeline([FromQuery] TimelineQuery query)
     {
         TotalsQuery.TryParseAsOf(query.AsOf, out var asOf);
-        var interval = query.Interval ?? "day";
+        var interval = query.Interval ?? TimelineInterval.Day;
         var key = string.Join('|', "timeline", query.From, query.To, Moment(asOf), interval, query.VerifiedBy);
         return cache.GetOrComputeAsync(HttpContext, key,
             () => reader.TimelineAsync(query.From!.Value, query.To, asOf, interval, query.VerifiedBy, HttpContext.RequestAborted));

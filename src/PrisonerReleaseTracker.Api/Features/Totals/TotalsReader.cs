@@ -76,14 +76,14 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
             FROM releases r WHERE r.released_on BETWEEN @from AND @to AND {status} = 'Verified')
         """;
 
-    private static readonly Dictionary<string, string> Breakdowns = new(StringComparer.Ordinal)
+    private static readonly Dictionary<TotalsGroupBy, string> Breakdowns = new()
     {
-        ["facility"] = "SELECT coalesce(v.facility_id::text, 'unknown'), max(f.name), count(*) FROM verified v LEFT JOIN facilities f ON f.id = v.facility_id GROUP BY 1",
-        ["nationality"] = "SELECT coalesce(n.code, 'unknown'), NULL, count(*) FROM verified v JOIN detainees d ON d.id = v.detainee_id LEFT JOIN LATERAL unnest(d.nationalities) AS n(code) ON true GROUP BY 1",
-        ["category"] = "SELECT coalesce(c.name, 'unknown'), NULL, count(*) FROM verified v JOIN detainees d ON d.id = v.detainee_id LEFT JOIN LATERAL unnest(d.categories) AS c(name) ON true GROUP BY 1",
-        ["gender"] = "SELECT d.gender, NULL, count(*) FROM verified v JOIN detainees d ON d.id = v.detainee_id GROUP BY 1",
-        ["releaseKind"] = "SELECT v.kind, NULL, count(*) FROM verified v GROUP BY 1",
-        ["chargesDropped"] = "SELECT CASE v.charges_dropped WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END, NULL, count(*) FROM verified v GROUP BY 1",
+        [TotalsGroupBy.Facility] = "SELECT coalesce(v.facility_id::text, 'unknown'), max(f.name), count(*) FROM verified v LEFT JOIN facilities f ON f.id = v.facility_id GROUP BY 1",
+        [TotalsGroupBy.Nationality] = "SELECT coalesce(n.code, 'unknown'), NULL, count(*) FROM verified v JOIN detainees d ON d.id = v.detainee_id LEFT JOIN LATERAL unnest(d.nationalities) AS n(code) ON true GROUP BY 1",
+        [TotalsGroupBy.Category] = "SELECT coalesce(c.name, 'unknown'), NULL, count(*) FROM verified v JOIN detainees d ON d.id = v.detainee_id LEFT JOIN LATERAL unnest(d.categories) AS c(name) ON true GROUP BY 1",
+        [TotalsGroupBy.Gender] = "SELECT d.gender, NULL, count(*) FROM verified v JOIN detainees d ON d.id = v.detainee_id GROUP BY 1",
+        [TotalsGroupBy.ReleaseKind] = "SELECT v.kind, NULL, count(*) FROM verified v GROUP BY 1",
+        [TotalsGroupBy.ChargesDropped] = "SELECT CASE v.charges_dropped WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END, NULL, count(*) FROM verified v GROUP BY 1",
     };
 
     private const string Timeline = """
@@ -97,7 +97,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         GROUP BY b.bucket ORDER BY b.bucket
         """;
 
-    public async Task<TotalsResponse> TotalsAsync(DateOnly from, DateOnly? to, DateTimeOffset? asOf, string? groupBy, string? verifiedBy, CancellationToken ct)
+    public async Task<TotalsResponse> TotalsAsync(DateOnly from, DateOnly? to, DateTimeOffset? asOf, TotalsGroupBy? groupBy, string? verifiedBy, CancellationToken ct)
     {
         var scope = Scope(from, to, asOf, verifiedBy);
         var summary = await ReadAsync(Summary, scope, ct, row => new
@@ -108,17 +108,17 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         });
         var breakdown = groupBy is null
             ? []
-            : await ReadAsync(VerifiedReleases + Breakdowns[groupBy] + " ORDER BY 3 DESC, 1", scope, ct,
+            : await ReadAsync(VerifiedReleases + Breakdowns[groupBy.Value] + " ORDER BY 3 DESC, 1", scope, ct,
                 row => new BreakdownItem(row.GetString(0), row.IsDBNull(1) ? null : row.GetString(1), row.GetInt32(2)));
         var claims = await ClaimsAsync(scope, ct);
         var first = summary[0];
         return new TotalsResponse(scope.From, scope.To, scope.AsOf, first.Counts, first.Persons, first.ChargesPending, breakdown, claims);
     }
 
-    public async Task<TimelineResponse> TimelineAsync(DateOnly from, DateOnly? to, DateTimeOffset? asOf, string interval, string? verifiedBy, CancellationToken ct)
+    public async Task<TimelineResponse> TimelineAsync(DateOnly from, DateOnly? to, DateTimeOffset? asOf, TimelineInterval interval, string? verifiedBy, CancellationToken ct)
     {
         var scope = Scope(from, to, asOf, verifiedBy);
-        var buckets = await ReadAsync(Timeline, scope with { Unit = interval }, ct, row => (Date: DateOnly.FromDateTime(row.GetDateTime(0)), Verified: row.GetInt32(1), Reported: row.GetInt32(2)));
+        var buckets = await ReadAsync(Timeline, scope with { Unit = interval == TimelineInterval.Week ? "week" : "day" }, ct, row => (Date: DateOnly.FromDateTime(row.GetDateTime(0)), Verified: row.GetInt32(1), Reported: row.GetInt32(2)));
         var cumulative = 0;
         var points = buckets.Select(b => new TimelinePoint(b.Date, b.Verified, cumulative += b.Verified, b.Reported)).ToList();
         return new TimelineResponse(scope.From, scope.To, scope.AsOf, interval, points, await ClaimsAsync(scope, ct));
