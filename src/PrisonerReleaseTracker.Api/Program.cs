@@ -1,10 +1,7 @@
-using System.Text.Encodings.Web;
-using System.Text.Unicode;
-using System.Text.Json.Serialization;
-using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
@@ -14,16 +11,24 @@ using PrisonerReleaseTracker.Api.Infrastructure;
 // Every setting has its default in code and comes from configuration keys (environment variables included),
 // so `dotnet path/to/PrisonerReleaseTracker.Api.dll` needs nothing from the working folder.
 var builder = WebApplication.CreateBuilder(args);
+if (StartupConfiguration.Problems(builder.Configuration) is { Count: > 0 } problems)
+{
+    problems.ForEach(problem => Console.Error.WriteLine($"PrisonerReleaseTracker: configuration error: {problem}"));
+    return 1;
+}
 
 // The framework's own request lines carry the query string, where a searched name would be: our middleware logs instead.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.AspNetCore.Mvc", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+// Start-up failures are reported in one line below, not with the host's stack trace.
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 // A failed command is reported by the exception handler (type and status); EF would log its SQL, and on a
 // fresh database it reports the missing migrations table as an error before creating it.
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.None);
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.None);
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -45,21 +50,12 @@ builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
 builder.Services.AddAuthorization(options => options.AddRolePolicies());
 
 builder.Services.AddApiProblemDetails();
-builder.Services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
-builder.Services.AddControllers(options => options.Filters.Add<ValidationFilter>())
-    .AddJsonOptions(options =>
-    {
-        // Names and quoted claims in any script stay readable ("más de 600"), not \u-escaped.
-        options.JsonSerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
-        options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
-        options.JsonSerializerOptions.Converters.Add(new PartialDateJsonConverter());
-    })
-    .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ValidationProblems.FromModelState);
+builder.Services.AddApiControllers();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.DetaineeQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
 builder.Services.AddTotals();
 builder.Services.AddImportsAndExports();
-builder.Services.AddApiDocument();
+builder.Services.AddApiDocument(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
 var app = builder.Build();
@@ -67,7 +63,11 @@ var app = builder.Build();
 app.UseMiddleware<RequestLoggingMiddleware>();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(context => ProblemWriter.WriteAsync(context.HttpContext, new ProblemDetails
+{
+    Status = context.HttpContext.Response.StatusCode,
+    Title = ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode),
+}));
 app.UseRouting();
 app.UseBodySizeLimit();
 app.UseConfiguredCors();
@@ -79,14 +79,26 @@ if (app.Configuration.GetValue("Swagger:Enabled", app.Environment.IsDevelopment(
 }
 
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseMiddleware<RateLimitingMiddleware>();
 app.UseRequestTimeouts();
 app.UseAuthorization();
 app.UseOutputCache();
 
-app.MapControllers();
+// An operation that forgets to declare its policy is not open: it needs at least a Researcher key. (Only operations:
+// a path that matches none is a 404 for everyone.)
+app.MapControllers().RequireAuthorization(Policies.Researcher);
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 
-await DatabaseStartup.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
-await app.RunAsync();
+try
+{
+    await DatabaseStartup.RunAsync(app.Services, app.Lifetime.ApplicationStopping);
+    await app.RunAsync();
+}
+catch (Exception e) when (e is StartupException or IOException)
+{
+    Console.Error.WriteLine($"PrisonerReleaseTracker: start-up error: {e.Message}");
+    return 1;
+}
+
+return 0;

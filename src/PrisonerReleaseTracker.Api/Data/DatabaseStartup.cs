@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Data;
@@ -7,7 +8,24 @@ namespace PrisonerReleaseTracker.Api.Data;
 /// <summary>What runs once before serving: migrations, the bootstrap key, the demo data, each when configured.</summary>
 public static class DatabaseStartup
 {
+    /// <summary>Runs the start-up work; a database that cannot be reached or refuses us is a <see cref="StartupException"/> saying so.</summary>
     public static async Task RunAsync(IServiceProvider services, CancellationToken ct)
+    {
+        try
+        {
+            await RunStepsAsync(services, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException or TimeoutException })
+        {
+            var target = new NpgsqlConnectionStringBuilder(services.GetRequiredService<IConfiguration>().GetConnectionString("Default"));
+            var reason = (e as PostgresException ?? e.InnerException as PostgresException)?.MessageText ?? e.Message;
+            throw new StartupException(
+                $"Cannot use the database {target.Database ?? "(default)"} at {target.Host}:{target.Port} (ConnectionStrings:Default): {reason}. " +
+                "Check the connection string and that PostgreSQL is running and reachable.", e);
+        }
+    }
+
+    private static async Task RunStepsAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var configuration = scope.ServiceProvider.GetRequiredService<IConfiguration>();

@@ -16,8 +16,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyStore keys,
-    IProblemDetailsService problems)
+    ApiKeyStore keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -59,11 +58,7 @@ public sealed class ApiKeyAuthenticationHandler(
             Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\"";
         }
 
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+        await ProblemWriter.WriteAsync(Context, new ProblemDetails { Status = status, Title = title, Detail = detail });
     }
 }
 
@@ -122,9 +117,6 @@ public static class Policies
                 .RequireAuthenticatedUser()
                 .RequireAssertion(context => Caller.From(context.User) is { } caller && caller.Role >= role));
         }
-
-        // An endpoint that forgot to declare its policy is not open: it needs at least a Researcher key.
-        options.FallbackPolicy = options.GetPolicy(Researcher);
     }
 }
 
@@ -134,7 +126,7 @@ public static class BootstrapAdminKey
     public static async Task EnsureAsync(IServiceProvider services, CancellationToken ct)
     {
         var configuration = services.GetRequiredService<IConfiguration>();
-        var secret = configuration["Auth:BootstrapAdminKey"];
+        var secret = configuration["Auth:BootstrapAdminKey"]?.Trim();
         if (string.IsNullOrWhiteSpace(secret))
         {
             return;
@@ -154,7 +146,7 @@ public static class BootstrapAdminKey
 
         var organization = configuration["Auth:BootstrapOrganization"] ?? "Administrators";
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        db.ApiKeys.Add(ApiKey.FromSecret(secret.Trim(), "Bootstrap admin key", organization, Role.Admin, now));
+        db.ApiKeys.Add(ApiKey.FromSecret(secret, "Bootstrap admin key", organization, Role.Admin, now));
         await db.SaveChangesAsync(ct);
     }
 }

@@ -9,7 +9,7 @@ public static class ETags
 {
     public static string From(uint version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    public static void Set(HttpResponse response, uint version) => response.Headers.ETag = From(version);
+    public static void Set(HttpResponse response, string etag) => response.Headers.ETag = etag;
 
     /// <summary>
     /// Reads <c>If-Match</c> into the version it names. Null with a 428 or 412 problem to return when it is
@@ -24,6 +24,18 @@ public static class ETags
                 "Send the ETag of the version you read in If-Match."));
         }
 
+        return ReadTag(header);
+    }
+
+    /// <summary>Reads an <c>If-Match</c> the client may leave out: no version and no problem when it is absent.</summary>
+    public static (uint? Version, IActionResult? Problem) ReadOptionalIfMatch(HttpRequest request)
+    {
+        var header = request.Headers.IfMatch.ToString();
+        return string.IsNullOrWhiteSpace(header) ? (null, null) : ReadTag(header);
+    }
+
+    private static (uint? Version, IActionResult? Problem) ReadTag(string header)
+    {
         if (EntityTagHeaderValue.TryParse(header, out var tag) && !tag.IsWeak
             && uint.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {

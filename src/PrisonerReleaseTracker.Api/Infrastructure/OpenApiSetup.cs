@@ -13,8 +13,9 @@ public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
 
-    public static IServiceCollection AddApiDocument(this IServiceCollection services)
+    public static IServiceCollection AddApiDocument(this IServiceCollection services, IConfiguration configuration)
     {
+        var publicBaseUrl = configuration["Api:PublicBaseUrl"];
         services.AddSwaggerGen(options =>
         {
             options.SwaggerDoc(DocumentName, new OpenApiInfo
@@ -26,6 +27,18 @@ public static class OpenApiSetup
                 License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
                 Contact = new OpenApiContact { Name = "PrisonerReleaseTracker maintainers", Url = new Uri("https://github.com/prisoner-release-tracker") },
             });
+            // A deployment names the absolute URL partners call (Api:PublicBaseUrl), before the relative one that works wherever
+            // the document is served from.
+            if (!string.IsNullOrWhiteSpace(publicBaseUrl))
+            {
+                options.AddServer(new OpenApiServer
+                {
+                    Url = publicBaseUrl.TrimEnd('/'),
+                    Description = "This deployment",
+                    Extensions = new Dictionary<string, IOpenApiExtension> { ["x-internal"] = new JsonNodeExtension(JsonValue.Create(false)!) },
+                });
+            }
+
             options.AddServer(new OpenApiServer
             {
                 Url = "/",
@@ -35,6 +48,8 @@ public static class OpenApiSetup
             options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"), includeControllerXmlComments: true);
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
+            // A nullable reference to a schema ("releaseKind": null when there is no release) needs allOf to say so.
+            options.UseAllOfToExtendReferenceSchemas();
             options.CustomOperationIds(api => api.ActionDescriptor.RouteValues["action"] is { } action
                 ? char.ToLowerInvariant(action[0]) + action[1..]
                 : null);
@@ -54,10 +69,13 @@ public static class OpenApiSetup
                 Description = "An API key issued by an Admin. Roles: Researcher < Contributor < Verifier < Admin.",
             });
             options.OperationFilter<SecurityOperationFilter>();
+            options.OperationFilter<CommonResponsesFilter>();
+            options.OperationFilter<RequiredBodyOperationFilter>();
+            options.OperationFilter<HttpHeadersOperationFilter>(); // after every filter that adds a response
             options.ParameterFilter<CamelCaseParameterFilter>();
             options.SchemaFilter<SchemaLimitsFilter>();
+            options.SchemaFilter<ProblemSchemaFilter>();
             options.ParameterFilter<RequiredParametersFilter>();
-            options.OperationFilter<CommonResponsesFilter>();
         });
         return services;
     }
@@ -69,21 +87,20 @@ public static class OpenApiSetup
         {
             operation.Responses ??= [];
             var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
-            var retryAfter = new OpenApiHeader
+            Add(StatusCodes.Status429TooManyRequests, "Rate limited: per client address without a key, per key with one (see the RateLimit headers).");
+            Add(StatusCodes.Status500InternalServerError, "An unexpected error; the problem carries the trace id, nothing more.");
+            Add(StatusCodes.Status503ServiceUnavailable, "The database is unavailable or the request timed out.");
+            if (operation.RequestBody is not null)
             {
-                Description = "Seconds to wait before trying again.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "3600" },
-            };
-            Add(StatusCodes.Status429TooManyRequests, "Rate limited: per client address without a key, per key with one.", retryAfter);
-            Add(StatusCodes.Status500InternalServerError, "An unexpected error; the problem carries the trace id, nothing more.", null);
-            Add(StatusCodes.Status503ServiceUnavailable, "The database is unavailable or the request timed out.", retryAfter);
+                Add(StatusCodes.Status413PayloadTooLarge, "The body is larger than the operation takes (1 MB unless it says otherwise).");
+                Add(StatusCodes.Status415UnsupportedMediaType, "The body is not of a content type (and charset) the operation reads.");
+            }
 
-            void Add(int status, string description, OpenApiHeader? header) =>
+            void Add(int status, string description) =>
                 operation.Responses.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
                 {
                     Description = description,
                     Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = problem } },
-                    Headers = header is null ? null : new Dictionary<string, IOpenApiHeader> { ["Retry-After"] = header },
                 });
         }
     }

@@ -12,7 +12,7 @@ namespace PrisonerReleaseTracker.Api.Infrastructure;
 /// race is a 409, a database that does not answer is a 503, anything else a bare 500 with the trace id.
 /// Never a stack trace, never SQL.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -28,7 +28,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             httpContext.Response.Headers.RetryAfter = "5";
         }
 
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        await ProblemWriter.WriteAsync(httpContext, problem, exception);
+        return true;
     }
 
     private static ProblemDetails Describe(Exception exception) => exception switch

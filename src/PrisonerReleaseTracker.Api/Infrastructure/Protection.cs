@@ -1,15 +1,13 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>
-/// What keeps the API safe on the open internet: rate limits per client address or per key, a body size
+/// What keeps the API safe on the open internet: rate limits per client address or per key (<see cref="RateLimiter"/>), a body size
 /// limit, request timeouts, security headers and CORS only where configured.
 /// </summary>
 public static class Protection
@@ -19,26 +17,7 @@ public static class Protection
 
     public static IServiceCollection AddApiProtection(this IServiceCollection services, IConfiguration configuration)
     {
-        var anonymous = Window(configuration, "Anonymous", permits: 600, seconds: 60);
-        var keyed = Window(configuration, "Keyed", permits: 3000, seconds: 60);
-        var enabled = configuration.GetValue("RateLimiting:Enabled", true);
-        services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                !enabled || context.Request.Path.StartsWithSegments("/health")
-                    ? RateLimitPartition.GetNoLimiter("unlimited")
-                    : Caller.From(context.User) is { } caller
-                        ? RateLimitPartition.GetFixedWindowLimiter($"key:{caller.KeyId}", _ => keyed)
-                        : RateLimitPartition.GetFixedWindowLimiter($"ip:{context.Connection.RemoteIpAddress}", _ => anonymous));
-            options.OnRejected = async (rejected, ct) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : anonymous.Window;
-                rejected.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                await WriteProblemAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
-                    "Slow down; the Retry-After header says when to try again.");
-            };
-        });
+        services.AddSingleton<RateLimiter>();
 
         var timeout = TimeSpan.FromSeconds(configuration.GetValue("Limits:RequestTimeoutSeconds", 30));
         services.AddRequestTimeouts(options =>
@@ -52,7 +31,8 @@ public static class Protection
         {
             services.AddCors(options => options.AddDefaultPolicy(policy => policy.WithOrigins(origins)
                 .WithMethods("GET", "POST", "PUT", "DELETE").WithHeaders("X-Api-Key", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key")
-                .WithExposedHeaders("ETag", "Location", "Retry-After")));
+                .WithExposedHeaders("ETag", "Location", "Retry-After", "Cache-Control", "Idempotent-Replayed", "Content-Disposition",
+                    RateLimitingMiddleware.PolicyHeader, RateLimitingMiddleware.StateHeader)));
         }
 
         return services;
@@ -92,22 +72,6 @@ public static class Protection
     public static IApplicationBuilder UseConfiguredCors(this WebApplication app) =>
         app.Configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() is { Length: > 0 } ? app.UseCors() : app;
 
-    private static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
-    {
-        context.Response.StatusCode = status;
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
-    }
-
-    private static FixedWindowRateLimiterOptions Window(IConfiguration configuration, string who, int permits, int seconds) => new()
-    {
-        PermitLimit = configuration.GetValue($"RateLimiting:{who}:PermitLimit", permits),
-        Window = TimeSpan.FromSeconds(configuration.GetValue($"RateLimiting:{who}:WindowSeconds", seconds)),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+    private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail) =>
+        ProblemWriter.WriteAsync(context, new ProblemDetails { Status = status, Title = title, Detail = detail });
 }

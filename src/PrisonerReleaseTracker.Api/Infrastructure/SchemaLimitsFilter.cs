@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
 using FluentValidation;
+using FluentValidation.Internal;
 using FluentValidation.Validators;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using PrisonerReleaseTracker.Domain;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -9,11 +12,13 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>
-/// Gives every string, number and array in the document its bounds, so clients and gateways know them:
-/// request fields take theirs from the FluentValidation rules that enforce them; identifiers and dates
-/// from their format; everything else from the largest text the API stores or the largest page it sends.
+/// Says in the document what the validators enforce, so clients and gateways know it: a request field the
+/// validator requires (NotNull, NotEmpty) is required and not nullable, whatever its C# type (value types are
+/// nullable in request records so that a missing one is a 400 naming it, never a silent default); every string,
+/// number and array gets its bounds: request fields from the rules that enforce them, identifiers and dates from
+/// their format, everything else from the largest text the API stores or the largest page it sends.
 /// </summary>
-public sealed class SchemaLimitsFilter(IServiceProvider services) : ISchemaFilter
+public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Microsoft.AspNetCore.Mvc.JsonOptions> json) : ISchemaFilter
 {
     /// <summary>Longer than any text the API stores (notes and quoted claims are the longest).</summary>
     private const int AnyText = Limits.Note;
@@ -23,14 +28,25 @@ public sealed class SchemaLimitsFilter(IServiceProvider services) : ISchemaFilte
 
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
-        if (schema is not OpenApiSchema concrete || concrete.Enum is { Count: > 0 } || concrete.Type is null)
+        if (schema is not OpenApiSchema concrete)
         {
             return;
         }
 
-        var rules = RulesFor(context.MemberInfo);
-        var type = concrete.Type.Value & ~JsonSchemaType.Null;
-        if (type == JsonSchemaType.String)
+        if (context.MemberInfo is null && context.Type is { } type && concrete.Properties is { Count: > 0 } properties)
+        {
+            MarkRequired(concrete, type, properties);
+        }
+
+        if (concrete.Enum is { Count: > 0 } || concrete.Type is null)
+        {
+            return;
+        }
+
+        // The validator of the type the member was read from: a query record may inherit it from a base it shares with another.
+        var rules = RulesFor(context.MemberInfo?.ReflectedType ?? context.MemberInfo?.DeclaringType, context.MemberInfo?.Name);
+        var kind = concrete.Type.Value & ~JsonSchemaType.Null;
+        if (kind == JsonSchemaType.String)
         {
             concrete.MaxLength ??= concrete.Format switch
             {
@@ -40,56 +56,113 @@ public sealed class SchemaLimitsFilter(IServiceProvider services) : ISchemaFilte
                 _ => rules.OfType<ILengthValidator>().Select(r => (int?)r.Max).FirstOrDefault(m => m > 0) ?? AnyText,
             };
         }
-        else if (type is JsonSchemaType.Integer or JsonSchemaType.Number)
+        else if (kind is JsonSchemaType.Integer or JsonSchemaType.Number)
         {
             var between = rules.OfType<IBetweenValidator>().FirstOrDefault();
-            concrete.Minimum ??= Format(between?.From) ?? "0";
+            var atLeast = rules.OfType<IComparisonValidator>().FirstOrDefault(r => r.Comparison == Comparison.GreaterThanOrEqual && r.ValueToCompare is int);
+            concrete.Minimum ??= Format(between?.From) ?? Format(atLeast?.ValueToCompare) ?? "0";
             concrete.Maximum ??= Format(between?.To) ?? (concrete.Format == "int64" ? long.MaxValue : int.MaxValue).ToString(CultureInfo.InvariantCulture);
         }
-        else if (type == JsonSchemaType.Array)
+        else if (kind == JsonSchemaType.Array)
         {
             concrete.MaxItems ??= context.MemberInfo?.DeclaringType switch
             {
                 { IsGenericType: true } page when page.GetGenericTypeDefinition() == typeof(Page<>) => PageQuery.MaxLimit,
-                { } declaring when IsRequest(declaring) => Limits.ListItems,
+                { } declaring when ValidatorOf(declaring) is not null => Limits.ListItems,
                 _ => AnyList,
             };
         }
     }
 
+    /// <summary>Fields the type's validator requires are required and never null in the document.</summary>
+    private void MarkRequired(OpenApiSchema schema, Type type, IDictionary<string, IOpenApiSchema> properties)
+    {
+        if (ValidatorOf(type) is not { } validator)
+        {
+            return;
+        }
+
+        var descriptor = validator.CreateDescriptor();
+        var naming = json.Value.JsonSerializerOptions.PropertyNamingPolicy ?? JsonNamingPolicy.CamelCase;
+        foreach (var member in descriptor.GetMembersWithValidators())
+        {
+            var name = naming.ConvertName(member.Key);
+            var requires = descriptor.GetRulesForMember(member.Key).Where(rule => !IsForEachItem(rule))
+                .SelectMany(rule => rule.Components)
+                .Any(component => component.Validator is INotNullValidator or INotEmptyValidator && component.HasNoCondition());
+            if (!requires || !properties.TryGetValue(name, out var property))
+            {
+                continue;
+            }
+
+            schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
+            schema.Required.Add(name);
+            NotNullable(property);
+        }
+    }
+
+    private static void NotNullable(IOpenApiSchema property)
+    {
+        if (property is OpenApiSchema { Type: { } type } concrete)
+        {
+            concrete.Type = type & ~JsonSchemaType.Null;
+        }
+
+        if (property is OpenApiSchema { OneOf: { Count: > 1 } oneOf })
+        {
+            var nullOption = oneOf.OfType<OpenApiSchema>().FirstOrDefault(o => o.Type == JsonSchemaType.Null);
+            if (nullOption is not null)
+            {
+                oneOf.Remove(nullOption);
+            }
+        }
+    }
+
+    /// <summary>A <c>RuleForEach</c> rule judges a list's items, not whether the list is there.</summary>
+    private static bool IsForEachItem(IValidationRule rule) =>
+        rule.GetType().GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollectionRule<,>));
+
     private static string? Format(object? value) => value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
 
-    private bool IsRequest(Type type) => services.GetService(typeof(IValidator<>).MakeGenericType(type)) is not null;
-
-    private List<IPropertyValidator> RulesFor(MemberInfo? member) => ValidatorRules.For(services, member);
-}
-
-/// <summary>The FluentValidation rules of a request member, for the document.</summary>
-internal static class ValidatorRules
-{
-    /// <summary>
-    /// The rules on <paramref name="member"/> in the validator of the type it was read from (a query record may inherit
-    /// the member from a base shared with another, whose validators share the base's rules).
-    /// </summary>
-    public static List<IPropertyValidator> For(IServiceProvider services, MemberInfo? member)
+    /// <summary>The validator of a request type. Validators are scoped; the document is built outside any request.</summary>
+    private IValidator? ValidatorOf(Type type)
     {
-        if ((member?.ReflectedType ?? member?.DeclaringType) is not { } type
-            || services.GetService(typeof(IValidator<>).MakeGenericType(type)) is not IValidator validator)
+        using var scope = scopes.CreateScope();
+        return scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(type)) as IValidator;
+    }
+
+    private List<IPropertyValidator> RulesFor(Type? declaring, string? member)
+    {
+        if (declaring is null || member is null || ValidatorOf(declaring) is not { } validator)
         {
             return [];
         }
 
-        return [.. validator.CreateDescriptor().GetValidatorsForMember(member!.Name).Select(rule => rule.Validator)];
+        return [.. validator.CreateDescriptor().GetValidatorsForMember(member)
+            .Where(rule => rule.Options.HasNoCondition()).Select(rule => rule.Validator)];
     }
 }
 
-/// <summary>A query parameter its validator requires (NotNull, NotEmpty) is <c>required</c> in the document.</summary>
-public sealed class RequiredParametersFilter(IServiceProvider services) : IParameterFilter
+internal static class RuleConditions
+{
+    /// <summary>Whether a rule always applies (a rule under <c>When</c> does not make a field required).</summary>
+    public static bool HasNoCondition(this IRuleComponent rule) => !rule.HasCondition && !rule.HasAsyncCondition;
+}
+
+/// <summary>A query parameter its validator requires (NotNull, NotEmpty, under no condition) is required in the document.</summary>
+public sealed class RequiredParametersFilter(IServiceScopeFactory scopes) : IParameterFilter
 {
     public void Apply(IOpenApiParameter parameter, ParameterFilterContext context)
     {
-        if (parameter is OpenApiParameter concrete
-            && ValidatorRules.For(services, context.PropertyInfo).Any(rule => rule is INotNullValidator or INotEmptyValidator))
+        if (parameter is not OpenApiParameter concrete || context.PropertyInfo is not { } property)
+        {
+            return;
+        }
+
+        using var scope = scopes.CreateScope();
+        if (scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(property.ReflectedType ?? property.DeclaringType!)) is IValidator validator
+            && validator.CreateDescriptor().GetValidatorsForMember(property.Name)
+                .Any(rule => rule.Options.HasNoCondition() && rule.Validator is INotNullValidator or INotEmptyValidator))
         {
             concrete.Required = true;
         }

@@ -3,13 +3,17 @@ using System.Text.RegularExpressions;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using PrisonerReleaseTracker.Api.Infrastructure.Json;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>
-/// Runs the FluentValidation validator of every action argument that has one, before the action.
-/// FluentValidation's maintainers no longer recommend its automatic ASP.NET integration; this one filter
-/// calls the validators explicitly instead.
+/// The one place a request is judged valid. It gathers, for one 400 answer, every value that could not be read
+/// (model binding: query strings, and JSON bodies read by <see cref="RequestJsonInputFormatter"/>) and every rule
+/// of the FluentValidation validator of each action argument, run explicitly (FluentValidation's maintainers no
+/// longer recommend its automatic ASP.NET integration). A field that could not be read is reported once, for
+/// what it could not be, not again by the rules that then find it missing.
 /// </summary>
 public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFilter
 {
@@ -17,7 +21,8 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
 
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var errors = ValidationProblems.FromModelState(context.ModelState, context.ActionDescriptor.Parameters.Select(p => p.Name));
+        var unreadable = errors.Keys.ToList();
         foreach (var argument in context.ActionArguments.Values)
         {
             if (argument is null || services.GetService(ValidatorTypes.GetOrAdd(argument.GetType(), type => typeof(IValidator<>).MakeGenericType(type))) is not IValidator validator)
@@ -28,10 +33,15 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
             var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
             foreach (var failure in result.Errors)
             {
-                var key = JsonPath.CamelCase(failure.PropertyName);
-                if (!errors.TryGetValue(key, out var messages))
+                var path = FieldPath.OrBody(JsonPath.CamelCase(failure.PropertyName));
+                if (unreadable.Any(field => FieldPath.IsWithin(path, field)))
                 {
-                    errors[key] = messages = [];
+                    continue;
+                }
+
+                if (!errors.TryGetValue(path, out var messages))
+                {
+                    errors[path] = messages = [];
                 }
 
                 messages.Add(failure.ErrorMessage);
@@ -40,7 +50,7 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
 
         if (errors.Count > 0)
         {
-            context.Result = ValidationProblems.Create(context.HttpContext, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+            context.Result = ValidationProblems.Create(context.HttpContext, errors.ToDictionary(e => e.Key, e => e.Value.Distinct().ToArray()));
             return;
         }
 
@@ -62,39 +72,42 @@ public static partial class ValidationProblems
     }
 
     /// <summary>
-    /// Model binding's own errors (malformed JSON, an unknown enum value) name .NET types; clients get the
-    /// JSON path and a plain message instead, and not the spurious "the request field is required".
+    /// What model binding could not read, keyed by the field's path as clients write it. Framework messages that name
+    /// .NET types are replaced by a plain one; a parameter-level entry beside entries for its fields says nothing more.
     /// </summary>
-    public static IActionResult FromModelState(ActionContext context)
+    public static Dictionary<string, List<string>> FromModelState(ModelStateDictionary modelState, IEnumerable<string> parameterNames)
     {
-        var parameterNames = context.ActionDescriptor.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var entries = context.ModelState.Where(e => e.Value is { Errors.Count: > 0 }).ToList();
-        var hasPathErrors = entries.Any(e => e.Key.StartsWith('$'));
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var parameters = parameterNames.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var entries = modelState.Where(e => e.Value is { Errors.Count: > 0 }).ToList();
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var (key, entry) in entries)
         {
-            if (hasPathErrors && parameterNames.Contains(key))
+            if (parameters.Contains(key) && entries.Count > 1)
             {
                 continue;
             }
 
-            var path = key.StartsWith('$') ? JsonPath.CamelCase(key.TrimStart('$').TrimStart('.')) : JsonPath.CamelCase(key);
-            var message = key.StartsWith('$')
-                ? SafeMessage(entry!.Errors[0].ErrorMessage.Split(" Path: ")[0], "The value is not valid JSON for this field (check its type, format and allowed values).")
-                : entry!.Errors.Any(e => e.ErrorMessage.Contains("non-empty request body", StringComparison.Ordinal))
-                    ? "A request body is required."
-                    : SafeMessage(entry!.Errors[0].ErrorMessage, "The value is not valid for this field.");
-            errors[path.Length == 0 ? "body" : path] = [message];
+            var path = parameters.Contains(key) ? FieldPath.Body : FieldPath.OrBody(JsonPath.CamelCase(StripParameter(key, parameters)));
+            var message = entry!.Errors.Any(e => e.ErrorMessage.Contains("non-empty request body", StringComparison.Ordinal))
+                ? "A request body is required."
+                : SafeMessage(entry.Errors[0].ErrorMessage, "The value is not valid for this field.");
+            errors[path] = [message];
         }
 
-        return Create(context.HttpContext, errors);
+        return errors;
     }
 
-    /// <summary>Framework messages that name .NET types or say nothing useful are replaced by a plain one.</summary>
+    /// <summary>Model binding names a query object's fields after the parameter (<c>query.Status</c>); clients know them as <c>status</c>.</summary>
+    private static string StripParameter(string key, HashSet<string> parameters)
+    {
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 && parameters.Contains(key[..dot]) ? key[(dot + 1)..] : key;
+    }
+
     private static string SafeMessage(string message, string fallback) =>
         string.IsNullOrWhiteSpace(message) || TypeName().IsMatch(message) ? fallback : message;
 
-    [GeneratedRegex(@"System\.|PrisonerReleaseTracker\.|Microsoft\.|JSON value could not")]
+    [GeneratedRegex(@"System\.|PrisonerReleaseTracker\.|Microsoft\.|JSON value could not|The value '.*' is not valid")]
     private static partial Regex TypeName();
 }
 

@@ -87,6 +87,7 @@ public sealed class RoleMatrixTests(ApiFixture api)
         {
             ["GET /api/v1/api-keys"] = (AdminOnly(200), () => Now(Get("/api/v1/api-keys"))),
             ["POST /api/v1/api-keys"] = (AdminOnly(201), () => Now(Post("/api/v1/api-keys", new { name = "m", organization = Holder, role = "Researcher" }))),
+            ["GET /api/v1/api-keys/{id}"] = (AdminOnly(200), async () => Get($"/api/v1/api-keys/{(await api.KeyAsync(Role.Researcher, Holder)).KeyId}")),
             ["DELETE /api/v1/api-keys/{id}"] = (AdminOnly(204), async () =>
                 new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/api-keys/{(await api.KeyAsync(Role.Researcher, Holder)).KeyId}")),
             ["GET /api/v1/audit"] = (AdminOnly(200), () => Now(Get("/api/v1/audit?limit=1"))),
@@ -97,18 +98,19 @@ public sealed class RoleMatrixTests(ApiFixture api)
             ["POST /api/v1/claims/{id}/retraction"] = ([401, 403, 200, 403, 403, 200], async () =>
                 Post($"/api/v1/claims/{(await holder.PostOkAsync("/api/v1/claims", Claim())).Id()}/retraction", new { note = "withdrawn" })),
             ["GET /api/v1/detainees"] = (Read, () => Now(Get("/api/v1/detainees?limit=1"))),
-            ["POST /api/v1/detainees"] = (Write, () => Now(Post("/api/v1/detainees", new { fullName = "Matrix Person", gender = "Other" }))),
+            ["POST /api/v1/detainees"] = (Write, () => Now(Post("/api/v1/detainees", new { fullName = "Matrix Person", gender = "Other", isProtected = false }))),
             ["GET /api/v1/detainees/{id}"] = (Read, async () => Get($"/api/v1/detainees/{await Detainee()}")),
             ["PUT /api/v1/detainees/{id}"] = ([401, 403, 200, 403, 403, 200], async () =>
             {
-                var created = await holder.PostAsJsonAsync("/api/v1/detainees", new { fullName = "Matrix Put", gender = "Other" });
-                var request = new HttpRequestMessage(HttpMethod.Put, created.Headers.Location) { Content = JsonContent.Create(new { fullName = "Matrix Put 2", gender = "Other" }) };
+                var created = await holder.PostAsJsonAsync("/api/v1/detainees", new { fullName = "Matrix Put", gender = "Other", isProtected = false });
+                var request = new HttpRequestMessage(HttpMethod.Put, created.Headers.Location) { Content = JsonContent.Create(new { fullName = "Matrix Put 2", gender = "Other", isProtected = false }) };
                 request.Headers.IfMatch.Add(created.Headers.ETag!);
                 return request;
             }),
             ["GET /api/v1/detainees/{detaineeId}/detentions"] = (Read, async () => Get($"/api/v1/detainees/{await Detainee()}/detentions")),
             ["POST /api/v1/detainees/{detaineeId}/detentions"] = (OwnerCreates, async () =>
                 Post($"/api/v1/detainees/{await Detainee()}/detentions", new { arrestedOn = "2020" })),
+            ["GET /api/v1/detentions/{id}"] = (Read, async () => Get($"/api/v1/detentions/{await OpenDetention()}")),
             ["POST /api/v1/detentions/{detentionId}/transfers"] = (OwnerCreates, async () =>
                 Post($"/api/v1/detentions/{await OpenDetention()}/transfers", new { facilityId = await facility, transferredOn = "2026-01-01" })),
             ["GET /api/v1/exports/detainees"] = (Read, () => Now(Get("/api/v1/exports/detainees?q=matrix-nobody"))),
@@ -125,6 +127,13 @@ public sealed class RoleMatrixTests(ApiFixture api)
                 Post("/api/v1/releases", new { detentionId = await OpenDetention(), releasedOn = "2026-01-10", kind = "Unknown" })),
             ["GET /api/v1/releases/{id}"] = (Read, async () => Get($"/api/v1/releases/{await Release()}")),
             ["GET /api/v1/releases/{id}/verifications"] = (Read, async () => Get($"/api/v1/releases/{await Release()}/verifications")),
+            ["GET /api/v1/releases/{id}/verifications/{sequence}"] = (Read, async () =>
+            {
+                var release = await Release();
+                using var verifier = await api.ClientAsync(Role.Verifier, "Matrix Verifier");
+                Assert.True((await Records.DecideAsync(verifier, release, "UnderVerification", "2026-01-11T09:00:00Z")).IsSuccessStatusCode);
+                return Get($"/api/v1/releases/{release}/verifications/1");
+            }),
             ["POST /api/v1/releases/{id}/verifications"] = ([401, 403, 403, 403, 201, 201], async () =>
                 Post($"/api/v1/releases/{await Release()}/verifications", new { status = "Verified", method = "DirectContact", occurredAt = "2026-01-11T10:00:00Z" })),
             ["GET /api/v1/sources"] = (Read, () => Now(Get("/api/v1/sources?limit=1"))),

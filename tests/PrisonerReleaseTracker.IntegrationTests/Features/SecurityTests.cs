@@ -118,7 +118,7 @@ public sealed class SecurityTests(ApiFixture api)
 
         var created = await contributor.PostOkAsync("/api/v1/detainees", new
         {
-            id = forgedId, fullName = "Campos Servidor", gender = "Male", organization = "Someone Else", status = "Released",
+            id = forgedId, fullName = "Campos Servidor", gender = "Male", isProtected = false, organization = "Someone Else", status = "Released",
             createdAt = "2001-01-01T00:00:00Z",
         });
 

@@ -50,13 +50,14 @@ public sealed class ApiFixture : IAsyncLifetime
         }
     }
 
-    public HttpClient Anonymous() => Factory.CreateClient();
+    /// <summary>A client whose every answer is held to the committed OpenAPI document (<see cref="ContractCheckingHandler"/>).</summary>
+    public HttpClient Anonymous() => Factory.CreateDefaultClient(new ContractCheckingHandler());
 
     public HttpClient Admin() => WithKey(AdminKey);
 
     public HttpClient WithKey(string key)
     {
-        var client = Factory.CreateClient();
+        var client = Factory.CreateDefaultClient(new ContractCheckingHandler());
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
     }

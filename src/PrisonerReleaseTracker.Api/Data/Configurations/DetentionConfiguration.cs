@@ -29,6 +29,7 @@ internal sealed class DetentionConfiguration : IEntityTypeConfiguration<Detentio
         builder.HasIndex(ArrestedFrom, ArrestedTo);
         builder.HasIndex(d => d.DetaineeId).IsUnique().HasFilter("released_on IS NULL").HasDatabaseName("ix_detentions_one_open_per_detainee");
         builder.HasIndex(d => d.FacilityId);
+        builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }
 

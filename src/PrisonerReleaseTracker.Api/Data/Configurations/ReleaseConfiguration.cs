@@ -78,5 +78,6 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
             .HasFilter($"status IN ('{nameof(VerificationStatus.Verified)}', '{nameof(VerificationStatus.Retracted)}')")
             .HasDatabaseName("ix_verification_events_verified_changes");
         builder.HasIndex(e => e.SourceIds).HasMethod("gin");
+        builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }

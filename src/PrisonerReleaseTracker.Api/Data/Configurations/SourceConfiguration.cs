@@ -14,5 +14,6 @@ internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>
         builder.Property(s => s.Title).HasMaxLength(Limits.Name);
         builder.Property(s => s.Language).HasMaxLength(Limits.Language);
         builder.Property(s => s.Organization).HasMaxLength(Limits.ShortText);
+        builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }

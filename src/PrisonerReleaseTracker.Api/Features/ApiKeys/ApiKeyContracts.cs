@@ -1,5 +1,8 @@
 using System.Linq.Expressions;
+using System.Text.Json.Serialization;
 using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Access;
@@ -10,7 +13,7 @@ namespace PrisonerReleaseTracker.Api.Features.ApiKeys;
 /// <param name="Name" example="Foro Penal field team">What the key is for.</param>
 /// <param name="Organization" example="Foro Penal">The organization the key acts for.</param>
 /// <param name="Role" example="Contributor">What the key may do.</param>
-public sealed record CreateApiKeyRequest(string Name, string Organization, Role Role);
+public sealed record CreateApiKeyRequest(string Name, string Organization, Role? Role);
 
 /// <summary>A key, without its secret.</summary>
 /// <param name="Id">Its id.</param>
@@ -20,10 +23,13 @@ public sealed record CreateApiKeyRequest(string Name, string Organization, Role 
 /// <param name="Prefix">Its first characters, to recognise it.</param>
 /// <param name="CreatedAt">When it was issued.</param>
 /// <param name="RevokedAt">When it was revoked, if it was.</param>
-public sealed record ApiKeyResponse(Guid Id, string Name, string Organization, Role Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
+public sealed record ApiKeyResponse(
+    Guid Id, string Name, string Organization, Role Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt,
+    [property: JsonPropertyName("etag")] string ETag)
 {
     internal static readonly Expression<Func<ApiKey, ApiKeyResponse>> Projection = k =>
-        new ApiKeyResponse(k.Id, k.Name, k.Organization, k.Role, k.Prefix, k.CreatedAt, k.RevokedAt);
+        new ApiKeyResponse(k.Id, k.Name, k.Organization, k.Role, k.Prefix, k.CreatedAt, k.RevokedAt, ETags.From(EF.Property<uint>(k, AppDbContext.RowVersion)));
 }
 
 /// <summary>A newly issued key. <c>key</c> is shown this once and never stored.</summary>
@@ -40,7 +46,7 @@ internal sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApi
     {
         RuleFor(r => r.Name).NotEmpty().MaximumLength(Limits.ShortText);
         RuleFor(r => r.Organization).NotEmpty().MaximumLength(Limits.ShortText);
-        RuleFor(r => r.Role).IsInEnum();
+        RuleFor(r => r.Role).NotNull();
     }
 }
 

@@ -32,6 +32,22 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
         return Ok(query.ToPage(fetched, k => k.Id));
     }
 
+    /// <summary>Get an API key</summary>
+    /// <remarks>Without its secret, which is never stored.</remarks>
+    [HttpGet("{id:guid}")]
+    [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetApiKey(Guid id, CancellationToken ct)
+    {
+        if (await FindAsync(id, ct) is not { } key)
+        {
+            return Problems.NotFound("API key");
+        }
+
+        ETags.Set(Response, key.ETag);
+        return Ok(key);
+    }
+
     /// <summary>Issue an API key</summary>
     /// <remarks>The answer holds the key itself, this once; only its hash is stored.</remarks>
     [HttpPost]
@@ -39,11 +55,12 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> CreateApiKey(CreateApiKeyRequest request, CancellationToken ct)
     {
-        var key = ApiKey.Issue(request.Name.Trim(), request.Organization.Trim(), request.Role, clock.GetUtcNow(), out var secret);
+        var key = ApiKey.Issue(request.Name.Trim(), request.Organization.Trim(), request.Role!.Value, clock.GetUtcNow(), out var secret);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
-        var response = new ApiKeyResponse(key.Id, key.Name, key.Organization, key.Role, key.Prefix, key.CreatedAt, key.RevokedAt);
-        return Created($"/api/v1/api-keys/{key.Id}", new CreatedApiKeyResponse(secret, response));
+        var issued = (await FindAsync(key.Id, ct))!;
+        ETags.Set(Response, issued.ETag);
+        return CreatedAtAction(nameof(GetApiKey), new { id = key.Id }, new CreatedApiKeyResponse(secret, issued));
     }
 
     /// <summary>Revoke an API key</summary>
@@ -64,4 +81,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
         await db.SaveChangesAsync(ct);
         return NoContent();
     }
+
+    private Task<ApiKeyResponse?> FindAsync(Guid id, CancellationToken ct) =>
+        db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(ApiKeyResponse.Projection).SingleOrDefaultAsync(ct);
 }

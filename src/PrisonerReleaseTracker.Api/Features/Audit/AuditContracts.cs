@@ -31,6 +31,35 @@ public sealed record AuditPage(IReadOnlyList<AuditEntryResponse> Items, string? 
 /// <param name="FirstInvalidSequence">The first entry that does not check out, or null.</param>
 public sealed record AuditVerificationResponse(bool Valid, long Entries, string Head, long? FirstInvalidSequence);
 
+/// <summary>The kinds of record the audit log names.</summary>
+public enum AuditEntityType
+{
+    /// <summary>An API key.</summary>
+    ApiKey,
+    /// <summary>A claim.</summary>
+    Claim,
+    /// <summary>A person.</summary>
+    Detainee,
+    /// <summary>A detention episode.</summary>
+    Detention,
+    /// <summary>A move of a detention to another facility.</summary>
+    DetentionTransfer,
+    /// <summary>A facility.</summary>
+    Facility,
+    /// <summary>A release.</summary>
+    Release,
+    /// <summary>A source.</summary>
+    Source,
+    /// <summary>A verification decision.</summary>
+    VerificationEvent,
+    /// <summary>A bulk import (one entry for the whole file).</summary>
+    Import,
+    /// <summary>An export of detainees (a read of sensitive fields).</summary>
+    DetaineeExport,
+    /// <summary>An export of releases (a read of sensitive fields).</summary>
+    ReleaseExport,
+}
+
 /// <summary>Filters of the audit log.</summary>
 public sealed record AuditListQuery
 {
@@ -40,8 +69,8 @@ public sealed record AuditListQuery
     /// <summary>The <c>nextCursor</c> of the previous page.</summary>
     public string? Cursor { get; init; }
 
-    /// <summary>Only entries about this kind of record, such as Detainee or Release.</summary>
-    public string? EntityType { get; init; }
+    /// <summary>Only entries about this kind of record.</summary>
+    public AuditEntityType? EntityType { get; init; }
 
     /// <summary>Only entries about this record.</summary>
     public Guid? EntityId { get; init; }
@@ -65,7 +94,6 @@ internal sealed class AuditListQueryValidator : AbstractValidator<AuditListQuery
     {
         RuleFor(q => q.Limit).InclusiveBetween(1, PageQuery.MaxLimit);
         RuleFor(q => q.Cursor).Must((q, _) => q.TryReadCursor(out long _)).WithMessage("Not a cursor this API issued.");
-        RuleFor(q => q.EntityType).MaximumLength(Limits.Code);
         RuleFor(q => q.To).GreaterThan(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must be after from.");
     }
 }

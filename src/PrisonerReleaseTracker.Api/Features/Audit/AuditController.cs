@@ -26,7 +26,8 @@ public sealed class AuditController(AppDbContext db) : ControllerBase
         var entries = db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after);
         if (query.EntityType is { } type)
         {
-            entries = entries.Where(e => e.EntityType == type);
+            var name = type.ToString();
+            entries = entries.Where(e => e.EntityType == name);
         }
 
         if (query.EntityId is { } id)

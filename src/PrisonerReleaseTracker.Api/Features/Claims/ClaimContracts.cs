@@ -1,5 +1,8 @@
 using System.Linq.Expressions;
+using System.Text.Json.Serialization;
 using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Claims;
@@ -10,12 +13,12 @@ namespace PrisonerReleaseTracker.Api.Features.Claims;
 /// <param name="Qualifier" example="MoreThan">How the figure is qualified.</param>
 /// <param name="Value" example="600">The figure.</param>
 /// <param name="UpperValue" example="null">The upper end, for Between only.</param>
-public sealed record ClaimCountRequest(CountQualifier Qualifier, int Value, int? UpperValue);
+public sealed record ClaimCountRequest(CountQualifier? Qualifier, int? Value, int? UpperValue);
 
 /// <summary>The period a claim speaks of.</summary>
 /// <param name="From" example="2026-01-08">First day.</param>
 /// <param name="To" example="2026-01-23">Last day; the date of statedAt when omitted.</param>
-public sealed record ClaimPeriodRequest(DateOnly From, DateOnly? To);
+public sealed record ClaimPeriodRequest(DateOnly? From, DateOnly? To);
 
 /// <summary>A count somebody stated, to record beside (never into) the verified figures.</summary>
 /// <param name="Claimant" example="Government of Venezuela">Who said it.</param>
@@ -28,8 +31,13 @@ public sealed record ClaimPeriodRequest(DateOnly From, DateOnly? To);
 /// <param name="SourceIds">Where it was said.</param>
 /// <param name="SupersedesClaimId">An earlier claim this one revises; it stops standing as of this statedAt.</param>
 public sealed record CreateClaimRequest(
-    string Claimant, ClaimantKind ClaimantKind, ClaimMetric Metric, DateTimeOffset StatedAt, ClaimPeriodRequest Period,
-    ClaimCountRequest Count, string OriginalText, IReadOnlyList<Guid>? SourceIds, Guid? SupersedesClaimId);
+    string Claimant, ClaimantKind? ClaimantKind, ClaimMetric? Metric, DateTimeOffset? StatedAt, ClaimPeriodRequest Period,
+    ClaimCountRequest Count, string OriginalText, IReadOnlyList<Guid>? SourceIds, Guid? SupersedesClaimId)
+{
+    /// <summary>The statement, once the validator has seen every required field.</summary>
+    internal ClaimStatement ToStatement() => new(Claimant, ClaimantKind!.Value, Metric!.Value, StatedAt!.Value, Period.From!.Value, Period.To,
+        new ClaimCount(Count.Qualifier!.Value, Count.Value!.Value, Count.UpperValue), OriginalText, SourceIds ?? []);
+}
 
 /// <summary>Why a claim is withdrawn.</summary>
 /// <param name="Note" example="The ministry withdrew the figure the next day.">Why.</param>
@@ -66,14 +74,25 @@ public sealed record PeriodResponse(DateOnly From, DateOnly To);
 /// <param name="EndedAt">Since when it no longer stands.</param>
 /// <param name="RetractionNote">Why it was retracted.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record ClaimResponse(
     Guid Id, string Claimant, ClaimantKind ClaimantKind, ClaimMetric Metric, DateTimeOffset StatedAt, PeriodResponse Period,
     ClaimCountResponse Count, string OriginalText, IReadOnlyList<Guid> SourceIds, Guid? SupersedesClaimId, ClaimStatus Status,
-    DateTimeOffset? EndedAt, string? RetractionNote, DateTimeOffset CreatedAt)
+    DateTimeOffset? EndedAt, string? RetractionNote, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag)
 {
-    internal static ClaimResponse From(Claim c) => new(
+    /// <summary>A claim with its row version, as read by <see cref="Read"/>.</summary>
+    internal sealed record Versioned(Claim Claim, uint Version);
+
+    /// <summary>Reads claims with the version their ETag comes from.</summary>
+    internal static IQueryable<Versioned> Read(IQueryable<Claim> claims) =>
+        claims.Select(c => new Versioned(c, EF.Property<uint>(c, AppDbContext.RowVersion)));
+
+    internal static ClaimResponse From(Versioned read) => From(read.Claim, read.Version);
+
+    internal static ClaimResponse From(Claim c, uint version) => new(
         c.Id, c.Claimant, c.ClaimantKind, c.Metric, c.StatedAtAsStated, new PeriodResponse(c.PeriodFrom, c.PeriodTo),
-        ClaimCountResponse.From(c.Count), c.OriginalText, c.SourceIds, c.SupersedesClaimId, c.Status, c.EndedAt, c.RetractionNote, c.CreatedAt);
+        ClaimCountResponse.From(c.Count), c.OriginalText, c.SourceIds, c.SupersedesClaimId, c.Status, c.EndedAt, c.RetractionNote, c.CreatedAt,
+        ETags.From(version));
 }
 
 /// <summary>Filters of the claim list.</summary>
@@ -97,21 +116,35 @@ internal sealed class CreateClaimRequestValidator : AbstractValidator<CreateClai
     public CreateClaimRequestValidator(TimeProvider clock)
     {
         RuleFor(r => r.Claimant).NotEmpty().MaximumLength(Limits.ShortText);
-        RuleFor(r => r.ClaimantKind).IsInEnum();
-        RuleFor(r => r.Metric).IsInEnum();
-        RuleFor(r => r.StatedAt).LessThanOrEqualTo(_ => clock.GetUtcNow()).WithMessage("Cannot be in the future.");
-        RuleFor(r => r.Period).NotNull();
-        RuleFor(r => r.Period.To).GreaterThanOrEqualTo(r => r.Period.From).When(r => r.Period?.To is not null)
-            .WithMessage("Must not be before period.from.");
-        RuleFor(r => r.Count).NotNull();
-        RuleFor(r => r.Count.Qualifier).IsInEnum().When(r => r.Count is not null);
-        RuleFor(r => r.Count.Value).GreaterThanOrEqualTo(0).When(r => r.Count is not null);
-        RuleFor(r => r.Count.UpperValue).NotNull().GreaterThan(r => r.Count.Value)
-            .When(r => r.Count is { Qualifier: CountQualifier.Between }).WithMessage("Between needs an upperValue greater than value.");
-        RuleFor(r => r.Count.UpperValue).Null()
-            .When(r => r.Count is not null && r.Count.Qualifier != CountQualifier.Between).WithMessage("Only a Between count has an upperValue.");
+        RuleFor(r => r.ClaimantKind).NotNull();
+        RuleFor(r => r.Metric).NotNull();
+        RuleFor(r => r.StatedAt).NotNull().LessThanOrEqualTo(_ => clock.GetUtcNow()).WithMessage("Cannot be in the future.");
+        RuleFor(r => r.Period).NotNull().SetValidator(new ClaimPeriodRequestValidator());
+        RuleFor(r => r.Count).NotNull().SetValidator(new ClaimCountRequestValidator());
         RuleFor(r => r.OriginalText).NotEmpty().MaximumLength(Limits.OriginalText);
         RuleFor(r => r.SourceIds).Must(list => list is null || list.Count <= Limits.ListItems).WithMessage($"At most {Limits.ListItems} items.");
+    }
+}
+
+internal sealed class ClaimPeriodRequestValidator : AbstractValidator<ClaimPeriodRequest>
+{
+    public ClaimPeriodRequestValidator()
+    {
+        RuleFor(p => p.From).NotNull();
+        RuleFor(p => p.To).GreaterThanOrEqualTo(p => p.From).When(p => p is { From: not null, To: not null }).WithMessage("Must not be before period.from.");
+    }
+}
+
+internal sealed class ClaimCountRequestValidator : AbstractValidator<ClaimCountRequest>
+{
+    public ClaimCountRequestValidator()
+    {
+        RuleFor(c => c.Qualifier).NotNull();
+        RuleFor(c => c.Value).NotNull().GreaterThanOrEqualTo(0);
+        RuleFor(c => c.UpperValue).NotNull().GreaterThan(c => c.Value)
+            .When(c => c is { Qualifier: CountQualifier.Between, Value: not null }).WithMessage("Between needs an upperValue greater than value.");
+        RuleFor(c => c.UpperValue).Null()
+            .When(c => c is { Qualifier: not null and not CountQualifier.Between }).WithMessage("Only a Between count has an upperValue.");
     }
 }
 

@@ -51,7 +51,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
             claims = claims.Where(c => c.StatedAt < before);
         }
 
-        var fetched = await claims.OrderBy(c => c.Id).Take(query.Limit + 1).ToListAsync(ct);
+        var fetched = await ClaimResponse.Read(claims.OrderBy(c => c.Id).Take(query.Limit + 1)).ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ClaimResponse.From)], c => c.Id));
     }
 
@@ -61,10 +61,17 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [AllowAnonymous]
     [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct) =>
-        await db.Claims.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) is { } claim
-            ? Ok(ClaimResponse.From(claim))
-            : Problems.NotFound("Claim");
+    public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct)
+    {
+        if (await ClaimResponse.Read(db.Claims.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct) is not { } read)
+        {
+            return Problems.NotFound("Claim");
+        }
+
+        var claim = ClaimResponse.From(read);
+        ETags.Set(Response, claim.ETag);
+        return Ok(claim);
+    }
 
     /// <summary>Record a claim</summary>
     /// <remarks>Claims are never edited: a revision is a new claim naming the one it supersedes.</remarks>
@@ -94,12 +101,12 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
             return Problems.Forbidden();
         }
 
-        var statement = new ClaimStatement(request.Claimant, request.ClaimantKind, request.Metric, request.StatedAt, request.Period.From,
-            request.Period.To, new ClaimCount(request.Count.Qualifier, request.Count.Value, request.Count.UpperValue), request.OriginalText, request.SourceIds ?? []);
-        var claim = Claim.State(statement, supersedes, caller.Organization, clock.GetUtcNow());
+        var claim = Claim.State(request.ToStatement(), supersedes, caller.Organization, clock.GetUtcNow());
         db.Claims.Add(claim);
         await db.SaveChangesAsync(ct);
-        return CreatedAtAction(nameof(GetClaim), new { id = claim.Id }, ClaimResponse.From(claim));
+        var created = Saved(claim);
+        ETags.Set(Response, created.ETag);
+        return CreatedAtAction(nameof(GetClaim), new { id = claim.Id }, created);
     }
 
     /// <summary>Retract a claim</summary>
@@ -126,6 +133,11 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
 
         claim.Retract(request.Note.Trim(), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
-        return Ok(ClaimResponse.From(claim));
+        var retracted = Saved(claim);
+        ETags.Set(Response, retracted.ETag);
+        return Ok(retracted);
     }
+
+    /// <summary>A claim just saved, with the row version the save read back.</summary>
+    private ClaimResponse Saved(Claim claim) => ClaimResponse.From(claim, db.Entry(claim).Property<uint>(AppDbContext.RowVersion).CurrentValue);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain;
@@ -18,24 +19,24 @@ public sealed record ExternalIdDto(string Scheme, string Value);
 /// <param name="Nationalities" example="[&quot;VE&quot;, &quot;ES&quot;]">ISO 3166-1 alpha-2 codes.</param>
 /// <param name="Categories" example="[&quot;journalist&quot;]">Free categories, such as journalist or trade unionist.</param>
 /// <param name="ExternalIds">Identifiers in other systems.</param>
-/// <param name="IsProtected" example="false">Counted in totals but never identified outside the holding organization.</param>
+/// <param name="IsProtected" example="false">Counted in totals but never identified outside the holding organization. Required: a client states it, it is never assumed.</param>
 /// <param name="NationalId" example="V-12345678">Sensitive: shown only to the holding organization.</param>
 /// <param name="Notes" example="Family asks for discretion.">Sensitive: shown only to the holding organization.</param>
 public sealed record DetaineeRequest(
     string FullName,
     IReadOnlyList<string>? OtherNames,
-    Gender Gender,
+    Gender? Gender,
     PartialDate? BirthDate,
     IReadOnlyList<string>? Nationalities,
     IReadOnlyList<string>? Categories,
     IReadOnlyList<ExternalIdDto>? ExternalIds,
-    bool IsProtected,
+    bool? IsProtected,
     string? NationalId,
     string? Notes)
 {
     internal DetaineeDetails ToDetails() => new(
-        FullName, OtherNames ?? [], Gender, BirthDate, Nationalities ?? [], Categories ?? [],
-        [.. (ExternalIds ?? []).Select(e => new ExternalId(e.Scheme.Trim(), e.Value.Trim()))], IsProtected, NationalId, Notes);
+        FullName, OtherNames ?? [], Gender!.Value, BirthDate, Nationalities ?? [], Categories ?? [],
+        [.. (ExternalIds ?? []).Select(e => new ExternalId(e.Scheme.Trim(), e.Value.Trim()))], IsProtected!.Value, NationalId, Notes);
 }
 
 /// <summary>A person, as the caller may see them.</summary>
@@ -55,6 +56,7 @@ public sealed record DetaineeRequest(
 /// <param name="Organization">The organization that holds the record.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record DetaineeResponse(
     Guid Id,
     string FullName,
@@ -71,7 +73,8 @@ public sealed record DetaineeResponse(
     Guid? CurrentFacilityId,
     string Organization,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("etag")] string ETag);
 
 /// <summary>Which people to list or export; filters combine with AND.</summary>
 public sealed record DetaineeFilter
@@ -105,7 +108,8 @@ internal sealed class DetaineeRequestValidator : AbstractValidator<DetaineeReque
         RuleFor(r => r.FullName).NotEmpty().MaximumLength(Limits.Name);
         RuleFor(r => r.OtherNames).Must(list => list is null || list.Count <= Limits.ListItems).WithMessage($"At most {Limits.ListItems} items.");
         RuleForEach(r => r.OtherNames).NotEmpty().MaximumLength(Limits.Name);
-        RuleFor(r => r.Gender).IsInEnum();
+        RuleFor(r => r.Gender).NotNull();
+        RuleFor(r => r.IsProtected).NotNull();
         RuleFor(r => r.BirthDate).Must(d => d is null || !d.Value.IsAfter(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)))
             .WithMessage("Cannot be in the future.");
         RuleFor(r => r.Nationalities).Must(list => list is null || list.Count <= Limits.ListItems).WithMessage($"At most {Limits.ListItems} items.");

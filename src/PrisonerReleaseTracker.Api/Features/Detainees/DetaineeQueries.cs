@@ -73,7 +73,7 @@ public sealed class DetaineeQueries(AppDbContext db)
     }
 
     /// <summary>One detainee as <paramref name="caller"/> may see them; <paramref name="auditRead"/> is false when answering the caller's own write.</summary>
-    public async Task<(DetaineeResponse Detainee, uint Version)?> GetAsync(Guid id, Caller caller, CancellationToken ct, bool auditRead = true)
+    public async Task<DetaineeResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct, bool auditRead = true)
     {
         var row = await Project(db.Detainees.AsNoTracking().Where(d => d.Id == id)).SingleOrDefaultAsync(ct);
         if (row is null)
@@ -86,7 +86,7 @@ public sealed class DetaineeQueries(AppDbContext db)
             await AuditSensitiveReadsAsync([row], caller, ct);
         }
 
-        return (row.ToResponse(caller), row.Version);
+        return row.ToResponse(caller);
     }
 
     /// <summary>Who was shown a protected person, a national id or notes is in the audit log (field names only).</summary>
@@ -125,7 +125,7 @@ public sealed class DetaineeQueries(AppDbContext db)
             var seen = caller.See(Id, IsProtected, Organization);
             return new DetaineeResponse(Id, seen.Name(FullName), seen.Identifying(OtherNames), Gender, seen.Identifying(BirthDate), Nationalities,
                 Categories, seen.Identifying(ExternalIds), IsProtected, seen.Sensitive(NationalId), seen.Sensitive(Notes), Status, CurrentFacilityId,
-                Organization, CreatedAt, UpdatedAt);
+                Organization, CreatedAt, UpdatedAt, ETags.From(Version));
         }
 
         public List<string> SensitiveFieldsShownTo(Caller caller)

@@ -34,8 +34,8 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
             return Problems.NotFound("Detainee");
         }
 
-        ETags.Set(Response, found.Version);
-        return Ok(found.Detainee);
+        ETags.Set(Response, found.ETag);
+        return Ok(found);
     }
 
     /// <summary>Record a detainee</summary>
@@ -50,9 +50,9 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
         var detainee = Detainee.Create(request.ToDetails(), caller.Organization, clock.GetUtcNow());
         db.Detainees.Add(detainee);
         await db.SaveChangesAsync(ct);
-        var created = (await queries.GetAsync(detainee.Id, caller, ct, auditRead: false))!.Value;
-        ETags.Set(Response, created.Version);
-        return CreatedAtAction(nameof(GetDetainee), new { id = detainee.Id }, created.Detainee);
+        var created = (await queries.GetAsync(detainee.Id, caller, ct, auditRead: false))!;
+        ETags.Set(Response, created.ETag);
+        return CreatedAtAction(nameof(GetDetainee), new { id = detainee.Id }, created);
     }
 
     /// <summary>Correct a detainee's details</summary>
@@ -66,6 +66,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status428PreconditionRequired, "application/problem+json")]
+    [ReadsIfMatch(required: true)]
     public async Task<IActionResult> UpdateDetainee(Guid id, DetaineeRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -101,8 +102,8 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
             return ETags.Stale();
         }
 
-        var updated = (await queries.GetAsync(id, caller, ct, auditRead: false))!.Value;
-        ETags.Set(Response, updated.Version);
-        return Ok(updated.Detainee);
+        var updated = (await queries.GetAsync(id, caller, ct, auditRead: false))!;
+        ETags.Set(Response, updated.ETag);
+        return Ok(updated);
     }
 }

@@ -1,5 +1,8 @@
 using System.Linq.Expressions;
+using System.Text.Json.Serialization;
 using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
@@ -17,7 +20,7 @@ public sealed record CreateDetentionRequest(PartialDate? ArrestedOn, string? Arr
 /// <summary>A move of a detention to another facility; house arrest is a facility kind, not a release.</summary>
 /// <param name="FacilityId">The facility the person was moved to.</param>
 /// <param name="TransferredOn" example="2026-01-10">The day of the move.</param>
-public sealed record TransferRequest(Guid FacilityId, DateOnly TransferredOn);
+public sealed record TransferRequest(Guid? FacilityId, DateOnly? TransferredOn);
 
 /// <summary>One move of a detention.</summary>
 /// <param name="FromFacilityId">Where the person was.</param>
@@ -38,18 +41,18 @@ public sealed record TransferResponse(Guid? FromFacilityId, Guid ToFacilityId, D
 /// <param name="ReleasedOn">The day a release ended it.</param>
 /// <param name="Transfers">Moves between facilities, oldest first.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record DetentionResponse(
     Guid Id, Guid DetaineeId, PartialDate? ArrestedOn, string? ArrestPlace, string? ArrestingAuthority, Guid? FacilityId,
-    IReadOnlyList<string> Charges, bool IsOpen, DateOnly? ReleasedOn, IReadOnlyList<TransferResponse> Transfers, DateTimeOffset CreatedAt)
+    IReadOnlyList<string> Charges, bool IsOpen, DateOnly? ReleasedOn, IReadOnlyList<TransferResponse> Transfers, DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("etag")] string ETag)
 {
-    /// <summary>The answer for a detention read in SQL, as for one just written: written once, compiled once.</summary>
+    /// <summary>The answer for a detention, read in SQL.</summary>
     internal static readonly Expression<Func<Detention, DetentionResponse>> Projection = d => new DetentionResponse(
         d.Id, d.DetaineeId, d.ArrestedOn, d.ArrestPlace, d.ArrestingAuthority, d.FacilityId, d.Charges, d.ReleasedOn == null, d.ReleasedOn,
         d.Transfers.OrderBy(t => t.TransferredOn).ThenBy(t => t.RecordedAt)
             .Select(t => new TransferResponse(t.FromFacilityId, t.ToFacilityId, t.TransferredOn, t.RecordedAt)).ToList(),
-        d.CreatedAt);
-
-    internal static readonly Func<Detention, DetentionResponse> From = Projection.Compile();
+        d.CreatedAt, ETags.From(EF.Property<uint>(d, AppDbContext.RowVersion)));
 
     /// <summary>What the caller may see of it: nothing of the arrest of a person the caller may not identify.</summary>
     internal DetentionResponse AsSeen(Seen person) => person.Identified ? this : this with { ArrestPlace = null, ArrestingAuthority = null, Charges = [] };
@@ -72,7 +75,7 @@ internal sealed class TransferRequestValidator : AbstractValidator<TransferReque
 {
     public TransferRequestValidator(TimeProvider clock)
     {
-        RuleFor(r => r.FacilityId).NotEmpty();
-        RuleFor(r => r.TransferredOn).LessThanOrEqualTo(_ => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).WithMessage("Cannot be in the future.");
+        RuleFor(r => r.FacilityId).NotNull();
+        RuleFor(r => r.TransferredOn).NotNull().LessThanOrEqualTo(_ => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).WithMessage("Cannot be in the future.");
     }
 }

@@ -19,16 +19,30 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> ListDetentions(Guid detaineeId, CancellationToken ct)
     {
-        var person = await db.Detainees.Where(d => d.Id == detaineeId).Select(d => new { d.IsProtected, d.Organization }).SingleOrDefaultAsync(ct);
-        if (person is null)
+        if (await SeenAsync(detaineeId, ct) is not { } seen)
         {
             return Problems.NotFound("Detainee");
         }
 
-        var seen = User.RequiredCaller().See(detaineeId, person.IsProtected, person.Organization);
         var detentions = await db.Detentions.AsNoTracking().Where(d => d.DetaineeId == detaineeId).OrderBy(d => d.CreatedAt)
             .Select(DetentionResponse.Projection).ToListAsync(ct);
         return Ok(detentions.Select(d => d.AsSeen(seen)).ToList());
+    }
+
+    /// <summary>Get a detention</summary>
+    /// <remarks>With its facility history; the <c>ETag</c> changes with every transfer and with the release that ends it.</remarks>
+    [HttpGet("api/v1/detentions/{id:guid}")]
+    [ProducesResponseType<DetentionResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetDetention(Guid id, CancellationToken ct)
+    {
+        if (await FindAsync(id, ct) is not { } detention)
+        {
+            return Problems.NotFound("Detention");
+        }
+
+        ETags.Set(Response, detention.ETag);
+        return Ok(detention);
     }
 
     /// <summary>Open a detention</summary>
@@ -62,11 +76,16 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
         var detention = detainee.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
         db.Detentions.Add(detention);
         await db.SaveChangesAsync(ct);
-        return Created($"/api/v1/detainees/{detaineeId}/detentions", DetentionResponse.From(detention));
+        var created = (await FindAsync(detention.Id, ct))!;
+        ETags.Set(Response, created.ETag);
+        return CreatedAtAction(nameof(GetDetention), new { id = detention.Id }, created);
     }
 
     /// <summary>Transfer a detention to another facility</summary>
-    /// <remarks>The detention stays open: a move to house arrest keeps the person detained.</remarks>
+    /// <remarks>
+    /// The detention stays open: a move to house arrest keeps the person detained. The transfer becomes part of the
+    /// detention's facility history: the answer is the detention, and <c>Location</c> is where it can be read again.
+    /// </remarks>
     [HttpPost("api/v1/detentions/{detentionId:guid}/transfers")]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<DetentionResponse>(StatusCodes.Status201Created, "application/json")]
@@ -87,14 +106,28 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
             return Problems.Forbidden();
         }
 
-        var facility = await db.Facilities.FindAsync([request.FacilityId], ct);
+        var facility = await db.Facilities.FindAsync([request.FacilityId!.Value], ct);
         if (facility is null)
         {
             return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
         }
 
-        db.Add(detention.Transfer(facility, request.TransferredOn, clock.GetUtcNow()));
+        db.Add(detention.Transfer(facility, request.TransferredOn!.Value, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
-        return Created($"/api/v1/detainees/{detention.DetaineeId}/detentions", DetentionResponse.From(detention));
+        var transferred = (await FindAsync(detention.Id, ct))!;
+        ETags.Set(Response, transferred.ETag);
+        return CreatedAtAction(nameof(GetDetention), new { id = detention.Id }, transferred);
     }
+
+    /// <summary>A detention as the caller may see it.</summary>
+    private async Task<DetentionResponse?> FindAsync(Guid id, CancellationToken ct) =>
+        await db.Detentions.AsNoTracking().Where(d => d.Id == id).Select(DetentionResponse.Projection).SingleOrDefaultAsync(ct) is { } detention
+            ? detention.AsSeen((await SeenAsync(detention.DetaineeId, ct))!.Value)
+            : null;
+
+    /// <summary>How the detainee appears to the caller; null when there is no such detainee.</summary>
+    private async Task<Seen?> SeenAsync(Guid detaineeId, CancellationToken ct) =>
+        await db.Detainees.Where(d => d.Id == detaineeId).Select(d => new { d.IsProtected, d.Organization }).SingleOrDefaultAsync(ct) is { } person
+            ? User.RequiredCaller().See(detaineeId, person.IsProtected, person.Organization)
+            : null;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
-using FluentValidation;
+using System.Text.Json.Serialization;
 using PrisonerReleaseTracker.Api.Infrastructure;
+using Microsoft.Net.Http.Headers;
 using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Imports;
@@ -154,19 +155,39 @@ internal static class ExportCsv
 /// <summary>How to write an export.</summary>
 public sealed record ExportFormatQuery
 {
-    /// <summary><c>csv</c> (default) or <c>json</c>.</summary>
-    public string Format { get; init; } = ExportFormats.Csv;
+    /// <summary><c>csv</c> or <c>json</c>; when omitted, the <c>Accept</c> header decides (<c>text/csv</c> or <c>application/json</c>), else CSV.</summary>
+    public ExportFormat? Format { get; init; }
+}
+
+/// <summary>The file an export writes.</summary>
+public enum ExportFormat
+{
+    /// <summary>RFC 4180 CSV, UTF-8, a header row: the import's columns.</summary>
+    [JsonStringEnumMemberName("csv")] Csv,
+    /// <summary>A JSON array of objects with the same names; lists as arrays.</summary>
+    [JsonStringEnumMemberName("json")] Json,
 }
 
 internal static class ExportFormats
 {
-    public const string Csv = "csv";
-    public const string Json = "json";
+    /// <summary>
+    /// An explicit <c>format</c> wins; else the <c>Accept</c> header decides between <c>text/csv</c> and
+    /// <c>application/json</c> by quality (CSV on a tie, as for <c>*/*</c>); else CSV.
+    /// </summary>
+    public static ExportFormat Choose(ExportFormat? format, IList<MediaTypeHeaderValue> accept)
+    {
+        if (format is { } explicitFormat)
+        {
+            return explicitFormat;
+        }
 
-    public static bool IsKnown(string? format) => format is Csv or Json;
-}
+        double Quality(string mediaType) => accept
+            .Where(a => a.MatchesMediaType(mediaType))
+            .Select(a => a.Quality ?? 1.0)
+            .DefaultIfEmpty(0)
+            .Max();
 
-internal sealed class ExportFormatQueryValidator : AbstractValidator<ExportFormatQuery>
-{
-    public ExportFormatQueryValidator() => RuleFor(q => q.Format).Must(ExportFormats.IsKnown).WithMessage("Must be csv or json.");
+        var json = Quality("application/json");
+        return json > 0 && json > Quality("text/csv") ? ExportFormat.Json : ExportFormat.Csv;
+    }
 }

@@ -23,7 +23,8 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     /// One row per person, in the import's columns, with the latest detention (the open one, else the most recent)
     /// and its release, then <c>status</c> and <c>organization</c>, which an import reads past: an export can be
     /// imported again. Filters as the detainee list. <c>format=csv</c> (default) or <c>json</c> (an array of
-    /// objects; lists as arrays). Rows are streamed as they are read, ordered by id. Sensitive fields (national id,
+    /// objects; lists as arrays); without <c>format</c>, the <c>Accept</c> header chooses (<c>application/json</c> or
+    /// <c>text/csv</c>), else CSV. Rows are streamed as they are read, ordered by id. Sensitive fields (national id,
     /// notes) only reach the holding organization and Admins; a protected person held elsewhere appears only under a
     /// stable pseudonym, without names, birth date, identifiers, arresting authority, charges or sources, and <c>q</c> never finds them;
     /// the url of a source also cited for such a person is left out of every row. In CSV, a
@@ -37,7 +38,7 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     {
         await queries.RecordExportAsync("DetaineeExport", ct);
         var rows = queries.DetaineesAsync(filter, User.RequiredCaller(), ct);
-        await WriteAsync(output.Format, "detainees", rows, DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
+        await WriteAsync(ExportFormats.Choose(output.Format, Request.GetTypedHeaders().Accept), "detainees", rows, DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
         return new EmptyResult();
     }
 
@@ -46,7 +47,7 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     /// One row per release, in the import's columns (the person, the detention it ended, the release), then
     /// <c>verificationStatus</c>, <c>lastDecidedAt</c>, <c>lastDecidedBy</c>, <c>reportedByOrganization</c> and
     /// <c>createdAt</c>, which an import reads past (imported releases start Reported). Filters as the release list;
-    /// <c>format=csv</c> (default) or <c>json</c>. Streamed, ordered by id, with the same visibility rules as the detainee export.
+    /// <c>format=csv</c> or <c>json</c>, else as <c>Accept</c> asks, else CSV. Streamed, ordered by id, with the same visibility rules as the detainee export.
     /// </remarks>
     [HttpGet("releases")]
     [ProducesResponseType<IReadOnlyList<ReleaseExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
@@ -55,15 +56,15 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     {
         await queries.RecordExportAsync("ReleaseExport", ct);
         var rows = queries.ReleasesAsync(filter, User.RequiredCaller(), ct);
-        await WriteAsync(output.Format, "releases", rows, ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
+        await WriteAsync(ExportFormats.Choose(output.Format, Request.GetTypedHeaders().Accept), "releases", rows, ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
         return new EmptyResult();
     }
 
-    private async Task WriteAsync<T>(string format, string name, IAsyncEnumerable<T> rows, string[] header, Func<T, string?[]> toCsv, CancellationToken ct)
+    private async Task WriteAsync<T>(ExportFormat format, string name, IAsyncEnumerable<T> rows, string[] header, Func<T, string?[]> toCsv, CancellationToken ct)
     {
         Response.StatusCode = StatusCodes.Status200OK;
-        Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{format}\"";
-        if (format == ExportFormats.Json)
+        Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{(format == ExportFormat.Json ? "json" : "csv")}\"";
+        if (format == ExportFormat.Json)
         {
             Response.ContentType = "application/json; charset=utf-8";
             await JsonSerializer.SerializeAsync(Response.Body, rows, json.Value.JsonSerializerOptions, ct);

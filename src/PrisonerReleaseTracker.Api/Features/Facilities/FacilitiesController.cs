@@ -56,7 +56,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
             return Problems.NotFound("Facility");
         }
 
-        ETags.Set(Response, facility.Version);
+        ETags.Set(Response, facility.ETag);
         return Ok(facility);
     }
 
@@ -69,11 +69,11 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     public async Task<IActionResult> CreateFacility(CreateFacilityRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
-        var facility = Facility.Create(request.Name, request.Kind, request.City, request.Region, request.Country, caller.Organization, clock.GetUtcNow());
+        var facility = Facility.Create(request.Name, request.Kind!.Value, request.City, request.Region, request.Country, caller.Organization, clock.GetUtcNow());
         db.Facilities.Add(facility);
         await db.SaveChangesAsync(ct);
         var response = await db.Facilities.AsNoTracking().Where(f => f.Id == facility.Id).Select(FacilityResponse.Projection).SingleAsync(ct);
-        ETags.Set(Response, response.Version);
+        ETags.Set(Response, response.ETag);
         return CreatedAtAction(nameof(GetFacility), new { id = facility.Id }, response);
     }
 }

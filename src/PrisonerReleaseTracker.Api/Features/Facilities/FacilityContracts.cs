@@ -15,7 +15,7 @@ namespace PrisonerReleaseTracker.Api.Features.Facilities;
 /// <param name="City" example="Guatire">The city, if known.</param>
 /// <param name="Region" example="Miranda">The region or state, if known.</param>
 /// <param name="Country" example="VE">ISO 3166-1 alpha-2 country code.</param>
-public sealed record CreateFacilityRequest(string Name, FacilityKind Kind, string? City, string? Region, string Country);
+public sealed record CreateFacilityRequest(string Name, FacilityKind? Kind, string? City, string? Region, string Country);
 
 /// <summary>A place of detention.</summary>
 /// <param name="Id">Its id.</param>
@@ -25,13 +25,13 @@ public sealed record CreateFacilityRequest(string Name, FacilityKind Kind, strin
 /// <param name="Region">The region or state.</param>
 /// <param name="Country">ISO 3166-1 alpha-2 country code.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
-public sealed record FacilityResponse(Guid Id, string Name, FacilityKind Kind, string? City, string? Region, string Country, DateTimeOffset CreatedAt)
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
+public sealed record FacilityResponse(
+    Guid Id, string Name, FacilityKind Kind, string? City, string? Region, string Country, DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("etag")] string ETag)
 {
-    [JsonIgnore]
-    public uint Version { get; init; }
-
     internal static readonly Expression<Func<Facility, FacilityResponse>> Projection = f =>
-        new FacilityResponse(f.Id, f.Name, f.Kind, f.City, f.Region, f.Country, f.CreatedAt) { Version = EF.Property<uint>(f, AppDbContext.RowVersion) };
+        new FacilityResponse(f.Id, f.Name, f.Kind, f.City, f.Region, f.Country, f.CreatedAt, ETags.From(EF.Property<uint>(f, AppDbContext.RowVersion)));
 }
 
 /// <summary>Filters of the facility list.</summary>
@@ -49,7 +49,7 @@ internal sealed class CreateFacilityRequestValidator : AbstractValidator<CreateF
     public CreateFacilityRequestValidator()
     {
         RuleFor(r => r.Name).NotEmpty().MaximumLength(Limits.Name);
-        RuleFor(r => r.Kind).IsInEnum();
+        RuleFor(r => r.Kind).NotNull();
         RuleFor(r => r.City).MaximumLength(Limits.ShortText);
         RuleFor(r => r.Region).MaximumLength(Limits.ShortText);
         RuleFor(r => r.Country).NotEmpty().Must(CountryCodes.IsValid).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");

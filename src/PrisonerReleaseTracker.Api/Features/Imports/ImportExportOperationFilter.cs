@@ -38,6 +38,15 @@ internal sealed class ImportExportOperationFilter : IOperationFilter
                     ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Array, Items = row, MaxItems = int.MaxValue } },
                 },
             };
+            if (operation.Responses?.TryGetValue("200", out var done) == true && done is OpenApiResponse imported)
+            {
+                imported.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                imported.Headers["Idempotent-Replayed"] = new OpenApiHeader
+                {
+                    Description = "true when this is the stored answer to an earlier request with the same Idempotency-Key and body: nothing was written again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")!] },
+                };
+            }
         }
         else if (action is nameof(ExportsController.ExportDetainees) or nameof(ExportsController.ExportReleases)
             && operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse { Content: { } content })
@@ -54,6 +63,14 @@ internal sealed class ImportExportOperationFilter : IOperationFilter
                 {
                     Type = JsonSchemaType.String, MaxLength = int.MaxValue, Description = "RFC 4180 CSV, UTF-8: a header row, then one row per record.",
                 },
+            };
+            var file = (OpenApiResponse)ok;
+            file.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            file.Headers["Content-Disposition"] = new OpenApiHeader
+            {
+                Description = "The file name to save the export under: detainees.csv, releases.json...",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 },
+                Example = JsonValue.Create("attachment; filename=\"releases.csv\""),
             };
         }
     }

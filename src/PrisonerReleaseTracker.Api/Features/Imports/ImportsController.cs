@@ -58,7 +58,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
     [RequestTimeout(Protection.LongRunning)]
     [Consumes("text/csv", "application/json")]
     [ProducesResponseType<ImportResult>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ImportProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
@@ -117,20 +117,38 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
         };
 }
 
+/// <summary>An invalid import: nothing was written, and here is every row error (up to 1,000).</summary>
+public sealed class ImportProblemDetails : ValidationProblemDetails
+{
+    public ImportProblemDetails(IDictionary<string, string[]> errors) : base(errors) { }
+
+    /// <summary>Each problem: the line (the CSV header is line 1; a JSON item's line is its position from 1), the column and what is wrong.</summary>
+    public required IReadOnlyList<RowErrorDto> RowErrors { get; init; }
+
+    /// <summary>Whether there were more problems than the 1,000 listed.</summary>
+    public required bool RowErrorsTruncated { get; init; }
+}
+
 /// <summary>The 400 answer of an invalid import: validation problem details with every row error.</summary>
 internal static class ImportProblems
 {
     public static ObjectResult Invalid(HttpContext context, ImportOutcome.Invalid invalid)
     {
         var lines = invalid.Errors.Select(e => e.Line).Distinct().Count();
-        var result = ValidationProblems.Create(context, new Dictionary<string, string[]>
+        var problem = new ImportProblemDetails(new Dictionary<string, string[]>
         {
             ["rows"] = [$"{lines} row(s) are invalid; see rowErrors. Nothing was written."],
-        });
-        var problem = (ValidationProblemDetails)result.Value!;
-        problem.Title = "The import is invalid; nothing was written";
-        problem.Extensions["rowErrors"] = invalid.Errors.Select(e => new RowErrorDto(e.Line, e.Field, e.Message)).ToList();
-        problem.Extensions["rowErrorsTruncated"] = invalid.Truncated;
-        return result;
+        })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The import is invalid; nothing was written",
+            RowErrors = [.. invalid.Errors.Select(e => new RowErrorDto(e.Line, e.Field, e.Message))],
+            RowErrorsTruncated = invalid.Truncated,
+        };
+        return new ObjectResult(Problems.Complete(problem, context))
+        {
+            StatusCode = StatusCodes.Status400BadRequest,
+            ContentTypes = { "application/problem+json" },
+        };
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain;
@@ -10,9 +11,16 @@ namespace PrisonerReleaseTracker.Api.Features.Releases;
 /// <param name="TravelBan" example="true">Barred from leaving the country.</param>
 /// <param name="BarredFromPublicStatements" example="true">Barred from speaking in public.</param>
 /// <param name="MustReportToCourt" example="true">Must report to a court periodically.</param>
-public sealed record ReleaseConditionsDto(bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt)
+public sealed record ReleaseConditionsDto(bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt);
+
+/// <summary>What the person still faces after release, as reported: every condition stated, charges dropped null when not known.</summary>
+/// <param name="ChargesDropped" example="false">Whether the charges were dropped; null when not known.</param>
+/// <param name="TravelBan" example="true">Barred from leaving the country.</param>
+/// <param name="BarredFromPublicStatements" example="true">Barred from speaking in public.</param>
+/// <param name="MustReportToCourt" example="true">Must report to a court periodically.</param>
+public sealed record ReleaseConditionsRequest(bool? ChargesDropped, bool? TravelBan, bool? BarredFromPublicStatements, bool? MustReportToCourt)
 {
-    internal ReleaseConditions ToDomain() => new(ChargesDropped, TravelBan, BarredFromPublicStatements, MustReportToCourt);
+    internal ReleaseConditions ToDomain() => new(ChargesDropped, TravelBan!.Value, BarredFromPublicStatements!.Value, MustReportToCourt!.Value);
 }
 
 /// <summary>A release to report. It starts as <c>Reported</c>; the server records who reported it.</summary>
@@ -24,8 +32,13 @@ public sealed record ReleaseConditionsDto(bool? ChargesDropped, bool TravelBan, 
 /// <param name="SourceIds">Sources that report it.</param>
 /// <param name="Note" example="Released at night, family waiting outside.">Free note.</param>
 public sealed record CreateReleaseRequest(
-    Guid DetentionId, DateOnly ReleasedOn, ReleaseKind Kind, ReleaseConditionsDto? Conditions, Guid? FacilityId,
-    IReadOnlyList<Guid>? SourceIds, string? Note);
+    Guid? DetentionId, DateOnly? ReleasedOn, ReleaseKind? Kind, ReleaseConditionsRequest? Conditions, Guid? FacilityId,
+    IReadOnlyList<Guid>? SourceIds, string? Note)
+{
+    /// <summary>The report, once the validator has seen every required field.</summary>
+    internal ReleaseReport ToReport() =>
+        new(ReleasedOn!.Value, Kind!.Value, Conditions?.ToDomain() ?? ReleaseConditions.None, FacilityId, SourceIds ?? [], Note);
+}
 
 /// <summary>A verification decision to record.</summary>
 /// <param name="Status" example="Verified">The decision: UnderVerification, Verified, Disputed, Rejected or Retracted.</param>
@@ -33,7 +46,11 @@ public sealed record CreateReleaseRequest(
 /// <param name="OccurredAt" example="2026-01-25T10:30:00-04:00">When the decision was made; not in the future.</param>
 /// <param name="Note" example="Confirmed by the family by phone.">Why; required for Disputed, Rejected and Retracted.</param>
 /// <param name="SourceIds">Sources behind the decision.</param>
-public sealed record VerificationRequest(VerificationStatus Status, VerificationMethod Method, DateTimeOffset OccurredAt, string? Note, IReadOnlyList<Guid>? SourceIds);
+public sealed record VerificationRequest(VerificationStatus? Status, VerificationMethod? Method, DateTimeOffset? OccurredAt, string? Note, IReadOnlyList<Guid>? SourceIds)
+{
+    /// <summary>The decision, once the validator has seen every required field.</summary>
+    internal VerificationDecision ToDecision(Reporter decidedBy) => new(Status!.Value, Method!.Value, OccurredAt!.Value, Note, SourceIds ?? [], decidedBy);
+}
 
 /// <summary>A source, as cited.</summary>
 /// <param name="Id">Its id.</param>
@@ -63,10 +80,12 @@ public sealed record ReleasedPerson(Guid Id, string Name, IReadOnlyList<string> 
 /// <param name="LastDecidedAt">When the decision behind the status was made.</param>
 /// <param name="LastDecidedBy">The organization behind that decision.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it; it changes with every decision. Send it in
+/// <c>If-Match</c> with a verification decision to decide on exactly what you read.</param>
 public sealed record ReleaseResponse(
     Guid Id, Guid DetentionId, ReleasedPerson Detainee, DateOnly ReleasedOn, ReleaseKind Kind, ReleaseConditionsDto Conditions,
     Guid? FacilityId, IReadOnlyList<CitedSource> Sources, string? Note, ReporterDto ReportedBy, VerificationStatus VerificationStatus,
-    DateTimeOffset? LastDecidedAt, string? LastDecidedBy, DateTimeOffset CreatedAt);
+    DateTimeOffset? LastDecidedAt, string? LastDecidedBy, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag);
 
 /// <summary>Who reported or decided.</summary>
 /// <param name="KeyId">The API key.</param>
@@ -83,12 +102,13 @@ public sealed record ReporterDto(Guid KeyId, string Organization);
 /// <param name="DecidedBy">The key and organization behind it.</param>
 /// <param name="Note">Why; null for a protected person the caller may not identify.</param>
 /// <param name="SourceIds">Sources behind it; empty for a protected person the caller may not identify.</param>
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record VerificationEventResponse(
     Guid Id, int Sequence, VerificationStatus Status, VerificationMethod Method, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt,
-    ReporterDto DecidedBy, string? Note, IReadOnlyList<Guid> SourceIds)
+    ReporterDto DecidedBy, string? Note, IReadOnlyList<Guid> SourceIds, [property: JsonPropertyName("etag")] string ETag)
 {
-    internal static VerificationEventResponse From(VerificationEvent e, Seen person) => new(e.Id, e.Sequence, e.Status, e.Method, e.OccurredAt,
-        e.RecordedAt, new ReporterDto(e.KeyId, e.Organization), person.Identifying(e.Note), person.Identifying(e.SourceIds));
+    /// <summary>What the caller may see of it: not why, nor from where, for a person the caller may not identify.</summary>
+    internal VerificationEventResponse AsSeen(Seen person) => person.Identified ? this : this with { Note = null, SourceIds = [] };
 }
 
 /// <summary>Which releases to list or export; filters combine with AND.</summary>
@@ -117,9 +137,10 @@ internal sealed class CreateReleaseRequestValidator : AbstractValidator<CreateRe
 {
     public CreateReleaseRequestValidator(TimeProvider clock)
     {
-        RuleFor(r => r.DetentionId).NotEmpty();
-        RuleFor(r => r.ReleasedOn).LessThanOrEqualTo(_ => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).WithMessage("Cannot be in the future.");
-        RuleFor(r => r.Kind).IsInEnum();
+        RuleFor(r => r.DetentionId).NotNull();
+        RuleFor(r => r.ReleasedOn).NotNull().LessThanOrEqualTo(_ => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)).WithMessage("Cannot be in the future.");
+        RuleFor(r => r.Kind).NotNull();
+        RuleFor(r => r.Conditions!).SetValidator(new ReleaseConditionsRequestValidator()).When(r => r.Conditions is not null);
         RuleFor(r => r.SourceIds).Must(list => list is null || list.Count <= Limits.ListItems).WithMessage($"At most {Limits.ListItems} items.");
         RuleFor(r => r.Note).MaximumLength(Limits.Note);
     }
@@ -129,11 +150,21 @@ internal sealed class VerificationRequestValidator : AbstractValidator<Verificat
 {
     public VerificationRequestValidator(TimeProvider clock)
     {
-        RuleFor(r => r.Status).IsInEnum().NotEqual(VerificationStatus.Reported).WithMessage("A decision cannot be Reported: that is the state before any decision.");
-        RuleFor(r => r.Method).IsInEnum();
-        RuleFor(r => r.OccurredAt).LessThanOrEqualTo(_ => clock.GetUtcNow()).WithMessage("Cannot be in the future.");
+        RuleFor(r => r.Status).NotNull().NotEqual(VerificationStatus.Reported).WithMessage("A decision cannot be Reported: that is the state before any decision.");
+        RuleFor(r => r.Method).NotNull();
+        RuleFor(r => r.OccurredAt).NotNull().LessThanOrEqualTo(_ => clock.GetUtcNow()).WithMessage("Cannot be in the future.");
         RuleFor(r => r.Note).MaximumLength(Limits.Note);
         RuleFor(r => r.SourceIds).Must(list => list is null || list.Count <= Limits.ListItems).WithMessage($"At most {Limits.ListItems} items.");
+    }
+}
+
+internal sealed class ReleaseConditionsRequestValidator : AbstractValidator<ReleaseConditionsRequest>
+{
+    public ReleaseConditionsRequestValidator()
+    {
+        RuleFor(c => c.TravelBan).NotNull();
+        RuleFor(c => c.BarredFromPublicStatements).NotNull();
+        RuleFor(c => c.MustReportToCourt).NotNull();
     }
 }
 

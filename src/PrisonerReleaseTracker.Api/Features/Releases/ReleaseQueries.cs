@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Infrastructure;
@@ -71,9 +72,20 @@ public sealed class ReleaseQueries(AppDbContext db)
             return null;
         }
 
-        var events = await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId).OrderBy(e => e.Sequence).ToListAsync(ct);
-        return [.. events.Select(e => VerificationEventResponse.From(e, person))];
+        var events = await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId).OrderBy(e => e.Sequence).Select(Decision).ToListAsync(ct);
+        return [.. events.Select(e => e.AsSeen(person))];
     }
+
+    /// <summary>One decision on a release, as the caller may see it; null when there is none.</summary>
+    public async Task<VerificationEventResponse?> DecisionAsync(Guid releaseId, int sequence, Caller caller, CancellationToken ct) =>
+        await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId && e.Sequence == sequence).Select(Decision).SingleOrDefaultAsync(ct)
+            is { } decision
+            ? decision.AsSeen((await PersonReleasedAsync(releaseId, caller, ct))!.Value)
+            : null;
+
+    private static readonly Expression<Func<VerificationEvent, VerificationEventResponse>> Decision = e => new VerificationEventResponse(
+        e.Id, e.Sequence, e.Status, e.Method, e.OccurredAt, e.RecordedAt, new ReporterDto(e.KeyId, e.Organization), e.Note, e.SourceIds,
+        ETags.From(EF.Property<uint>(e, AppDbContext.RowVersion)));
 
     /// <summary>How the person a release freed appears to the caller; null when there is no such release.</summary>
     public async Task<Seen?> PersonReleasedAsync(Guid releaseId, Caller caller, CancellationToken ct)
@@ -96,7 +108,8 @@ public sealed class ReleaseQueries(AppDbContext db)
                    db.Sources.Where(s => r.SourceIds.Contains(s.Id))
                        .Select(s => new CitedSourceRow(s.Id, s.Url, s.Publisher, s.Title, Visibility.WithheldSource(db, organization, role, s.Id)))
                        .ToList(),
-                   r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt);
+                   r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
+                   EF.Property<uint>(r, AppDbContext.RowVersion));
     }
 
     private sealed record CitedSourceRow(Guid Id, string Url, string? Publisher, string? Title, bool Withheld)
@@ -108,7 +121,7 @@ public sealed class ReleaseQueries(AppDbContext db)
         Guid Id, Guid DetentionId, Guid DetaineeId, string FullName, bool IsProtected, string DetaineeOrganization, List<string> Nationalities,
         DateOnly ReleasedOn, ReleaseKind Kind, bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt,
         Guid? FacilityId, List<Guid> SourceIds, List<CitedSourceRow> Sources, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
-        VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt)
+        VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt, uint Version)
     {
         /// <summary>The answer for a caller: the person as the caller may see them; sources in the order cited.</summary>
         public ReleaseResponse ToResponse(Caller caller)
@@ -118,7 +131,7 @@ public sealed class ReleaseQueries(AppDbContext db)
                 new ReleaseConditionsDto(ChargesDropped, TravelBan, BarredFromPublicStatements, MustReportToCourt), FacilityId,
                 person.Identifying([.. SourceIds.Select(id => Sources.Find(s => s.Id == id)?.ToCited()).OfType<CitedSource>()]),
                 person.Identifying(Note), new ReporterDto(ReportedByKeyId, ReportedByOrganization), Status, StatusOccurredAt, StatusOrganization,
-                CreatedAt);
+                CreatedAt, ETags.From(Version));
         }
     }
 }

@@ -28,8 +28,16 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpGet("{id:guid}")]
     [ProducesResponseType<ReleaseResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct) =>
-        await queries.GetAsync(id, User.RequiredCaller(), ct) is { } release ? Ok(release) : Problems.NotFound("Release");
+    public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct)
+    {
+        if (await queries.GetAsync(id, User.RequiredCaller(), ct) is not { } release)
+        {
+            return Problems.NotFound("Release");
+        }
+
+        ETags.Set(Response, release.ETag);
+        return Ok(release);
+    }
 
     /// <summary>Report a release</summary>
     /// <remarks>Closes the detention. The release starts as Reported; the server records the reporting key and organization.</remarks>
@@ -59,12 +67,12 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
             return invalid;
         }
 
-        var report = new ReleaseReport(request.ReleasedOn, request.Kind, request.Conditions?.ToDomain() ?? ReleaseConditions.None,
-            request.FacilityId, request.SourceIds ?? [], request.Note);
-        var release = detainee.RecordRelease(request.DetentionId, report, caller.AsReporter(), clock.GetUtcNow());
+        var release = detainee.RecordRelease(request.DetentionId!.Value, request.ToReport(), caller.AsReporter(), clock.GetUtcNow());
         db.Releases.Add(release);
         await db.SaveChangesAsync(ct);
-        return CreatedAtAction(nameof(GetRelease), new { id = release.Id }, await queries.GetAsync(release.Id, caller, ct));
+        var created = (await queries.GetAsync(release.Id, caller, ct))!;
+        ETags.Set(Response, created.ETag);
+        return CreatedAtAction(nameof(GetRelease), new { id = release.Id }, created);
     }
 
     /// <summary>Get a release's verification history</summary>
@@ -75,6 +83,22 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     public async Task<IActionResult> ListVerifications(Guid id, CancellationToken ct) =>
         await queries.HistoryAsync(id, User.RequiredCaller(), ct) is { } history ? Ok(history) : Problems.NotFound("Release");
 
+    /// <summary>Get one verification decision</summary>
+    /// <remarks>Decisions are numbered from 1 in the order they were recorded, and never change.</remarks>
+    [HttpGet("{id:guid}/verifications/{sequence:int}")]
+    [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> GetVerification(Guid id, int sequence, CancellationToken ct)
+    {
+        if (await queries.DecisionAsync(id, sequence, User.RequiredCaller(), ct) is not { } decision)
+        {
+            return Problems.NotFound("Verification decision");
+        }
+
+        ETags.Set(Response, decision.ETag);
+        return Ok(decision);
+    }
+
     /// <summary>Record a verification decision</summary>
     /// <remarks>
     /// Any organization's Verifier may decide, except with the key that reported the release (four eyes).
@@ -82,6 +106,8 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// or Rejected; Disputed → UnderVerification, Verified or Rejected; Rejected → UnderVerification; Verified → Retracted;
     /// Retracted → UnderVerification. Disputed, Rejected and Retracted need a note. A broken rule is a 409 titled by the rule.
     /// A Verifier may decide on the release of a protected person it may not identify, and sees it as it sees the history.
+    /// Send the release's <c>ETag</c> in <c>If-Match</c> to decide on the state you read: 412 if the release was decided on since.
+    /// The answer's <c>Location</c> is the decision; read the release again for its new <c>ETag</c>.
     /// </remarks>
     [HttpPost("{id:guid}/verifications")]
     [Authorize(Policy = Policies.Verifier)]
@@ -89,12 +115,20 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
+    [ReadsIfMatch(required: false)]
     public async Task<IActionResult> CreateVerification(Guid id, VerificationRequest request, CancellationToken ct)
     {
+        var (expected, precondition) = ETags.ReadOptionalIfMatch(Request);
         var release = await db.Releases.SingleOrDefaultAsync(r => r.Id == id, ct);
         if (release is null)
         {
             return Problems.NotFound("Release");
+        }
+
+        if (precondition is not null || (expected is not null && db.Entry(release).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected))
+        {
+            return precondition ?? ETags.Stale();
         }
 
         var unknownSources = await SourceReferences.FindUnknownAsync(db, request.SourceIds, ct);
@@ -105,12 +139,21 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
 
         var caller = User.RequiredCaller();
         var latest = await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == id).OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct);
-        var decision = new VerificationDecision(request.Status, request.Method, request.OccurredAt, request.Note, request.SourceIds ?? [], caller.AsReporter());
+        var decision = request.ToDecision(caller.AsReporter());
         var recorded = release.Decide(decision, latest, clock.GetUtcNow());
         db.VerificationEvents.Add(recorded);
-        await db.SaveChangesAsync(ct);
-        var person = (await queries.PersonReleasedAsync(id, caller, ct))!.Value;
-        return Created($"/api/v1/releases/{id}/verifications", VerificationEventResponse.From(recorded, person));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException) when (expected is not null)
+        {
+            return ETags.Stale(); // decided by someone else between our read and our write: not the state the caller saw
+        }
+
+        var created = (await queries.DecisionAsync(id, recorded.Sequence, caller, ct))!;
+        ETags.Set(Response, created.ETag);
+        return CreatedAtAction(nameof(GetVerification), new { id, sequence = recorded.Sequence }, created);
     }
 
     private async Task<IActionResult?> InvalidReferencesAsync(CreateReleaseRequest request, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
@@ -14,7 +15,7 @@ namespace PrisonerReleaseTracker.Api.Features.Sources;
 /// <param name="Title" example="Excarcelaciones verificadas al 23 de enero">Its title.</param>
 /// <param name="PublishedAt" example="2026-01-23T20:00:00-04:00">When it was published.</param>
 /// <param name="Language" example="es">BCP 47 language tag.</param>
-public sealed record CreateSourceRequest(string Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language);
+public sealed record CreateSourceRequest(string Url, string? Publisher, SourceKind? Kind, string? Title, DateTimeOffset? PublishedAt, string? Language);
 
 /// <summary>Where a fact comes from.</summary>
 /// <param name="Id">Its id.</param>
@@ -25,11 +26,14 @@ public sealed record CreateSourceRequest(string Url, string? Publisher, SourceKi
 /// <param name="PublishedAt">When it was published.</param>
 /// <param name="Language">BCP 47 language tag.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
-public sealed record SourceResponse(Guid Id, string? Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language, DateTimeOffset CreatedAt)
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
+public sealed record SourceResponse(
+    Guid Id, string? Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language, DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("etag")] string ETag)
 {
     /// <summary>The answer for a source; <paramref name="withheld"/> when it is cited for a person the caller may not identify.</summary>
-    internal static SourceResponse From(Source s, bool withheld) => new(
-        s.Id, withheld ? null : s.Url, s.Publisher, s.Kind, withheld ? null : s.Title, s.PublishedAt, s.Language, s.CreatedAt);
+    internal static SourceResponse From(Source s, uint version, bool withheld) => new(
+        s.Id, withheld ? null : s.Url, s.Publisher, s.Kind, withheld ? null : s.Title, s.PublishedAt, s.Language, s.CreatedAt, ETags.From(version));
 }
 
 /// <summary>Paging of the source list.</summary>
@@ -45,7 +49,7 @@ internal sealed class CreateSourceRequestValidator : AbstractValidator<CreateSou
     {
         RuleFor(r => r.Url).NotEmpty().MaximumLength(Limits.Url).Must(Source.IsAcceptableUrl).WithMessage("Must be an absolute http or https URL.");
         RuleFor(r => r.Publisher).MaximumLength(Limits.ShortText);
-        RuleFor(r => r.Kind).IsInEnum();
+        RuleFor(r => r.Kind).NotNull();
         RuleFor(r => r.Title).MaximumLength(Limits.Name);
         RuleFor(r => r.PublishedAt).LessThanOrEqualTo(_ => clock.GetUtcNow()).WithMessage("Cannot be in the future.");
         RuleFor(r => r.Language).MaximumLength(Limits.Language).Matches("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$").WithMessage("Must be a BCP 47 language tag, such as es.");

@@ -43,7 +43,13 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     public async Task<IActionResult> GetSource(Guid id, CancellationToken ct)
     {
         var source = await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct);
-        return source is null ? Problems.NotFound("Source") : Ok(source);
+        if (source is null)
+        {
+            return Problems.NotFound("Source");
+        }
+
+        ETags.Set(Response, source.ETag);
+        return Ok(source);
     }
 
     /// <summary>Record a source</summary>
@@ -54,17 +60,19 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> CreateSource(CreateSourceRequest request, CancellationToken ct)
     {
-        var source = Source.Create(request.Url, request.Publisher, request.Kind, request.Title, request.PublishedAt, request.Language,
+        var source = Source.Create(request.Url, request.Publisher, request.Kind!.Value, request.Title, request.PublishedAt, request.Language,
             User.RequiredCaller().Organization, clock.GetUtcNow());
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);
-        return CreatedAtAction(nameof(GetSource), new { id = source.Id }, SourceResponse.From(source, withheld: false));
+        var created = await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == source.Id)).SingleAsync(ct);
+        ETags.Set(Response, created.ETag);
+        return CreatedAtAction(nameof(GetSource), new { id = source.Id }, created);
     }
 
     /// <summary>The sources as the caller may see them: a source cited for a person the caller may not identify without its url and title.</summary>
     private IQueryable<SourceResponse> AsSeen(IQueryable<Source> sources)
     {
         var (organization, role) = (User.RequiredCaller().Organization, User.RequiredCaller().Role);
-        return sources.Select(s => SourceResponse.From(s, Visibility.WithheldSource(db, organization, role, s.Id)));
+        return sources.Select(s => SourceResponse.From(s, EF.Property<uint>(s, AppDbContext.RowVersion), Visibility.WithheldSource(db, organization, role, s.Id)));
     }
 }

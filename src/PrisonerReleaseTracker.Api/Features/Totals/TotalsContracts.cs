@@ -1,9 +1,36 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using PrisonerReleaseTracker.Api.Features.Claims;
 using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
+
+/// <summary>What verified releases can be broken down by.</summary>
+public enum TotalsGroupBy
+{
+    /// <summary>The facility released from.</summary>
+    [JsonStringEnumMemberName("facility")] Facility,
+    /// <summary>The person's nationalities (a person with two counts under each).</summary>
+    [JsonStringEnumMemberName("nationality")] Nationality,
+    /// <summary>The person's categories.</summary>
+    [JsonStringEnumMemberName("category")] Category,
+    /// <summary>The person's gender.</summary>
+    [JsonStringEnumMemberName("gender")] Gender,
+    /// <summary>How the detention ended.</summary>
+    [JsonStringEnumMemberName("releaseKind")] ReleaseKind,
+    /// <summary>Whether the charges were dropped: yes, no or unknown.</summary>
+    [JsonStringEnumMemberName("chargesDropped")] ChargesDropped,
+}
+
+/// <summary>The buckets of a timeline.</summary>
+public enum TimelineInterval
+{
+    /// <summary>One point per day.</summary>
+    [JsonStringEnumMemberName("day")] Day,
+    /// <summary>One point per ISO week (Monday to Sunday; the first is cut at <c>from</c>).</summary>
+    [JsonStringEnumMemberName("week")] Week,
+}
 
 /// <summary>The period and the moment a totals answer is about: releases dated in [from, to], each with its verification status as of <c>asOf</c>.</summary>
 public abstract record TotalsScopeQuery
@@ -28,19 +55,17 @@ public abstract record TotalsScopeQuery
 /// <summary>What to count, and how to break the verified releases down.</summary>
 public sealed record TotalsQuery : TotalsScopeQuery
 {
-    public static readonly string[] GroupByValues = ["facility", "nationality", "category", "gender", "releaseKind", "chargesDropped"];
-
     /// <summary>Break verified releases down by: facility, nationality, category, gender, releaseKind or chargesDropped.</summary>
     /// <example>nationality</example>
-    public string? GroupBy { get; init; }
+    public TotalsGroupBy? GroupBy { get; init; }
 }
 
 /// <summary>What to count, and the buckets of the timeline.</summary>
 public sealed record TimelineQuery : TotalsScopeQuery
 {
-    /// <summary>day or week (weeks start on Monday; the first is cut at <c>from</c>).</summary>
+    /// <summary>day (the default) or week (weeks start on Monday; the first is cut at <c>from</c>).</summary>
     /// <example>day</example>
-    public string? Interval { get; init; }
+    public TimelineInterval? Interval { get; init; }
 }
 
 /// <summary>Releases in the period by their verification status as of the moment.</summary>
@@ -103,7 +128,7 @@ public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVe
 /// <param name="Interval">day or week.</param>
 /// <param name="Points">One per bucket, in order; they add up to the totals for the same inputs.</param>
 /// <param name="Claims">The claims beside them, as in totals.</param>
-public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, string Interval, IReadOnlyList<TimelinePoint> Points,
+public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
     IReadOnlyList<ReconciledClaim> Claims);
 
 /// <summary>The rules of the period and the moment, shared by totals and the timeline.</summary>
@@ -117,12 +142,7 @@ internal abstract class TotalsScopeQueryValidator<T> : AbstractValidator<T> wher
     }
 }
 
-internal sealed class TotalsQueryValidator : TotalsScopeQueryValidator<TotalsQuery>
-{
-    public TotalsQueryValidator() =>
-        RuleFor(q => q.GroupBy).Must(g => g is null || TotalsQuery.GroupByValues.Contains(g))
-            .WithMessage($"One of {string.Join(", ", TotalsQuery.GroupByValues)}.");
-}
+internal sealed class TotalsQueryValidator : TotalsScopeQueryValidator<TotalsQuery>;
 
 internal sealed class TimelineQueryValidator : TotalsScopeQueryValidator<TimelineQuery>
 {
@@ -132,6 +152,5 @@ internal sealed class TimelineQueryValidator : TotalsScopeQueryValidator<Timelin
     {
         RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
             .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days.");
-        RuleFor(q => q.Interval).Must(i => i is null or "day" or "week").WithMessage("day or week.");
     }
 }

@@ -14,7 +14,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
 {
     public async Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct)
     {
-        var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, "day", clock.GetUtcNow()), ct);
+        var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, TimelineInterval.Day, clock.GetUtcNow()), ct);
         var summary = (await ReadAsync<SummaryRow>(TotalsSql.Summary, scope, ct))[0];
         var breakdown = query.GroupBy is { } groupBy
             ? await ReadAsync<BreakdownItem>(TotalsSql.Breakdowns[groupBy], scope, ct)
@@ -25,7 +25,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
 
     public async Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct)
     {
-        var interval = query.Interval ?? "day";
+        var interval = query.Interval ?? TimelineInterval.Day;
         var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, interval, clock.GetUtcNow()), ct);
         var buckets = await ReadAsync<TimelineRow>(TotalsSql.Timeline, scope, ct);
         var cumulative = 0;

@@ -53,15 +53,15 @@ internal static class TotalsSql
 
     private const string VerifiedOfScope = $"WITH {Scoped}, verified AS (SELECT * FROM scoped WHERE status = '{Verified}')";
 
-    /// <summary>Verified releases by dimension (<see cref="TotalsQuery.GroupByValues"/>), most first.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Breakdowns = new Dictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>Verified releases by dimension, most first.</summary>
+    public static readonly IReadOnlyDictionary<TotalsGroupBy, string> Breakdowns = new Dictionary<TotalsGroupBy, string>
     {
-        ["facility"] = ByFacility,
-        ["nationality"] = ByNationality,
-        ["category"] = ByCategory,
-        ["gender"] = ByGender,
-        ["releaseKind"] = ByReleaseKind,
-        ["chargesDropped"] = ByChargesDropped,
+        [TotalsGroupBy.Facility] = ByFacility,
+        [TotalsGroupBy.Nationality] = ByNationality,
+        [TotalsGroupBy.Category] = ByCategory,
+        [TotalsGroupBy.Gender] = ByGender,
+        [TotalsGroupBy.ReleaseKind] = ByReleaseKind,
+        [TotalsGroupBy.ChargesDropped] = ByChargesDropped,
     };
 
     private const string Ranked = "ORDER BY verified DESC, key";
@@ -160,7 +160,7 @@ internal static class TotalsSql
         new NpgsqlParameter("as_of", NpgsqlDbType.TimestampTz) { Value = scope.AsOf },
         new NpgsqlParameter("verified_by", NpgsqlDbType.Text) { Value = (object?)scope.VerifiedBy ?? DBNull.Value },
         new NpgsqlParameter("stored", NpgsqlDbType.Boolean) { Value = scope.Statuses == StatusSource.Stored },
-        new NpgsqlParameter("unit", NpgsqlDbType.Text) { Value = scope.Unit },
+        new NpgsqlParameter("unit", NpgsqlDbType.Text) { Value = scope.Interval == TimelineInterval.Week ? "week" : "day" },
         // Bucket k holds the decisions that occurred after moment k - 1 and at or before moment k: width_bucket counts the
         // bounds at or below a value, and a bound one microsecond (timestamptz's precision) after each moment puts a
         // decision made exactly at a moment into that moment's bucket. The last bucket ends at @as_of.
@@ -190,9 +190,9 @@ public enum StatusSource
 /// <param name="AsOf">The moment the answer is true at, UTC.</param>
 /// <param name="VerifiedBy">Only this organization's decisions count, when given.</param>
 /// <param name="Statuses">Where each release's status is read.</param>
-/// <param name="Unit">The timeline's buckets: day or week.</param>
+/// <param name="Interval">The timeline's buckets.</param>
 /// <param name="ClaimMoments">When the claims beside the answer were stated, distinct and in order; none until they are read.</param>
-public sealed record TotalsScope(DateOnly From, DateOnly To, DateTimeOffset AsOf, string? VerifiedBy, StatusSource Statuses, string Unit,
+public sealed record TotalsScope(DateOnly From, DateOnly To, DateTimeOffset AsOf, string? VerifiedBy, StatusSource Statuses, TimelineInterval Interval,
     IReadOnlyList<DateTimeOffset> ClaimMoments)
 {
     /// <summary>
@@ -200,10 +200,10 @@ public sealed record TotalsScope(DateOnly From, DateOnly To, DateTimeOffset AsOf
     /// is the day of that moment when omitted. An answer as of now (or later: no decision is dated in the future) reads
     /// the stored statuses, unless it counts one organization's decisions only.
     /// </summary>
-    public static TotalsScope Of(TotalsScopeQuery query, string unit, DateTimeOffset now)
+    public static TotalsScope Of(TotalsScopeQuery query, TimelineInterval interval, DateTimeOffset now)
     {
         var asOf = (query.AsOf?.Instant ?? now).ToUniversalTime();
         var statuses = query.VerifiedBy is null && asOf >= now ? StatusSource.Stored : StatusSource.History;
-        return new TotalsScope(query.From!.Value, query.To ?? DateOnly.FromDateTime(asOf.UtcDateTime), asOf, query.VerifiedBy, statuses, unit, []);
+        return new TotalsScope(query.From!.Value, query.To ?? DateOnly.FromDateTime(asOf.UtcDateTime), asOf, query.VerifiedBy, statuses, interval, []);
     }
 }

@@ -13,7 +13,7 @@ using PrisonerReleaseTracker.Api.Data;
 namespace PrisonerReleaseTracker.Api.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202070527_ModelHoldsTheDatabase")]
+    [Migration("20261202081533_ModelHoldsTheDatabase")]
     partial class ModelHoldsTheDatabase
     {
         /// <inheritdoc />
@@ -524,6 +524,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("released_on");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_detentions");
 
@@ -849,6 +855,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_verification_events");
 
@@ -931,6 +943,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("url");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_sources");

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.Extensions.Options;
+using PrisonerReleaseTracker.Api.Infrastructure.Json;
+
+namespace PrisonerReleaseTracker.Api.Infrastructure;
+
+/// <summary>MVC as the contract needs it: strict JSON and query reading, and one validation answer for everything.</summary>
+public static class ControllersSetup
+{
+    public static IServiceCollection AddApiControllers(this IServiceCollection services)
+    {
+        services.AddValidatorsFromAssemblyContaining<Program>(includeInternalTypes: true);
+        // Messages in the API's one language, naming fields as clients write them: "'fullName' must not be empty", "Required."
+        ValidatorOptions.Global.LanguageManager.Culture = CultureInfo.GetCultureInfo("en");
+        ((FluentValidation.Resources.LanguageManager)ValidatorOptions.Global.LanguageManager).AddTranslation("en", "NotNullValidator", "Required.");
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonPath.CamelCase(member.Name);
+        services.AddControllers(options =>
+            {
+                options.Filters.Add<ValidationFilter>();
+                options.ModelBinderProviders.Insert(0, new StrictQueryBinderProvider());
+                // FluentValidation says what is required; MVC's implicit [Required] on non-nullable references would
+                // answer first, in its own words, and hide the other fields' problems.
+                options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+            })
+            .AddJsonOptions(options =>
+            {
+                // Names and quoted claims in any script stay readable ("más de 600"), not \u-escaped.
+                options.JsonSerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+                options.JsonSerializerOptions.Converters.Add(new StrictEnumConverterFactory());
+                options.JsonSerializerOptions.Converters.Add(new Rfc3339Converter());
+                options.JsonSerializerOptions.Converters.Add(new PartialDateJsonConverter());
+            })
+            // ValidationFilter answers every invalid request, with what binding could not read and what the rules refuse.
+            .ConfigureApiBehaviorOptions(options => options.SuppressModelStateInvalidFilter = true);
+        services.AddOptions<MvcOptions>().Configure<IOptions<JsonOptions>>((mvc, json) =>
+        {
+            mvc.InputFormatters.RemoveType<SystemTextJsonInputFormatter>();
+            mvc.InputFormatters.Insert(0, new RequestJsonInputFormatter(json.Value.JsonSerializerOptions));
+        });
+        return services;
+    }
+}

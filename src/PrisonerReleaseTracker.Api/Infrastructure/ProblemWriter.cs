@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace PrisonerReleaseTracker.Api.Infrastructure;
+
+/// <summary>
+/// Writes a problem outside MVC (middleware, authentication, status-code pages, the exception handler). The status
+/// is always the right one; the body is problem details where the client accepts JSON, else a line of plain text:
+/// a browser asking for a page that does not exist gets a 404 it can show, never an empty 500.
+/// </summary>
+public static class ProblemWriter
+{
+    public static async Task WriteAsync(HttpContext context, ProblemDetails problem, Exception? exception = null)
+    {
+        context.Response.StatusCode = problem.Status ?? context.Response.StatusCode;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception }))
+        {
+            return;
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync($"{context.Response.StatusCode} {problem.Title}\n", context.RequestAborted);
+    }
+}
