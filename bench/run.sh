@@ -90,10 +90,10 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $quick == 1 ]]; then
-  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-3}; warm=2
-  import_rows=20000; memory_rows=50000
+  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-3}; warm=2; size_cap=9
+  import_rows=10000; memory_rows=20000
 else
-  scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; warm=6
+  scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; warm=6; size_cap=48
   import_rows=100000; memory_rows=1000000
 fi
 # Growth: the main data set (scale detainees, 2 x scale releases) against one a tenth of its size, for both totals
@@ -357,47 +357,63 @@ h2load_run() {
     curl -sS -i "${header[@]}" "$(head -n 1 "$uris")" 2>&1 | head -c 800; echo
     die "$label: $done of $n requests answered, $ok2xx with 2xx"
   fi
-  # From the first request's start to the last answer (h2load's own "req/s" has two decimals and counts connecting).
-  read -r RUN_SECONDS RUN_RATE < <(awk -v n="$n" 'NR == 1 {a = $1; b = $1 + $3} {if ($1 < a) a = $1; if ($1 + $3 > b) b = $1 + $3}
-    END {t = (b - a) / 1e6; printf "%.3f %.3f\n", t, n / t}' "$lat")
-  read -r RUN_P50 RUN_P99 < <(awk '{print $3 / 1000}' "$lat" | sort -g | awk '{a[NR] = $1} END {printf "%.2f %.2f\n", a[int(NR * 0.5 + 0.5)], a[int(NR * 0.99 + 0.5)]}')
+  # Each connection's first request is its warm-up and is not counted (on the pgbench side too: a new backend loads
+  # its caches and plans its statements on its first transaction, while the API's pooled connections are warm). The
+  # first requests are the first $connections to start (h2load starts every connection at once). Counted: the others,
+  # from the first one's start to the last answer.
+  sort -n -k1,1 "$lat" | awk -v c="$connections" 'NR > c' >"$lat.counted"
+  read -r RUN_SECONDS RUN_RATE < <(awk '{s = $1; e = $1 + $3; if (NR == 1 || s < a) a = s; if (NR == 1 || e > b) b = e}
+    END {t = (b - a) / 1e6; printf "%.3f %.3f\n", t, NR / t}' "$lat.counted")
+  read -r RUN_P50 RUN_P99 < <(awk '{print $3 / 1000}' "$lat.counted" | sort -g | awk '{v[NR] = $1}
+    END {printf "%.2f %.2f\n", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)]}')
 }
 
 # pgbench_run LABEL K DB SCRIPT-LABEL: K transactions per connection, all committed; sets RUN_RATE (tps), RUN_SECONDS.
+# Counted as h2load_run counts: each connection's first transaction is not, the others from the first one's start to
+# the last one's end (pgbench's per-transaction log, -l: client, number, latency in us, end time in s and us).
 pgbench_run() {
   local label=$1 k=$2 db=$3 script=$out/captured-$4.sql defs=$out/captured-$4.defs res=$out/pgbench-last.txt d args=()
   while IFS= read -r d; do args+=(-D "$d"); done <"$defs"
-  "$pg_bin/pgbench" -n -M prepared -c "$connections" -j "$threads" -t "$k" -f "$script" "${args[@]}" \
+  rm -f "$out"/pgbench-tx.*
+  "$pg_bin/pgbench" -n -M prepared -c "$connections" -j "$threads" -t "$k" -f "$script" "${args[@]}" -l --log-prefix="$out/pgbench-tx" \
     -h 127.0.0.1 -p "$pg_port" -U postgres "$db" >"$res" 2>&1 || { cat "$res"; die "pgbench failed ($label)"; }
   cat "$res" >>"$out/pgbench-$label.log"
-  local processed failed tps
+  local processed failed counted
   processed=$(awk -F': ' '/^number of transactions actually processed/ {print $2}' "$res")
   failed=$(awk '/^number of failed transactions/ {print $5}' "$res")
-  tps=$(awk '/^tps = / {print $3}' "$res")
-  if [[ $processed != "$((k * connections))/$((k * connections))" || ${failed:-0} != 0 || -z $tps ]]; then
+  if [[ $processed != "$((k * connections))/$((k * connections))" || ${failed:-0} != 0 ]]; then
     cat "$res"; die "$label: pgbench processed $processed transactions, $failed failed"
   fi
-  RUN_RATE=$tps
-  RUN_SECONDS=$(awk -v n="$((k * connections))" -v r="$tps" 'BEGIN {printf "%.3f", n / r}')
+  read -r counted RUN_SECONDS RUN_RATE < <(cat "$out"/pgbench-tx.* | awk '
+    {c[NR] = $1; x[NR] = $2; e[NR] = $5 + $6 / 1e6; l[NR] = $3 / 1e6; if (!($1 in first) || $2 < first[$1]) first[$1] = $2}
+    END {for (i = 1; i <= NR; i++) if (x[i] != first[c[i]]) {s = e[i] - l[i]; if (n == 0 || s < a) a = s; if (n == 0 || e[i] > b) b = e[i]; n++}
+      t = b - a; printf "%d %.3f %.3f\n", n, t, (t > 0 ? n / t : 0)}')
+  [[ $counted == $(((k - 1) * connections)) ]] || { cat "$res"; die "$label: pgbench logged $counted counted transactions, not $(((k - 1) * connections))"; }
+  rm -f "$out"/pgbench-tx.*
 }
 
-# size_by_count SPEC RUNNER ARGS...: warms the side up, runs of K per connection with K growing, for at least
-# $warm seconds in all and until a run lasts 0.4 x $duration; then fixes K so that a round lasts about $duration.
+# size_by_count SPEC RUNNER ARGS...: warms the side up and fixes its count per connection, so that a round lasts about
+# $duration seconds. Runs of K per connection (K from 2: the first of each connection is not counted), K growing until
+# a run lasts 0.4 x $duration, then until two runs in a row agree on the rate within 25% (a cold process answers
+# slowly at first) and $warm seconds have passed; at most $size_cap seconds in all (past that, the last run decides).
 size_by_count() {
-  local spec=$1 runner=$2 k=1 spent=0
+  local spec=$1 runner=$2 k=2 spent=0 previous=0
   shift 2
   [[ -n ${per_connection[$spec]:-} ]] && return 0
   while :; do
     "$runner" "$k" "$@"
     spent=$(awk -v a="$spent" -v b="$RUN_SECONDS" 'BEGIN {print a + b}')
     if awk -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {exit !(t >= 0.4 * d)}'; then
-      awk -v s="$spent" -v w="$warm" 'BEGIN {exit !(s >= w)}' && break
+      awk -v s="$spent" -v w="$warm" -v c="$size_cap" -v r="$RUN_RATE" -v p="$previous" \
+        'BEGIN {exit !((s >= w && p > 0 && r < 1.25 * p && p < 1.25 * r) || s >= c)}' && break
+      k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = (k - 1) * d / t + 1; printf "%d\n", (n < 2 ? 2 : n + 0.5)}')
     else
       k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {f = 0.5 * d / (t > 0 ? t : 0.001); if (f < 2) f = 2; if (f > 20) f = 20; printf "%d\n", k * f + 0.5}')
     fi
+    previous=$RUN_RATE
   done
-  per_connection[$spec]=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = k * d / t; printf "%d\n", (n < 1 ? 1 : n + 0.5)}')
-  log "  sized $spec: ${per_connection[$spec]} per connection ($RUN_RATE/s warm)"
+  per_connection[$spec]=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = (k - 1) * d / t + 1; printf "%d\n", (n < 2 ? 2 : n + 0.5)}')
+  log "  sized $spec: ${per_connection[$spec]} per connection ($RUN_RATE/s warm, ${spent}s)"
 }
 
 side_http() { # MODE SPEC PORT PATHS KEY [prime]
@@ -418,7 +434,7 @@ side_http() { # MODE SPEC PORT PATHS KEY [prime]
     round)
       run_http "${per_connection[$spec]}"
       SIDE_RATE=$RUN_RATE
-      SIDE_DETAIL="$((per_connection[$spec] * connections)) requests in ${RUN_SECONDS}s, p50 ${RUN_P50} ms, p99 ${RUN_P99} ms"
+      SIDE_DETAIL="$(((per_connection[$spec] - 1) * connections)) requests counted in ${RUN_SECONDS}s, p50 ${RUN_P50} ms, p99 ${RUN_P99} ms"
       ;;
   esac
 }
@@ -431,7 +447,7 @@ side_pgbench() { # MODE SPEC DB SCRIPT-LABEL
     round)
       run_pgbench "${per_connection[$spec]}"
       SIDE_RATE=$RUN_RATE
-      SIDE_DETAIL="$((per_connection[$spec] * connections)) transactions in ${RUN_SECONDS}s"
+      SIDE_DETAIL="$(((per_connection[$spec] - 1) * connections)) transactions counted in ${RUN_SECONDS}s"
       ;;
   esac
 }
