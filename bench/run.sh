@@ -5,9 +5,9 @@
 #   bench/run.sh [--scale N] [--quick] [--rounds R] [--duration S] [--keep] [--only ROW,ROW...]
 #
 #   --scale N     detainees in the main data set (2N releases); default 1,000,000 (--quick: 20,000)
-#   --quick       small data, 3 rounds of about 3 s a side: a smoke test in under 10 minutes on 2 cores
+#   --quick       small data, 3 rounds of about 2 s a side: a smoke test in under 10 minutes on 2 cores
 #   --rounds R    rounds per side of each row, alternating (default 5, --quick 3; the import 3, memory-import 1)
-#   --duration S  the seconds a round aims at (default 12, --quick 3): each side's requests per connection are
+#   --duration S  the seconds a round aims at (default 12, --quick 2): each side's requests per connection are
 #                 fixed before its rounds from its warm-up, so that a round takes about S seconds
 #   --keep        leave the PostgreSQL cluster and its databases in place (default: removed at the end)
 #   --only ROWS   only these rows (comma-separated names, see `rows` below), and only the data they need
@@ -90,7 +90,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $quick == 1 ]]; then
-  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-3}; warm=2; size_cap=9
+  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-2}; warm=2; size_cap=6
   import_rows=10000; memory_rows=20000
 else
   scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; warm=6; size_cap=48
@@ -110,6 +110,7 @@ exec > >(tee -a "$out/run.log") 2>&1
 log() { printf '%s run.sh: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 die() { log "FAILED: $*"; exit 1; }
 started=$(date +%s)
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 # The commit measured: taken before the build, "+changes" when the working tree differs from it.
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
 if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then commit="$commit+changes"; fi
@@ -608,7 +609,7 @@ footer() {
   echo "scale: $scale detainees / $((scale * 2)) releases (growth against $small / $((small * 2))); rounds a side: $rounds" \
     "(import 3, memory-import 1), each about ${duration}s; $connections connections on both sides (h2load --h1 -t$threads, pgbench -M prepared -j$threads)"
   echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; tools: $tools; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $commit"
-  echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s"
+  echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s; load average (1 min) at the start $load_at_start, at the end $(cut -d' ' -f1 /proc/loadavg)"
 }
 {
   printf '%-16s %8s %8s %8s %8s %s\n' name min median max target verdict
