@@ -90,11 +90,12 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $quick == 1 ]]; then
-  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-2}; warm=2; size_cap=6
-  import_rows=10000; memory_rows=20000
+  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-2}; warm=2; size_cap=6; steady=0
+  import_rows=5000; memory_rows=10000
 else
-  scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; warm=6; size_cap=48
-  import_rows=100000; memory_rows=1000000
+  scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; warm=6; size_cap=48; steady=1
+  # 100,000 rows imported and 1,000,000 for the memory at the full scale; a smaller --scale imports in proportion.
+  import_rows=$((scale / 10 > 100000 ? 100000 : scale / 10 < 5000 ? 5000 : scale / 10)); memory_rows=$scale
 fi
 # Growth: the main data set (scale detainees, 2 x scale releases) against one a tenth of its size, for both totals
 # and name search. Imports go in requests of at most 500,000 rows (the API takes bodies up to 200 MB).
@@ -395,18 +396,23 @@ pgbench_run() {
 
 # size_by_count SPEC RUNNER ARGS...: warms the side up and fixes its count per connection, so that a round lasts about
 # $duration seconds. Runs of K per connection (K from 2: the first of each connection is not counted), K growing until
-# a run lasts 0.4 x $duration, then until two runs in a row agree on the rate within 25% (a cold process answers
-# slowly at first) and $warm seconds have passed; at most $size_cap seconds in all (past that, the last run decides).
+# a run lasts 0.4 x $duration and $warm seconds have passed, and (not with --quick) until two runs in a row agree on
+# the rate within 25% (a cold process answers slowly at first); at most $size_cap seconds in all (then the last run
+# decides). A side sized before (shared by rows) is warmed again with one run of a third of its count: it may have
+# been idle for minutes.
 size_by_count() {
   local spec=$1 runner=$2 k=2 spent=0 previous=0
   shift 2
-  [[ -n ${per_connection[$spec]:-} ]] && return 0
+  if [[ -n ${per_connection[$spec]:-} ]]; then
+    "$runner" $((per_connection[$spec] / 3 < 2 ? 2 : per_connection[$spec] / 3)) "$@"
+    return 0
+  fi
   while :; do
     "$runner" "$k" "$@"
     spent=$(awk -v a="$spent" -v b="$RUN_SECONDS" 'BEGIN {print a + b}')
     if awk -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {exit !(t >= 0.4 * d)}'; then
-      awk -v s="$spent" -v w="$warm" -v c="$size_cap" -v r="$RUN_RATE" -v p="$previous" \
-        'BEGIN {exit !((s >= w && p > 0 && r < 1.25 * p && p < 1.25 * r) || s >= c)}' && break
+      awk -v s="$spent" -v w="$warm" -v c="$size_cap" -v r="$RUN_RATE" -v p="$previous" -v steady="$steady" \
+        'BEGIN {exit !((s >= w && (!steady || (p > 0 && r < 1.25 * p && p < 1.25 * r))) || s >= c)}' && break
       k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = (k - 1) * d / t + 1; printf "%d\n", (n < 2 ? 2 : n + 0.5)}')
     else
       k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {f = 0.5 * d / (t > 0 ? t : 0.001); if (f < 2) f = 2; if (f > 20) f = 20; printf "%d\n", k * f + 0.5}')
@@ -414,7 +420,7 @@ size_by_count() {
     previous=$RUN_RATE
   done
   per_connection[$spec]=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = (k - 1) * d / t + 1; printf "%d\n", (n < 2 ? 2 : n + 0.5)}')
-  log "  sized $spec: ${per_connection[$spec]} per connection ($RUN_RATE/s warm, ${spent}s)"
+  log "  sized $spec: ${per_connection[$spec]} per connection ($RUN_RATE/s warm, ${spent}s counted)"
 }
 
 side_http() { # MODE SPEC PORT PATHS KEY [prime]
