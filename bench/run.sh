@@ -396,12 +396,12 @@ pgbench_run() {
 
 # size_by_count SPEC RUNNER ARGS...: warms the side up and fixes its count per connection, so that a round lasts about
 # $duration seconds. Runs of K per connection (K from 2: the first of each connection is not counted), K growing until
-# a run lasts 0.4 x $duration and $warm seconds have passed, and (not with --quick) until two runs in a row agree on
-# the rate within 25% (a cold process answers slowly at first); at most $size_cap seconds in all (then the last run
-# decides). A side sized before (shared by rows) is warmed again with one run of a third of its count: it may have
+# a run lasts 0.4 x $duration, $warm seconds have passed and there were two runs at least (a cold process answers
+# slowly at first: the first run never decides), and (not with --quick) until two runs in a row agree on the rate
+# within 25%; at most $size_cap seconds in all (then the last run decides). A side sized before (shared by rows) is warmed again with one run of a third of its count: it may have
 # been idle for minutes.
 size_by_count() {
-  local spec=$1 runner=$2 k=2 spent=0 previous=0
+  local spec=$1 runner=$2 k=2 spent=0 previous=0 runs=0
   shift 2
   if [[ -n ${per_connection[$spec]:-} ]]; then
     "$runner" $((per_connection[$spec] / 3 < 2 ? 2 : per_connection[$spec] / 3)) "$@"
@@ -409,10 +409,11 @@ size_by_count() {
   fi
   while :; do
     "$runner" "$k" "$@"
+    runs=$((runs + 1))
     spent=$(awk -v a="$spent" -v b="$RUN_SECONDS" 'BEGIN {print a + b}')
     if awk -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {exit !(t >= 0.4 * d)}'; then
-      awk -v s="$spent" -v w="$warm" -v c="$size_cap" -v r="$RUN_RATE" -v p="$previous" -v steady="$steady" \
-        'BEGIN {exit !((s >= w && (!steady || (p > 0 && r < 1.25 * p && p < 1.25 * r))) || s >= c)}' && break
+      awk -v s="$spent" -v w="$warm" -v c="$size_cap" -v r="$RUN_RATE" -v p="$previous" -v steady="$steady" -v runs="$runs" \
+        'BEGIN {exit !((s >= w && runs >= 2 && (!steady || (r < 1.25 * p && p < 1.25 * r))) || s >= c)}' && break
       k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = (k - 1) * d / t + 1; printf "%d\n", (n < 2 ? 2 : n + 0.5)}')
     else
       k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {f = 0.5 * d / (t > 0 ? t : 0.001); if (f < 2) f = 2; if (f > 20) f = 20; printf "%d\n", k * f + 0.5}')
