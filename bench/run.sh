@@ -226,11 +226,13 @@ api_env=(
 )
 
 # launch_api NAME PORT DB [ENV=VALUE...]: starts an API process; wait_api NAME PORT: waits until it answers.
+# It runs in its build folder, as deployed (and as ./run.sh runs it): that folder is its content root, where its
+# appsettings.json (the production log levels) is read from.
 launch_api() {
   local name=$1 port=$2 db=$3
   shift 3
-  env -u DOTNET_ENVIRONMENT "${api_env[@]}" "$@" "ConnectionStrings__Default=$(cs "$db")" "ASPNETCORE_URLS=http://127.0.0.1:$port" \
-    dotnet "$api_dll" >"$out/api-$name.log" 2>&1 &
+  (cd "$(dirname "$api_dll")" && exec env -u DOTNET_ENVIRONMENT "${api_env[@]}" "$@" "ConnectionStrings__Default=$(cs "$db")" \
+    "ASPNETCORE_URLS=http://127.0.0.1:$port" dotnet "$(basename "$api_dll")") >"$out/api-$name.log" 2>&1 &
   pids+=($!)
   eval "pid_$name=$!"
 }
