@@ -35,7 +35,7 @@ set -euo pipefail
 #             import-api | import-copy       one import of $import_rows rows, through the API / binary COPY (rows/s)
 #             memory-peak | memory-before    the API's peak resident set importing $memory_rows rows / its RSS before (MB)
 #     WHAT    what the row compares, for the report
-#     ROUNDS  rounds a side when not --rounds
+#     ROUNDS  this row's rounds a side, whatever --rounds says (the import: 3; memory-import: 1)
 rows() {
   row totals-now    share  0.8 'http $p_main paths-now -'                'http $p_ref paths-ref-totals -' \
     'GET /totals as of now, cache off vs the reference server running the same SQL (raw Npgsql)'
