@@ -1,30 +1,71 @@
 #!/usr/bin/env bash
-# Benchmarks the API against the limits of what it stands on, in one run, and prints one line per comparison:
-#   name  ours  limit  ratio  target  verdict      (plus p50/p99 of every HTTP side)
+# Benchmarks the API against the limits of what it stands on, in one run, and prints one line per row:
+#   name  min  median  max  target  verdict      (the ratio of the paired rounds; bench/README.md says how)
 #
-#   bench/run.sh [--scale N] [--quick] [--rounds R] [--duration S] [--keep]
+#   bench/run.sh [--scale N] [--quick] [--rounds R] [--duration S] [--keep] [--only ROW,ROW...]
 #
 #   --scale N     detainees in the main data set (2N releases); default 1,000,000 (--quick: 20,000)
-#   --quick       small scale, short rounds: a smoke run in under 5 minutes on 2 cores
-#   --rounds R    rounds per side of each comparison, interleaved; the median counts (default 5, --quick 3)
-#   --duration S  seconds per round (default 12, --quick 3); slow endpoints get longer (up to 90 s, --quick 4) and fewer rounds
+#   --quick       small data, 3 rounds of about 2 s a side: a smoke test in under 10 minutes on 2 cores
+#   --rounds R    rounds per side of each row, alternating (default 5, --quick 3; the import 3, memory-import 1)
+#   --duration S  the seconds a round aims at (default 12, --quick 2): each side's requests per connection are
+#                 fixed before its rounds from its warm-up, so that a round takes about S seconds
 #   --keep        leave the PostgreSQL cluster and its databases in place (default: removed at the end)
-#   --only import only the import and memory-import comparisons (generates the main data set only)
+#   --only ROWS   only these rows (comma-separated names, see `rows` below), and only the data they need
 #
 # Everything it starts is its own: a PostgreSQL cluster in $BENCH_WORK/pg (default .data/bench/pg, port
-# BENCH_PG_PORT=5455), API processes on ports BENCH_PORT_BASE..+6 (default 5590-5596) and the bench's reference
-# server on BENCH_PORT_BASE+7; all are stopped at the end. Needs the .NET SDK, PostgreSQL 15 server binaries (pgbench) and wrk (apt-get install -y wrk).
-# Results: bench/results/<UTC time>/ (summary.txt, summary.md, raw rounds, captured SQL, logs).
+# BENCH_PG_PORT=5455), API processes on ports BENCH_PORT_BASE..+5 (default 5590) and the bench's reference server
+# on BENCH_PORT_BASE+7; all are stopped at the end. Needs the .NET SDK; as root it installs what else is missing
+# (PostgreSQL with pgbench, nghttp2-client for h2load, jq, curl), otherwise it names the packages.
+# Results: bench/results/<UTC time>/ (summary.txt, summary.md, rounds.txt, ratios.txt, captured SQL, every log).
 set -euo pipefail
 
+# ---- the rows ------------------------------------------------------------------------------------------------
+# One line per comparison, run in this order. To add a row, add a line here (and, for a new kind of side, a
+# side_<kind> function below); bench/README.md has the details.
+#
+#   row NAME KIND TARGET OURS LIMIT WHAT [ROUNDS]
+#     KIND    share   ratio = ours / limit (rates), ok when the smallest ratio of the rounds is >= TARGET
+#             cost    ratio = limit / ours (rates): the cost of one of ours in units of the limit's; ok when the largest <= TARGET
+#             excess  ratio = ours - limit (e.g. MB), ok when the largest <= TARGET
+#     OURS, LIMIT  the two sides, each "KIND ARGS...", expanded when the row runs (single quotes: variables set up later):
+#             http PORT PATHS KEY|- [prime]  h2load --h1, a fixed number of requests per connection over the paths in
+#                                            $out/PATHS (one a line, shuffled the same way for both sides of a round);
+#                                            prime: one request, waited for, before each round (a cache's entry)
+#             pgbench DB LABEL               pgbench -M prepared -t, the statements captured as LABEL (see capture)
+#             import-api | import-copy       one import of $import_rows rows, through the API / binary COPY (rows/s)
+#             memory-peak | memory-before    the API's peak resident set importing $memory_rows rows / its RSS before (MB)
+#     WHAT    what the row compares, for the report
+#     ROUNDS  this row's rounds a side, whatever --rounds says (the import: 3; memory-import: 1)
+rows() {
+  row totals-now    share  0.8 'http $p_main paths-now -'                'http $p_ref paths-ref-totals -' \
+    'GET /totals as of now, cache off vs the reference server running the same SQL (raw Npgsql)'
+  row totals-past   share  0.8 'http $p_main paths-past -'               'pgbench prt_main past' \
+    'GET /totals as of a past moment, cache off vs pgbench running the SQL it sent'
+  row totals-cost   cost   3   'http $p_main paths-now -'                'http $p_main paths-release $reader_main' \
+    'GET /totals as of now vs GET /releases/{id}, both the API on the main data: cost of one in units of the other'
+  row totals-cached share  0.8 'http $p_cached paths-now - prime'        'http $p_ref paths-const -' \
+    'GET /totals as of now, cache on vs the same bytes from bare Kestrel (/const)'
+  row release-by-id share  0.7 'http $p_main paths-release $reader_main' 'http $p_ref paths-ref-release $reader_main' \
+    'GET /releases/{id}, Researcher key vs the reference server (raw Npgsql, key check, log line)'
+  row import        share  0.5 'import-api'                              'import-copy' \
+    'POST /imports of $import_rows CSV rows vs binary COPY of as many (rows/s)' 3
+  row growth-totals cost   2   'http $p_main paths-now -'                'http $p_small paths-now -' \
+    'GET /totals as of now at $((scale * 2)) vs $((small * 2)) releases'
+  row growth-search cost   2   'http $p_main paths-search $reader_main'  'http $p_small paths-search $reader_small' \
+    'GET /detainees?q= at $scale vs $small detainees'
+  row memory-import excess 200 'memory-peak'                             'memory-before' \
+    'MB: peak RSS of the API importing $memory_rows rows into an empty database vs its RSS before' 1
+}
+
+# ---- settings ------------------------------------------------------------------------------------------------
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench=$root/bench
 work=${BENCH_WORK:-$root/.data/bench}
 pg_dir=$work/pg
 pg_port=${BENCH_PG_PORT:-5455}
 port_base=${BENCH_PORT_BASE:-5590}
-p_main=$port_base p_cached=$((port_base + 1)) p_import=$((port_base + 2)) p_tsmall=$((port_base + 3)) p_tbig=$((port_base + 4))
-p_ssmall=$((port_base + 5)) p_migrate=$((port_base + 6)) p_ref=$((port_base + 7))
+p_main=$port_base p_cached=$((port_base + 1)) p_import=$((port_base + 2)) p_small=$((port_base + 3))
+p_memory=$((port_base + 4)) p_migrate=$((port_base + 5)) p_ref=$((port_base + 7))
 seed=42
 scale=
 quick=0
@@ -49,18 +90,17 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ $quick == 1 ]]; then
-  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-3}; max_duration=4; warm=2
-  import_rows=20000; memory_rows=50000
+  scale=${scale:-20000}; rounds=${rounds:-3}; duration=${duration:-2}; warm=2; size_cap=6; steady=0
+  import_rows=5000; memory_rows=10000
 else
-  scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; max_duration=90; warm=6
-  import_rows=100000; memory_rows=1000000
+  scale=${scale:-1000000}; rounds=${rounds:-5}; duration=${duration:-12}; warm=6; size_cap=48; steady=1
+  # 100,000 rows imported and 1,000,000 for the memory at the full scale; a smaller --scale imports in proportion.
+  import_rows=$((scale / 10 > 100000 ? 100000 : scale / 10 < 5000 ? 5000 : scale / 10)); memory_rows=$scale
 fi
-# A side whose answers take long gets longer and fewer rounds (see round_seconds and rounds_for below).
-# Imports go in requests of at most 500,000 rows (the API takes bodies up to 200 MB).
+# Growth: the main data set (scale detainees, 2 x scale releases) against one a tenth of its size, for both totals
+# and name search. Imports go in requests of at most 500,000 rows (the API takes bodies up to 200 MB).
+small=$((scale / 10))
 import_chunk=500000
-# Growth: totals at `scale` releases vs scale/10 (data sets of scale/2 and scale/20 people, two releases each);
-# name search at `scale` people (the main data set) vs scale/10.
-totals_big=$((scale / 2)); totals_small=$((scale / 20)); search_small=$((scale / 10))
 totals_from=2026-01-08
 past_as_of=2026-01-23T23:59:59Z
 
@@ -69,10 +109,28 @@ out=$bench/results/$stamp
 mkdir -p "$out" "$work"
 exec > >(tee -a "$out/run.log") 2>&1
 log() { printf '%s run.sh: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+die() { log "FAILED: $*"; exit 1; }
 started=$(date +%s)
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 # The commit measured: taken before the build, "+changes" when the working tree differs from it.
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
 if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then commit="$commit+changes"; fi
+
+# The rows selected (declared in `rows` above; --only picks some).
+row_names=() row_kind=() row_target=() row_ours=() row_limit=() row_what=() row_rounds=()
+row() {
+  if [[ -n $only && ",$only," != *",$1,"* ]]; then return; fi
+  row_names+=("$1"); row_kind+=("$2"); row_target+=("$3"); row_ours+=("$4"); row_limit+=("$5"); row_what+=("$6")
+  row_rounds+=("${7:-}")
+}
+rows
+[[ ${#row_names[@]} -gt 0 ]] || die "--only $only names no row"
+selected() { local n; for n in "${row_names[@]}"; do [[ $n == "$1" ]] && return 0; done; return 1; }
+uses_side() { # KIND: whether a selected row has a side of that kind
+  local s; for s in "${row_ours[@]}" "${row_limit[@]}"; do [[ ${s%% *} == "$1" ]] && return 0; done; return 1
+}
+needs_small=0; selected growth-totals || selected growth-search && needs_small=1
+needs_http=0; uses_side http || uses_side pgbench && needs_http=1
 
 pids=()
 started_pg=0
@@ -95,13 +153,32 @@ trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 trap cleanup EXIT
 
-for tool in wrk dotnet curl jq; do
-  command -v $tool >/dev/null || { log "$tool is missing (wrk: apt-get install -y wrk)"; exit 1; }
-done
-pg_bin=$("$root/scripts/pg-local.sh" ensure-binaries)
+# ---- tools ---------------------------------------------------------------------------------------------------
+apt_updated=0
+install_packages() { # PACKAGE...: as root, from Debian; otherwise stops, naming them
+  [[ $EUID -eq 0 ]] || die "missing: install the Debian package(s) $* (run.sh installs them when run as root)"
+  if [[ $apt_updated == 0 ]]; then
+    apt-get update >>"$out/apt.log" 2>&1 || { tail -20 "$out/apt.log"; die "apt-get update failed"; }
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >>"$out/apt.log" 2>&1 \
+    || { tail -20 "$out/apt.log"; die "apt-get install $* failed"; }
+}
+need() { # COMMAND PACKAGE
+  command -v "$1" >/dev/null && return 0
+  log "$1 is missing: installing the Debian package $2"
+  install_packages "$2"
+  command -v "$1" >/dev/null || die "installed $2, but still no $1"
+}
+command -v dotnet >/dev/null || die "the .NET SDK is missing (dotnet): see README.md"
+need curl curl
+need jq jq
+need h2load nghttp2-client
+pg_bin=$("$root/scripts/pg-local.sh" ensure-binaries) || die "no PostgreSQL server binaries (scripts/pg-local.sh ensure-binaries)"
+[[ -x $pg_bin/pgbench ]] || die "no pgbench beside the PostgreSQL binaries in $pg_bin"
 for port in $pg_port $(seq "$port_base" $((port_base + 7))); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    log "port $port is in use: set BENCH_PORT_BASE (APIs, now $port_base..+7) or BENCH_PG_PORT (now $pg_port)"; exit 1
+    die "port $port is in use: set BENCH_PORT_BASE (APIs, now $port_base..+7) or BENCH_PG_PORT (now $pg_port)"
   fi
 done
 psql_() { "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
@@ -111,16 +188,16 @@ cs() { echo "Host=127.0.0.1;Port=$pg_port;Database=$1;Username=postgres;Maximum 
 log "building the API and the bench tool (Release)"
 artifacts=$work/artifacts
 dotnet build "$root/src/PrisonerReleaseTracker.Api" -c Release --artifacts-path "$artifacts" --nologo -v quiet -clp:NoSummary >"$out/build.log" 2>&1 \
-  || { tail -30 "$out/build.log"; exit 1; }
+  || { tail -30 "$out/build.log"; die "the API does not build"; }
 dotnet build "$bench/PrisonerReleaseTracker.Bench" -c Release --artifacts-path "$artifacts" --nologo -v quiet -clp:NoSummary >>"$out/build.log" 2>&1 \
-  || { tail -30 "$out/build.log"; exit 1; }
+  || { tail -30 "$out/build.log"; die "the bench tool does not build"; }
 api_dll=$artifacts/bin/PrisonerReleaseTracker.Api/release/PrisonerReleaseTracker.Api.dll
 tool_dll=$artifacts/bin/PrisonerReleaseTracker.Bench/release/PrisonerReleaseTracker.Bench.dll
 tool() { dotnet "$tool_dll" "$@"; }
 
 # ---- PostgreSQL ----------------------------------------------------------------------------------------------
 if "$root/scripts/pg-local.sh" status "$pg_dir" >/dev/null 2>&1; then
-  log "a bench cluster is already running in $pg_dir: stop it first (scripts/pg-local.sh stop $pg_dir)"; exit 1
+  die "a bench cluster is already running in $pg_dir: stop it first (scripts/pg-local.sh stop $pg_dir)"
 fi
 rm -rf "$pg_dir"
 mem_mb=$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo)
@@ -131,26 +208,31 @@ PG_LOCAL_OPTS="-c max_connections=400 -c shared_buffers=${shared_mb}MB -c effect
 -c maintenance_work_mem=1GB -c max_wal_size=16GB -c checkpoint_timeout=30min -c random_page_cost=1.1 \
 -c logging_collector=on -c log_destination=csvlog -c log_directory=log -c log_filename=postgresql \
 -c log_rotation_age=0 -c log_rotation_size=0" \
-  "$root/scripts/pg-local.sh" start "$pg_dir" "$pg_port" >"$out/pg-start.log" 2>&1 || { cat "$out/pg-start.log"; exit 1; }
+  "$root/scripts/pg-local.sh" start "$pg_dir" "$pg_port" >"$out/pg-start.log" 2>&1 || { cat "$out/pg-start.log"; die "PostgreSQL did not start"; }
 pg_log=$pg_dir/log/postgresql.csv
 
+# The API as deployed: Production (its default log levels: one Information line per request), the rate limiter on
+# with permits no run reaches (2e9 a minute), and a request timeout long enough that a slow answer is measured.
 admin_key="prt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 api_env=(
+  "ASPNETCORE_ENVIRONMENT=Production"
   "Caching__Totals__Enabled=false"
-  "RateLimiting__Enabled=false"
-  "RateLimiting__Anonymous__PermitLimit=1000000000"
-  "RateLimiting__Keyed__PermitLimit=1000000000"
-  "Limits__RequestTimeoutSeconds=3600" # a slow answer is measured, not cut off at the default 30 s
+  "RateLimiting__Enabled=true"
+  "RateLimiting__Anonymous__PermitLimit=2000000000"
+  "RateLimiting__Keyed__PermitLimit=2000000000"
+  "Limits__RequestTimeoutSeconds=3600"
   "Auth__BootstrapAdminKey=$admin_key"
   "Auth__BootstrapOrganization=Bench Administrators"
 )
 
 # launch_api NAME PORT DB [ENV=VALUE...]: starts an API process; wait_api NAME PORT: waits until it answers.
+# It runs in its build folder, as deployed (and as ./run.sh runs it): that folder is its content root, where its
+# appsettings.json (the production log levels) is read from.
 launch_api() {
   local name=$1 port=$2 db=$3
   shift 3
-  env "${api_env[@]}" "$@" "ConnectionStrings__Default=$(cs "$db")" "ASPNETCORE_URLS=http://127.0.0.1:$port" \
-    dotnet "$api_dll" >"$out/api-$name.log" 2>&1 &
+  (cd "$(dirname "$api_dll")" && exec env -u DOTNET_ENVIRONMENT "${api_env[@]}" "$@" "ConnectionStrings__Default=$(cs "$db")" \
+    "ASPNETCORE_URLS=http://127.0.0.1:$port" dotnet "$(basename "$api_dll")") >"$out/api-$name.log" 2>&1 &
   pids+=($!)
   eval "pid_$name=$!"
 }
@@ -158,10 +240,10 @@ wait_api() {
   local name=$1 port=$2 pid_var=pid_$1 i
   for i in $(seq 1 300); do
     if curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then return 0; fi
-    kill -0 "${!pid_var}" 2>/dev/null || { log "API $name exited:"; tail -20 "$out/api-$name.log"; exit 1; }
+    kill -0 "${!pid_var}" 2>/dev/null || { tail -20 "$out/api-$name.log"; die "API $name exited"; }
     sleep 0.2
   done
-  log "API $name did not answer on port $port"; exit 1
+  die "API $name did not answer on port $port"
 }
 start_api() { launch_api "$@"; wait_api "$1" "$2"; }
 stop_api() {
@@ -172,8 +254,11 @@ stop_api() {
 
 # new_key PORT ROLE ORG: an API key made through the API with the bootstrap Admin key.
 new_key() {
-  curl -sf -H "X-Api-Key: $admin_key" -H 'content-type: application/json' \
-    -d "{\"name\":\"bench $2\",\"organization\":\"$3\",\"role\":\"$2\"}" "http://127.0.0.1:$1/api/v1/api-keys" | jq -r .key
+  local key
+  key=$(curl -sS -f -H "X-Api-Key: $admin_key" -H 'content-type: application/json' \
+    -d "{\"name\":\"bench $2\",\"organization\":\"$3\",\"role\":\"$2\"}" "http://127.0.0.1:$1/api/v1/api-keys" | jq -r .key)
+  [[ $key == prt_* ]] || die "could not make a $2 key on port $1"
+  echo "$key"
 }
 
 # ---- data ----------------------------------------------------------------------------------------------------
@@ -185,304 +270,376 @@ stop_api migrate
 generate() { # DB SCALE
   psql_ -d postgres -c "CREATE DATABASE $1 TEMPLATE prt_template"
   log "generating $1: $2 detainees, $(($2 * 2)) releases"
-  tool generate --conn "$(cs "$1")" --scale "$2" --seed "$seed" | tee -a "$out/generate.log"
+  tool generate --conn "$(cs "$1")" --scale "$2" --seed "$seed" >>"$out/generate.log" 2>&1 || { tail -20 "$out/generate.log"; die "generate $1 failed"; }
+  tail -n 4 "$out/generate.log"
 }
 generate prt_main "$scale"
-if [[ $only != import ]]; then
-  generate prt_totals_big "$totals_big"
-  generate prt_totals_small "$totals_small"
-  generate prt_search_small "$search_small"
+if [[ $needs_small == 1 ]]; then generate prt_small "$small"; fi
+if selected import; then
+  log "copying prt_main for the import (it writes)"
+  psql_ -d postgres -c "CREATE DATABASE prt_import TEMPLATE prt_main STRATEGY FILE_COPY"
 fi
-log "copying prt_main for the import comparisons (they write)"
-psql_ -d postgres -c "CREATE DATABASE prt_import TEMPLATE prt_main STRATEGY FILE_COPY"
 psql_ -d prt_main -Atc "SELECT pg_size_pretty(pg_database_size('prt_main'))" | sed 's/^/prt_main size: /'
 
-if [[ $only != import ]]; then
 # ---- processes -----------------------------------------------------------------------------------------------
-log "starting the APIs (Release, dotnet <dll>)"
-launch_api main $p_main prt_main                                   # cache off
-launch_api cached $p_cached prt_main Caching__Totals__Enabled=true   # cache on
-launch_api tsmall $p_tsmall prt_totals_small
-launch_api tbig $p_tbig prt_totals_big
-launch_api ssmall $p_ssmall prt_search_small
-wait_api main $p_main; wait_api cached $p_cached; wait_api tsmall $p_tsmall; wait_api tbig $p_tbig; wait_api ssmall $p_ssmall
-reader_main=$(new_key $p_main Researcher "Bench Readers")
-reader_small=$(new_key $p_ssmall Researcher "Bench Readers")
+if [[ $needs_http == 1 ]]; then
+  log "starting the APIs (Release, dotnet <dll>)"
+  launch_api main $p_main prt_main                                   # cache off
+  launch_api cached $p_cached prt_main Caching__Totals__Enabled=true   # cache on
+  if [[ $needs_small == 1 ]]; then launch_api small $p_small prt_small; fi
+  wait_api main $p_main; wait_api cached $p_cached
+  if [[ $needs_small == 1 ]]; then wait_api small $p_small; reader_small=$(new_key $p_small Researcher "Bench Readers"); fi
+  reader_main=$(new_key $p_main Researcher "Bench Readers")
 
-now_path="/api/v1/totals?from=$totals_from"
-past_path="/api/v1/totals?from=$totals_from&asOf=$past_as_of"
-curl -sf "http://127.0.0.1:$p_cached$now_path" -o "$out/totals-cached-body.json"
-dotnet "$tool_dll" serve --conn "$(cs prt_main)" --urls "http://127.0.0.1:$p_ref" --const-body "$out/totals-cached-body.json" >"$out/reference.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf -o /dev/null http://127.0.0.1:$p_ref/const && break; sleep 0.2; done
+  # Request paths, one a line (query strings URL-encoded).
+  echo "/api/v1/totals?from=$totals_from" >"$out/paths-now"
+  echo "/api/v1/totals?from=$totals_from&asOf=$past_as_of" >"$out/paths-past"
+  echo "/const" >"$out/paths-const"
+  echo "/totals" >"$out/paths-ref-totals"
+  psql_ -d prt_main -Atc "SELECT '/api/v1/releases/' || id FROM releases ORDER BY random() LIMIT 2000" >"$out/paths-release"
+  sed 's#^/api/v1/releases/#/releases/#' "$out/paths-release" >"$out/paths-ref-release"
+  tool search-terms --scale "$small" --seed "$seed" --count 300 --out "$out/terms.txt"
+  sed 's#^#/api/v1/detainees?q=#' "$out/terms.txt" >"$out/paths-search"
 
-# request lists for wrk
-echo "$now_path" >"$out/paths-now.txt"
-echo "$past_path" >"$out/paths-past.txt"
-echo "/const" >"$out/paths-const.txt"
-psql_ -d prt_main -Atc "SELECT '/api/v1/releases/' || id FROM releases ORDER BY random() LIMIT 2000" >"$out/paths-release.txt"
-sed 's#^/api/v1/releases/#/releases/#' "$out/paths-release.txt" >"$out/paths-release-ref.txt"
-tool search-terms --scale "$search_small" --seed "$seed" --count 300 --out "$out/terms.txt"
-sed 's#^#/api/v1/detainees?q=#' "$out/terms.txt" >"$out/paths-search.txt"
-
-# ---- measuring -----------------------------------------------------------------------------------------------
-# wrk_run LABEL PORT PATHS KEY SECONDS -> "rps p50 p99 non2xx errors"
-wrk_run() {
-  local label=$1 port=$2 paths=$3 key=$4 secs=$5 line
-  line=$(WRK_PATHS=$paths WRK_KEY=$key wrk -t$threads -c$connections -d"${secs}s" --timeout 120s -s "$bench/wrk.lua" \
-    "http://127.0.0.1:$port" 2>&1 | tee -a "$out/wrk-$label.log" | grep '^RESULT' || true)
-  [[ -n $line ]] || { echo "0 0 0 0 1"; return; }
-  # Throughput is answers per second; when a round saw fewer than 3 answers per connection (slow endpoints,
-  # where answers in flight at the end are a large share), it is connections / mean latency (Little's law).
-  awk -v c=$connections '{rps = $2 / ($3 / 1e6); if ($2 < 3 * c && $6 > 0) rps = c * 1000 / $6
-    printf "%.2f %.2f %.2f %d %d\n", rps, $4, $5, $7, $8}' <<<"$line"
-}
-# pgbench_run LABEL DB SCRIPT DEFS SECONDS -> "tps"
-pgbench_run() {
-  local label=$1 db=$2 script=$3 defs=$4 secs=$5 d args=()
-  while IFS= read -r d; do args+=(-D "$d"); done <"$defs"
-  "$pg_bin/pgbench" -n -M simple -c $connections -j $threads -T "$secs" -f "$script" "${args[@]}" \
-    -h 127.0.0.1 -p "$pg_port" -U postgres "$db" >>"$out/pgbench-$label.log" 2>&1 || { echo 0; return; }
-  tail -n 20 "$out/pgbench-$label.log" | awk '/^tps = / {v = $3} END {printf "%.2f\n", v}'
-}
-median() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) {print 0} else if (NR % 2) {print a[(NR + 1) / 2]} else {print (a[NR / 2] + a[NR / 2 + 1]) / 2}}'; }
-
-# Raw rounds: name side rps p50 p99 non2xx errors
-rounds_file=$out/rounds.txt
-: >"$rounds_file"
-http_side() { # NAME SIDE PORT PATHS KEY SECONDS
-  local r
-  r=$(wrk_run "$1-$2" "$3" "$4" "$5" "$6")
-  echo "$1 $2 $r" >>"$rounds_file"
-  log "  $1 $2: $r"
-}
-pgbench_side() { # NAME DB SCRIPT DEFS SECONDS
-  local r
-  r=$(pgbench_run "$1" "$2" "$3" "$4" "$5")
-  echo "$1 limit $r 0 0 0 0" >>"$rounds_file"
-  log "  $1 limit (pgbench): $r tps"
-}
-warm_http() { WRK_PATHS=$3 WRK_KEY=$4 wrk -t$threads -c$connections -d"${warm}s" --timeout 120s -s "$bench/wrk.lua" "http://127.0.0.1:$2" >>"$out/warmup.log" 2>&1 || true; }
-
-# single PORT PATHS KEY -> seconds one request takes alone (median of 5, over the first paths of the list)
-single() {
-  local port=$1 paths=$2 key=$3 p
-  head -n 5 "$paths" | while IFS= read -r p; do
-    curl -s -o /dev/null -w '%{time_total}\n' ${key:+-H "X-Api-Key: $key"} "http://127.0.0.1:$port$p"
-  done | median
-}
-# round_seconds SINGLE... -> seconds per round for a comparison whose sides answer alone in SINGLE seconds. With the
-# 2 cores shared by 32 requests an answer takes about 16x as long as alone; a round lasts 1.6x that, so that every
-# connection sees at least one answer, between --duration and max_duration seconds.
-round_seconds() {
-  printf '%s\n' "$@" | sort -g | tail -n 1 | awk -v d="$duration" -v m="$max_duration" -v c=$connections \
-    '{t = 1.6 * $1 * c / 2; if (t < d) t = d; if (t > m) t = m; printf "%d\n", t + 0.5}'
-}
-# Long rounds are fewer, to keep the run within its time: 3 rounds past 3x --duration, 2 past 60 s.
-rounds_for() {
-  if [[ $1 -gt 60 ]]; then echo 2
-  elif [[ $1 -gt $((3 * duration)) && $rounds -gt 3 ]]; then echo 3
-  else echo "$rounds"; fi
-}
-
-log "warming up every endpoint (5 requests alone, then ${warm}s at $connections connections)"
-declare -A alone
-warm_side() { # LABEL PORT PATHS KEY: slow endpoints are warmed by the requests alone (at 32 connections none would end)
-  alone[$1]=$(single "$2" "$3" "$4")
-  if awk -v t="${alone[$1]}" 'BEGIN {exit !(t < 0.5)}'; then
-    warm_http "$1" "$2" "$3" "$4"
-    alone[$1]=$(single "$2" "$3" "$4")
-  fi
-  log "  $1: ${alone[$1]} s alone"
-}
-warm_side now $p_main "$out/paths-now.txt" ""
-warm_side past $p_main "$out/paths-past.txt" ""
-warm_side cached $p_cached "$out/paths-now.txt" ""
-warm_side const $p_ref "$out/paths-const.txt" ""
-warm_side release $p_main "$out/paths-release.txt" "$reader_main"
-warm_side release-ref $p_ref "$out/paths-release-ref.txt" ""
-warm_side search $p_main "$out/paths-search.txt" "$reader_main"
-warm_side search-small $p_ssmall "$out/paths-search.txt" "$reader_small"
-warm_side tsmall $p_tsmall "$out/paths-now.txt" ""
-warm_side tbig $p_tbig "$out/paths-now.txt" ""
-
-# capture LABEL PATH: the SQL one request sends, from PostgreSQL's log, as a pgbench script
-capture() {
-  local label=$1 path=$2 offset
-  psql_ -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
-  sleep 1
-  offset=$(stat -c %s "$pg_log")
-  curl -sf -o "$out/captured-$label-response.json" "http://127.0.0.1:$p_main$path"
-  sleep 1
-  psql_ -d postgres -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
-  sleep 1
-  tail -c +$((offset + 1)) "$pg_log" >"$out/captured-$label.csv"
-  tool pgbench-script --log "$out/captured-$label.csv" --db prt_main --out "$out/captured-$label.sql" >"$out/captured-$label.defs"
-  log "captured $(grep -c '^-- statement' "$out/captured-$label.sql") statements for $label"
-}
-capture now "$now_path"
-capture past "$past_path"
-
-# Each comparison: its sides alternate, round after round; the median of each side counts.
-compare() { # NAME SECONDS ROUNDS SIDE-COMMAND... (each side a quoted command)
-  local name=$1 secs=$2 n=$3 round side
-  shift 3
-  log "$name: $n rounds of ${secs}s per side"
-  for ((round = 1; round <= n; round++)); do
-    for side in "$@"; do eval "$side $secs"; done
-  done
-}
-s_now=$(round_seconds "${alone[now]}"); s_past=$(round_seconds "${alone[past]}")
-s_cached=$(round_seconds "${alone[cached]}" "${alone[const]}"); s_release=$(round_seconds "${alone[release]}" "${alone[release-ref]}")
-s_gtotals=$(round_seconds "${alone[tbig]}" "${alone[tsmall]}"); s_search=$(round_seconds "${alone[search]}" "${alone[search-small]}")
-compare totals-now "$s_now" "$(rounds_for "$s_now")" \
-  'http_side totals-now ours $p_main "$out/paths-now.txt" ""' 'pgbench_side totals-now prt_main "$out/captured-now.sql" "$out/captured-now.defs"'
-compare totals-past "$s_past" "$(rounds_for "$s_past")" \
-  'http_side totals-past ours $p_main "$out/paths-past.txt" ""' 'pgbench_side totals-past prt_main "$out/captured-past.sql" "$out/captured-past.defs"'
-# The cached side is primed before each of its rounds: one request, waited for. Without it, an entry that expired
-# (Caching:Totals:Seconds) meets 32 concurrent misses, each computing the totals; a round shorter than that
-# computation ends them all and nothing is ever stored. The priming time is logged (long = the cache was cold).
-prime_cached() { log "  totals-cached: primed in $(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$p_cached$now_path") s"; }
-compare totals-cached "$s_cached" "$(rounds_for "$s_cached")" \
-  'prime_cached; http_side totals-cached ours $p_cached "$out/paths-now.txt" ""' 'http_side totals-cached limit $p_ref "$out/paths-const.txt" ""'
-compare release-by-id "$s_release" "$(rounds_for "$s_release")" \
-  'http_side release-by-id ours $p_main "$out/paths-release.txt" "$reader_main"' 'http_side release-by-id limit $p_ref "$out/paths-release-ref.txt" ""'
-compare growth-totals "$s_gtotals" "$(rounds_for "$s_gtotals")" \
-  'http_side growth-totals ours $p_tbig "$out/paths-now.txt" ""' 'http_side growth-totals limit $p_tsmall "$out/paths-now.txt" ""'
-compare growth-search "$s_search" "$(rounds_for "$s_search")" \
-  'http_side growth-search ours $p_main "$out/paths-search.txt" "$reader_main"' 'http_side growth-search limit $p_ssmall "$out/paths-search.txt" "$reader_small"'
-for name in cached tsmall tbig ssmall; do stop_api $name; done
-fi
-
-# ---- import --------------------------------------------------------------------------------------------------
-import_note=
-import_api=0; import_copy=0; rss_before=0; rss_peak=0
-start_api import $p_import prt_import
-contributor=$(new_key $p_import Contributor "Bench Importer")
-probe=$(printf '%s\n' "$(tool import-csv --rows 0 --offset 0 --out /dev/stdout)" |
-  curl -s -o /dev/null -w '%{http_code}' -X POST -H "X-Api-Key: $contributor" -H 'Content-Type: text/csv' --data-binary @- \
-    http://127.0.0.1:$p_import/api/v1/imports || true)
-if [[ $probe == 404 || $probe == 405 || $probe == 000 ]]; then
-  import_note="POST /api/v1/imports not available in this build (HTTP $probe)"
-  log "import: $import_note"
-  stop_api import
-else
-  # post_import FILE ROWS -> rows/s (waits for the import to finish, following a 202's Location if the API answers so)
-  post_import() {
-    local file=$1 rows=$2 t0 t1 code location state
-    t0=$(date +%s.%N)
-    code=$(curl -s -D "$out/import-headers.txt" -o "$out/import-response.json" -w '%{http_code}' -X POST \
-      -H "X-Api-Key: $contributor" -H 'Content-Type: text/csv' --data-binary @"$file" http://127.0.0.1:$p_import/api/v1/imports)
-    if [[ $code == 202 ]]; then
-      location=$(awk 'tolower($1) == "location:" {print $2}' "$out/import-headers.txt" | tr -d '\r')
-      while :; do
-        state=$(curl -s -H "X-Api-Key: $contributor" "http://127.0.0.1:$p_import${location#http://127.0.0.1:$p_import}" | tee "$out/import-response.json" | jq -r '.status // .state // empty')
-        [[ $state =~ ^(Running|Pending|Queued|running|pending|queued)$ ]] || break
-        sleep 0.2
-      done
-    elif [[ ! $code =~ ^20[01]$ ]]; then
-      log "import answered HTTP $code: $(head -c 300 "$out/import-response.json")"
-      echo 0; return
-    fi
-    t1=$(date +%s.%N)
-    awk -v n="$rows" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f\n", n / (b - a)}'
+  # capture LABEL PATH: the SQL one request to the main API sends, from PostgreSQL's log, as a pgbench script
+  # ($out/captured-LABEL.sql, its variables in .defs) and the answer's bytes (captured-LABEL-response.json).
+  capture() {
+    local label=$1 path=$2 offset
+    curl -sS -f -o /dev/null "http://127.0.0.1:$p_main$path" || die "GET $path failed"
+    psql_ -d postgres -c "ALTER SYSTEM SET log_statement = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 1
+    offset=$(stat -c %s "$pg_log")
+    curl -sS -f -o "$out/captured-$label-response.json" "http://127.0.0.1:$p_main$path" || die "GET $path failed"
+    sleep 1
+    psql_ -d postgres -c "ALTER SYSTEM RESET log_statement" -c "SELECT pg_reload_conf()" >/dev/null
+    sleep 1
+    tail -c +$((offset + 1)) "$pg_log" >"$out/captured-$label.csv"
+    tool pgbench-script --log "$out/captured-$label.csv" --db prt_main --out "$out/captured-$label.sql" >"$out/captured-$label.defs" \
+      || die "no statement captured for $label"
+    log "captured $(grep -c '^-- statement' "$out/captured-$label.sql") statements for $label"
   }
-  tool import-csv --rows "$import_rows" --offset 0 --seed "$seed" --out "$out/import-api.csv"
-  tool import-csv --rows "$import_rows" --offset "$import_rows" --seed "$seed" --out "$out/import-copy.csv"
-  tool import-csv --rows 2000 --offset 5000000 --seed "$seed" --out "$out/import-warm.csv"
-  post_import "$out/import-warm.csv" 2000 >/dev/null # warm-up: JIT and the import's code paths
-  log "import: $import_rows rows through the API"
-  import_api=$(post_import "$out/import-api.csv" "$import_rows")
-  log "import: the same number of rows through binary COPY"
-  import_copy=$(tool import-copy --conn "$(cs prt_import)" --csv "$out/import-copy.csv" | awk '{print $3}')
-  log "import: API $import_api rows/s, COPY $import_copy rows/s"
+  capture now "/api/v1/totals?from=$totals_from"
+  capture past "/api/v1/totals?from=$totals_from&asOf=$past_as_of"
 
-  # Memory: a fresh API process on an empty copy of the schema. The API streams the body and works set-based in
-  # PostgreSQL, so its memory does not depend on the size of the database, while the import's time does (1,000,000
-  # rows into the full data set take over 10 minutes at the import's rate measured here).
-  stop_api import
-  psql_ -d postgres -c "CREATE DATABASE prt_memory TEMPLATE prt_template"
-  start_api memory $p_import prt_memory
-  contributor=$(new_key $p_import Contributor "Bench Importer")
-  post_import "$out/import-warm.csv" 2000 >/dev/null
-  log "memory-import: $memory_rows rows into an empty database, in requests of at most $import_chunk"
-  rss_before=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid_memory/status")
-  echo 5 >"/proc/$pid_memory/clear_refs" # resets VmHWM, the peak resident set, to the current one
-  for ((done_rows = 0; done_rows < memory_rows; done_rows += import_chunk)); do
-    chunk=$((memory_rows - done_rows < import_chunk ? memory_rows - done_rows : import_chunk))
-    tool import-csv --rows "$chunk" --offset $((2 * import_rows + done_rows)) --seed "$seed" --out "$out/import-memory.csv"
-    memory_rate=$(post_import "$out/import-memory.csv" "$chunk")
-    log "memory-import: $chunk rows at $memory_rate rows/s; peak so far $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid_memory/status") MB"
-  done
-  rss_peak=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid_memory/status")
-  log "memory-import: RSS before ${rss_before} MB, peak ${rss_peak} MB"
-  rm -f "$out/import-memory.csv"
-  stop_api memory
+  curl -sS -f "http://127.0.0.1:$p_cached/api/v1/totals?from=$totals_from" -o "$out/totals-cached-body.json" || die "the cached API does not answer"
+  dotnet "$tool_dll" serve --conn "$(cs prt_main)" --urls "http://127.0.0.1:$p_ref" --const-body "$out/totals-cached-body.json" \
+    --totals-sql "$out/captured-now.sql" --totals-defs "$out/captured-now.defs" --totals-body "$out/captured-now-response.json" \
+    >"$out/reference.log" 2>&1 &
+  pids+=($!)
+  pid_ref=$!
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$p_ref/const" && break; sleep 0.2; done
+  kill -0 $pid_ref 2>/dev/null || { cat "$out/reference.log"; die "the reference server exited"; }
+  curl -sS -f -o /dev/null "http://127.0.0.1:$p_ref/totals" || { tail -30 "$out/reference.log"; die "the reference server's /totals fails"; }
 fi
+
+# ---- sides ---------------------------------------------------------------------------------------------------
+# A side is called as `side_KIND MODE SPEC ARGS...`:
+#   MODE size   warm it up and fix its work per round (once per SPEC: sides shared by rows are sized once);
+#   MODE round  measure one round (the round's number in $round); set SIDE_RATE (the figure the ratio takes) and
+#               SIDE_DETAIL (a few words for rounds.txt). Failing, it stops the run with the tool's own error.
+declare -A per_connection # SPEC -> requests (transactions) per connection in a round
+
+# shuffled FILE SEED: the lines of FILE in an order fixed by SEED (both sides of a round get the same order).
+shuffled() { awk -v s="$2" 'BEGIN {srand(s)} {printf "%.9f\t%s\n", rand(), $0}' "$1" | sort -k1,1 | cut -f2-; }
+
+# h2load_run LABEL K PORT PATHS KEY SEED: K requests per connection, all answered; sets RUN_RATE, RUN_SECONDS, RUN_P50/P99 (ms).
+h2load_run() {
+  local label=$1 k=$2 port=$3 paths=$4 key=$5 seed=$6 n uris=$out/uris-$1 lat=$out/latency-$1 res=$out/h2load-last.txt
+  local args total done ok2xx header=()
+  n=$((k * connections))
+  shuffled "$out/$paths" "$seed" | sed "s#^#http://127.0.0.1:$port#" >"$uris"
+  if [[ $key != - ]]; then header=(-H "X-Api-Key: $key"); fi
+  args=(--h1 -n "$n" -c "$connections" -t "$threads" -i "$uris" --log-file "$lat" "${header[@]}")
+  rm -f "$lat" # h2load appends to its log
+  h2load "${args[@]}" >"$res" 2>&1 || { cat "$res"; die "h2load failed ($label)"; }
+  grep -v '^progress' "$res" >>"$out/h2load-$label.log"
+  read -r total done ok2xx < <(awk '/^requests:/ {t = $2; d = $6} /^status codes:/ {s = $3} END {print t + 0, d + 0, s + 0}' "$res")
+  if [[ $done != "$n" || $ok2xx != "$n" ]]; then
+    grep -v '^progress' "$res"
+    echo "answers by status (-1 = no answer):"; awk '{print $2}' "$lat" | sort | uniq -c
+    echo "one request, with its answer:"
+    curl -sS -i "${header[@]}" "$(head -n 1 "$uris")" 2>&1 | head -c 800; echo
+    die "$label: $done of $n requests answered, $ok2xx with 2xx"
+  fi
+  # Each connection's first request is its warm-up and is not counted (on the pgbench side too: a new backend loads
+  # its caches and plans its statements on its first transaction, while the API's pooled connections are warm). The
+  # first requests are the first $connections to start (h2load starts every connection at once). Counted: the others,
+  # from the first one's start to the last answer.
+  sort -n -k1,1 "$lat" | awk -v c="$connections" 'NR > c' >"$lat.counted"
+  read -r RUN_SECONDS RUN_RATE < <(awk '{s = $1; e = $1 + $3; if (NR == 1 || s < a) a = s; if (NR == 1 || e > b) b = e}
+    END {t = (b - a) / 1e6; printf "%.3f %.3f\n", t, NR / t}' "$lat.counted")
+  read -r RUN_P50 RUN_P99 < <(awk '{print $3 / 1000}' "$lat.counted" | sort -g | awk '{v[NR] = $1}
+    END {printf "%.2f %.2f\n", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)]}')
+}
+
+# pgbench_run LABEL K DB SCRIPT-LABEL: K transactions per connection, all committed; sets RUN_RATE (tps), RUN_SECONDS.
+# Counted as h2load_run counts: each connection's first transaction is not, the others from the first one's start to
+# the last one's end (pgbench's per-transaction log, -l: client, number, latency in us, end time in s and us).
+pgbench_run() {
+  local label=$1 k=$2 db=$3 script=$out/captured-$4.sql defs=$out/captured-$4.defs res=$out/pgbench-last.txt d args=()
+  while IFS= read -r d; do args+=(-D "$d"); done <"$defs"
+  rm -f "$out"/pgbench-tx.*
+  "$pg_bin/pgbench" -n -M prepared -c "$connections" -j "$threads" -t "$k" -f "$script" "${args[@]}" -l --log-prefix="$out/pgbench-tx" \
+    -h 127.0.0.1 -p "$pg_port" -U postgres "$db" >"$res" 2>&1 || { cat "$res"; die "pgbench failed ($label)"; }
+  cat "$res" >>"$out/pgbench-$label.log"
+  local processed failed counted
+  processed=$(awk -F': ' '/^number of transactions actually processed/ {print $2}' "$res")
+  failed=$(awk '/^number of failed transactions/ {print $5}' "$res")
+  if [[ $processed != "$((k * connections))/$((k * connections))" || ${failed:-0} != 0 ]]; then
+    cat "$res"; die "$label: pgbench processed $processed transactions, $failed failed"
+  fi
+  read -r counted RUN_SECONDS RUN_RATE < <(cat "$out"/pgbench-tx.* | awk '
+    {c[NR] = $1; x[NR] = $2; e[NR] = $5 + $6 / 1e6; l[NR] = $3 / 1e6; if (!($1 in first) || $2 < first[$1]) first[$1] = $2}
+    END {for (i = 1; i <= NR; i++) if (x[i] != first[c[i]]) {s = e[i] - l[i]; if (n == 0 || s < a) a = s; if (n == 0 || e[i] > b) b = e[i]; n++}
+      t = b - a; printf "%d %.3f %.3f\n", n, t, (t > 0 ? n / t : 0)}')
+  [[ $counted == $(((k - 1) * connections)) ]] || { cat "$res"; die "$label: pgbench logged $counted counted transactions, not $(((k - 1) * connections))"; }
+  rm -f "$out"/pgbench-tx.*
+}
+
+# size_by_count SPEC RUNNER ARGS...: warms the side up and fixes its count per connection, so that a round lasts about
+# $duration seconds. Runs of K per connection (K from 2: the first of each connection is not counted), K growing until
+# a run lasts 0.4 x $duration, $warm seconds have passed and there were two runs at least (a cold process answers
+# slowly at first: the first run never decides), and (not with --quick) until two runs in a row agree on the rate
+# within 25%; at most $size_cap seconds in all (then the last run decides). A side sized before (shared by rows) is warmed again with one run of a third of its count: it may have
+# been idle for minutes.
+size_by_count() {
+  local spec=$1 runner=$2 k=2 spent=0 previous=0 runs=0
+  shift 2
+  if [[ -n ${per_connection[$spec]:-} ]]; then
+    "$runner" $((per_connection[$spec] / 3 < 2 ? 2 : per_connection[$spec] / 3)) "$@"
+    return 0
+  fi
+  while :; do
+    "$runner" "$k" "$@"
+    runs=$((runs + 1))
+    spent=$(awk -v a="$spent" -v b="$RUN_SECONDS" 'BEGIN {print a + b}')
+    if awk -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {exit !(t >= 0.4 * d)}'; then
+      awk -v s="$spent" -v w="$warm" -v c="$size_cap" -v r="$RUN_RATE" -v p="$previous" -v steady="$steady" -v runs="$runs" \
+        'BEGIN {exit !((s >= w && runs >= 2 && (!steady || (r < 1.25 * p && p < 1.25 * r))) || s >= c)}' && break
+      k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = (k - 1) * d / t + 1; printf "%d\n", (n < 2 ? 2 : n + 0.5)}')
+    else
+      k=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {f = 0.5 * d / (t > 0 ? t : 0.001); if (f < 2) f = 2; if (f > 20) f = 20; printf "%d\n", k * f + 0.5}')
+    fi
+    previous=$RUN_RATE
+  done
+  per_connection[$spec]=$(awk -v k="$k" -v t="$RUN_SECONDS" -v d="$duration" 'BEGIN {n = (k - 1) * d / t + 1; printf "%d\n", (n < 2 ? 2 : n + 0.5)}')
+  log "  sized $spec: ${per_connection[$spec]} per connection ($RUN_RATE/s warm, ${spent}s counted)"
+}
+
+side_http() { # MODE SPEC PORT PATHS KEY [prime]
+  local mode=$1 spec=$2 port=$3 paths=$4 key=$5 prime=${6:-} label
+  label=$(tr -c 'A-Za-z0-9_.-' '_' <<<"http-$port-$paths")
+  label=${label%_}
+  run_http() { h2load_run "$label" "$1" "$port" "$paths" "$key" "${round:-0}"; }
+  if [[ $prime == prime ]]; then
+    # A cache's entry may have expired (Caching:Totals:Seconds): one request, waited for, before the round; otherwise 32
+    # concurrent misses each compute the answer and a short round measures the misses. Long = the cache was cold.
+    local header=() took
+    if [[ $key != - ]]; then header=(-H "X-Api-Key: $key"); fi
+    took=$(curl -sS -f -o /dev/null -w '%{time_total}' "${header[@]}" "http://127.0.0.1:$port$(head -n 1 "$out/$paths")") || die "priming port $port failed"
+    log "  primed port $port in $took s"
+  fi
+  case $mode in
+    size) size_by_count "$spec" run_http ;;
+    round)
+      run_http "${per_connection[$spec]}"
+      SIDE_RATE=$RUN_RATE
+      SIDE_DETAIL="$(((per_connection[$spec] - 1) * connections)) requests counted in ${RUN_SECONDS}s, p50 ${RUN_P50} ms, p99 ${RUN_P99} ms"
+      ;;
+  esac
+}
+
+side_pgbench() { # MODE SPEC DB SCRIPT-LABEL
+  local mode=$1 spec=$2 db=$3 script=$4
+  run_pgbench() { pgbench_run "$script" "$1" "$db" "$script"; }
+  case $mode in
+    size) size_by_count "$spec" run_pgbench ;;
+    round)
+      run_pgbench "${per_connection[$spec]}"
+      SIDE_RATE=$RUN_RATE
+      SIDE_DETAIL="$(((per_connection[$spec] - 1) * connections)) transactions counted in ${RUN_SECONDS}s"
+      ;;
+  esac
+}
+
+# post_import FILE ROWS PORT KEY: one import through the API, waited for (following a 202's Location); sets IMPORT_RATE.
+post_import() {
+  local file=$1 rows=$2 port=$3 key=$4 t0 t1 code location state
+  t0=$(date +%s.%N)
+  code=$(curl -sS -D "$out/import-headers.txt" -o "$out/import-response.json" -w '%{http_code}' -X POST \
+    -H "X-Api-Key: $key" -H 'Content-Type: text/csv' --data-binary @"$file" "http://127.0.0.1:$port/api/v1/imports") \
+    || die "POST /api/v1/imports: curl failed"
+  if [[ $code == 202 ]]; then
+    location=$(awk 'tolower($1) == "location:" {print $2}' "$out/import-headers.txt" | tr -d '\r')
+    while :; do
+      state=$(curl -sS -H "X-Api-Key: $key" "http://127.0.0.1:$port${location#http://127.0.0.1:$port}" | tee "$out/import-response.json" | jq -r '.status // .state // empty')
+      [[ $state =~ ^(Running|Pending|Queued|running|pending|queued)$ ]] || break
+      sleep 0.2
+    done
+    [[ $state =~ ^(Failed|failed)$ ]] && { head -c 800 "$out/import-response.json"; echo; die "the import failed"; }
+  elif [[ ! $code =~ ^20[01]$ ]]; then
+    head -c 800 "$out/import-response.json"; echo
+    die "POST /api/v1/imports answered HTTP $code"
+  fi
+  t1=$(date +%s.%N)
+  IMPORT_RATE=$(awk -v n="$rows" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f\n", n / (b - a)}')
+}
+import_file() { # NAME ROWS OFFSET: writes $out/import-NAME.csv (rows of people no other file has)
+  tool import-csv --rows "$2" --offset "$3" --seed "$seed" --out "$out/import-$1.csv" || die "import-csv failed"
+}
+
+# The import: API rounds and COPY rounds alternate on one copy of the main data; every round imports other people.
+side_import-api() { # MODE SPEC
+  case $1 in
+    size)
+      start_api import $p_import prt_import
+      contributor=$(new_key $p_import Contributor "Bench Importer")
+      import_file warm 2000 5000000
+      post_import "$out/import-warm.csv" 2000 $p_import "$contributor" # JIT and the import's code paths
+      ;;
+    round)
+      import_file "api-$round" "$import_rows" $(((2 * round) * import_rows))
+      post_import "$out/import-api-$round.csv" "$import_rows" $p_import "$contributor"
+      rm -f "$out/import-api-$round.csv"
+      SIDE_RATE=$IMPORT_RATE SIDE_DETAIL="$import_rows rows at $IMPORT_RATE rows/s"
+      ;;
+  esac
+}
+copy_import() { # NAME: binary COPY of $out/import-NAME.csv into prt_import, after an in-process warm-up rolled back
+  tool import-copy --conn "$(cs prt_import)" --csv "$out/import-$1.csv" --warm-csv "$out/import-warm.csv" >"$out/import-copy-last.txt" 2>&1 \
+    || { cat "$out/import-copy-last.txt"; die "import-copy failed"; }
+  COPY_RATE=$(awk 'NF == 3 {v = $3} END {print v}' "$out/import-copy-last.txt")
+  [[ -n $COPY_RATE ]] || { cat "$out/import-copy-last.txt"; die "import-copy printed no rate"; }
+}
+side_import-copy() { # MODE SPEC
+  case $1 in
+    size) # one unmeasured round: PostgreSQL's caches and the tables' new pages warm, as the API's side after its warm-up
+      [[ -f $out/import-warm.csv ]] || import_file warm 2000 5000000
+      import_file copy-warm "$import_rows" $((2 * (rounds + 5) * import_rows))
+      copy_import copy-warm
+      rm -f "$out/import-copy-warm.csv"
+      log "  import-copy warm-up round: $COPY_RATE rows/s"
+      ;;
+    round)
+      import_file "copy-$round" "$import_rows" $(((2 * round + 1) * import_rows))
+      copy_import "copy-$round"
+      rm -f "$out/import-copy-$round.csv"
+      SIDE_RATE=$COPY_RATE SIDE_DETAIL="$import_rows rows at $COPY_RATE rows/s"
+      ;;
+  esac
+}
+
+# Memory: a fresh API process on an empty copy of the schema. The API streams the body and works set-based in
+# PostgreSQL, so its memory does not depend on the size of the database, while the import's time does.
+side_memory-peak() { # MODE SPEC
+  case $1 in
+    size)
+      psql_ -d postgres -c "CREATE DATABASE prt_memory TEMPLATE prt_template"
+      start_api memory $p_memory prt_memory
+      memory_key=$(new_key $p_memory Contributor "Bench Importer")
+      [[ -f $out/import-warm.csv ]] || import_file warm 2000 5000000
+      post_import "$out/import-warm.csv" 2000 $p_memory "$memory_key"
+      ;;
+    round)
+      local done_rows chunk
+      rss_before=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid_memory/status")
+      echo 5 >"/proc/$pid_memory/clear_refs" # resets VmHWM, the peak resident set, to the current one
+      for ((done_rows = 0; done_rows < memory_rows; done_rows += import_chunk)); do
+        chunk=$((memory_rows - done_rows < import_chunk ? memory_rows - done_rows : import_chunk))
+        import_file memory "$chunk" $((100 * import_rows + (round * memory_rows) + done_rows))
+        post_import "$out/import-memory.csv" "$chunk" $p_memory "$memory_key"
+        log "  memory-import: $chunk rows at $IMPORT_RATE rows/s; peak so far $(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid_memory/status") MB"
+      done
+      rm -f "$out/import-memory.csv"
+      SIDE_RATE=$(awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$pid_memory/status")
+      SIDE_DETAIL="peak RSS ${SIDE_RATE} MB importing $memory_rows rows"
+      ;;
+  esac
+}
+side_memory-before() { # MODE SPEC: the RSS memory-peak read before its import (run it first in the row)
+  [[ $1 == round ]] || return 0
+  SIDE_RATE=$rss_before SIDE_DETAIL="RSS before ${rss_before} MB"
+}
+
+# run_side MODE SPEC: expands SPEC (its variables now set) and calls side_KIND.
+run_side() {
+  local mode=$1 spec kind
+  spec=$(eval "echo \"$2\"")
+  # shellcheck disable=SC2086  # a side's words
+  set -- $spec
+  kind=$1
+  shift
+  declare -F "side_$kind" >/dev/null || die "no side kind '$kind' (define side_$kind in run.sh)"
+  "side_$kind" "$mode" "$spec" "$@"
+}
+
+# ---- the rounds ----------------------------------------------------------------------------------------------
+# Per row: both sides sized (warmed up), then R rounds, the order of the two sides alternating from one round to the
+# next (ours first in odd rounds); a round's ratio pairs the two sides of that round.
+rounds_file=$out/rounds.txt   # row round side rate detail
+ratios_file=$out/ratios.txt   # row round ratio
+rows_file=$out/rows.txt       # row min median max target verdict (as printed)
+: >"$rounds_file"; : >"$ratios_file"; : >"$rows_file"
+fmt_ratio() { awk -v k="$1" -v v="$2" 'BEGIN {if (k == "excess") printf "%d", v; else printf "%.2f", v}'; }
+for i in "${!row_names[@]}"; do
+  name=${row_names[$i]} kind=${row_kind[$i]} target=${row_target[$i]} n=${row_rounds[$i]:-$rounds}
+  log "$name: $n rounds a side ($(eval "echo \"${row_what[$i]}\""))"
+  unset round
+  run_side size "${row_ours[$i]}"
+  run_side size "${row_limit[$i]}"
+  for ((round = 1; round <= n; round++)); do
+    order=(ours limit); ((round % 2 == 0)) && order=(limit ours)
+    for side in "${order[@]}"; do
+      if [[ $side == ours ]]; then run_side round "${row_ours[$i]}"; ours=$SIDE_RATE
+      else run_side round "${row_limit[$i]}"; limit=$SIDE_RATE; fi
+      echo "$name $round $side $SIDE_RATE $SIDE_DETAIL" >>"$rounds_file"
+      log "  $name round $round $side: $SIDE_RATE ($SIDE_DETAIL)"
+    done
+    ratio=$(awk -v k="$kind" -v o="$ours" -v l="$limit" 'BEGIN {
+      if (k == "share") r = (l > 0 ? o / l : 0); else if (k == "cost") r = (o > 0 ? l / o : 1e9); else r = o - l; printf "%.4f\n", r}')
+    echo "$name $round $ratio" >>"$ratios_file"
+  done
+  awk -v n="$name" -v k="$kind" -v t="$target" '$1 == n {print $3}' "$ratios_file" | sort -g | awk -v n="$name" -v k="$kind" -v t="$target" '
+    {a[NR] = $1}
+    END {
+      med = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+      ok = (k == "share") ? (a[1] >= t) : (a[NR] <= t)
+      f = (k == "excess") ? "%d" : "%.2f"
+      printf "%s " f " " f " " f " %s %s\n", n, a[1], med, a[NR], (k == "share" ? ">=" : "<=") t, ok ? "ok" : "short"
+    }' >>"$rows_file"
+  log "  $(tail -n 1 "$rows_file")"
+done
 
 # ---- the table -----------------------------------------------------------------------------------------------
-stat_of() { # NAME SIDE FIELD(3=rps 4=p50 5=p99 6=non2xx 7=errors) -> median
-  awk -v n="$1" -v s="$2" -v f="$3" '$1 == n && $2 == s {print $f}' "$rounds_file" | median
+median_of() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+side_median() { awk -v n="$1" -v s="$2" '$1 == n && $3 == s {print $4}' "$rounds_file" | median_of; }
+tools="h2load $(h2load --version | awk '{print $2}'), $("$pg_bin/pgbench" --version | awk '{print $1, $3}')"
+footer() {
+  echo "scale: $scale detainees / $((scale * 2)) releases (growth against $small / $((small * 2))); rounds a side: $rounds" \
+    "(import 3, memory-import 1), each about ${duration}s; $connections connections on both sides (h2load --h1 -t$threads, pgbench -M prepared -j$threads)"
+  echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; tools: $tools; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $commit"
+  echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s; load average (1 min) at the start $load_at_start, at the end $(cut -d' ' -f1 /proc/loadavg)"
 }
-errors_of() { awk -v n="$1" '$1 == n {e += $6 + $7} END {print e + 0}' "$rounds_file"; }
-summary=$out/summary.txt
 {
-  printf '%-14s %12s %12s %8s %8s %s\n' name ours limit ratio target verdict
-  row() { # NAME OURS LIMIT RATIO TARGET OK(1/0) [NOTE]
-    local verdict=short
-    [[ $6 == 1 ]] && verdict=ok
-    printf '%-14s %12s %12s %8s %8s %s%s\n' "$1" "$2" "$3" "$4" "$5" "$verdict" "${7:+  ($7)}"
-  }
-  ratio_row() { # NAME TARGET (ours/limit >= target)
-    local o l r e
-    o=$(stat_of "$1" ours 3); l=$(stat_of "$1" limit 3); e=$(errors_of "$1")
-    r=$(awk -v o="$o" -v l="$l" 'BEGIN {printf "%.2f", (l > 0 ? o / l : 0)}')
-    row "$1" "$o/s" "$l/s" "$r" ">= $2" "$(awk -v r="$r" -v t="$2" -v e="$e" 'BEGIN {print (r >= t && e == 0) ? 1 : 0}')" \
-      "$([[ $e != 0 ]] && echo "$e failed requests")"
-  }
-  if [[ $only != import ]]; then
-    ratio_row totals-now 0.8
-    ratio_row totals-past 0.8
-    ratio_row totals-cached 0.8
-    ratio_row release-by-id 0.7
-  fi
-  if [[ -n $import_note ]]; then
-    row import - - - ">= 0.5" 0 "$import_note"
-  else
-    r=$(awk -v o="$import_api" -v l="$import_copy" 'BEGIN {printf "%.2f", (l > 0 ? o / l : 0)}')
-    row import "$import_api/s" "$import_copy/s" "$r" ">= 0.5" "$(awk -v r="$r" 'BEGIN {print (r >= 0.5) ? 1 : 0}')" "rows/s, $import_rows rows"
-  fi
-  for g in $([[ $only != import ]] && echo growth-totals growth-search); do
-    o=$(stat_of $g ours 3); l=$(stat_of $g limit 3); e=$(errors_of $g)
-    r=$(awk -v o="$o" -v l="$l" 'BEGIN {printf "%.2f", (o > 0 ? l / o : 0)}')
-    if [[ $g == growth-totals ]]; then what="req/s at $((totals_big * 2)) vs $((totals_small * 2)) releases; ratio = cost ratio"
-    else what="req/s at $scale vs $search_small detainees; ratio = cost ratio"; fi
-    row $g "$o/s" "$l/s" "$r" "<= 2" "$(awk -v r="$r" -v e="$e" 'BEGIN {print (r <= 2 && r > 0 && e == 0) ? 1 : 0}')" "$what"
+  printf '%-16s %8s %8s %8s %8s %s\n' name min median max target verdict
+  awk '{printf "%-16s %8s %8s %8s %8s %s\n", $1, $2, $3, $4, $5, $6}' "$rows_file"
+  echo
+  echo "the sides, median of the rounds (rates per second; MB for memory-import):"
+  for i in "${!row_names[@]}"; do
+    printf '  %-16s ours %12s  limit %12s  %s\n' "${row_names[$i]}" "$(side_median "${row_names[$i]}" ours)" \
+      "$(side_median "${row_names[$i]}" limit)" "$(eval "echo \"${row_what[$i]}\"")"
   done
-  if [[ -n $import_note ]]; then
-    row memory-import - - - "<= 200 MB" 0 "$import_note"
-  else
-    growth=$((rss_peak - rss_before))
-    row memory-import "${rss_peak}MB" "${rss_before}MB" "+${growth}MB" "<= 200 MB" "$([[ $growth -le 200 ]] && echo 1 || echo 0)" \
-      "peak RSS importing $memory_rows rows (into an empty database) vs RSS before"
-  fi
-  if [[ $only != import ]]; then
-    echo
-    echo "latency at $connections connections, median of the rounds (ms): p50 / p99, and p99 within 5x p50"
-    for name in totals-now totals-past totals-cached release-by-id growth-totals growth-search; do
-      for side in ours limit; do
-        [[ $side == limit && $name =~ ^totals-(now|past)$ ]] && continue # the limit there is pgbench
-        p50=$(stat_of $name $side 4); p99=$(stat_of $name $side 5)
-        printf '  %-14s %-5s p50 %9s  p99 %9s  %s\n' $name $side "$p50" "$p99" \
-          "$(awk -v a="$p50" -v b="$p99" 'BEGIN {print (b <= 5 * a) ? "ok" : "p99 > 5x p50"}')"
-      done
-    done
-    echo
-    echo "scale: $scale detainees / $((scale * 2)) releases; rounds x seconds per side: now $(rounds_for "$s_now")x$s_now, past $(rounds_for "$s_past")x$s_past," \
-      "cached $(rounds_for "$s_cached")x$s_cached, release $(rounds_for "$s_release")x$s_release, growth-totals $(rounds_for "$s_gtotals")x$s_gtotals," \
-      "growth-search $(rounds_for "$s_search")x$s_search; wrk -t$threads -c$connections; pgbench -c$connections -j$threads -M simple"
-  fi
-  echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $commit"
-  echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s"
-} | tee "$summary"
+  echo
+  footer
+} | tee "$out/summary.txt"
+{
+  echo "| row | min | median | max | target | verdict | ours (median) | limit (median) | what |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for i in "${!row_names[@]}"; do
+    awk -v n="${row_names[$i]}" '$1 == n {printf "| %s | %s | %s | %s | %s | %s |", $1, $2, $3, $4, $5, $6}' "$rows_file"
+    printf ' %s | %s | %s |\n' "$(side_median "${row_names[$i]}" ours)" "$(side_median "${row_names[$i]}" limit)" "$(eval "echo \"${row_what[$i]}\"")"
+  done
+  echo
+  footer
+} >"$out/summary.md"
 log "results in $out"

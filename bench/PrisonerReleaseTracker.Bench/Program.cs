@@ -3,10 +3,12 @@ using PrisonerReleaseTracker.Bench;
 
 // The benchmark's own tool; bench/run.sh drives it. Commands:
 //   generate       --conn CS --scale N [--seed S]               load the synthetic record (binary COPY) and VACUUM it
-//   serve          --conn CS --urls URL --const-body FILE       the reference endpoints: constant response, raw-Npgsql release
+//   serve          --conn CS --urls URL --const-body FILE       the reference endpoints: constant response, raw-Npgsql release,
+//                  [--totals-sql F --totals-defs F --totals-body F] and the captured totals statements (see ReferenceServer)
 //   search-terms   --scale N [--seed S] --count K --out FILE    name searches that match people present at every scale >= N
 //   import-csv     --rows R --offset O [--seed S] --out FILE    rows for POST /imports (text/csv)
-//   import-copy    --conn CS --csv FILE                         the same rows through binary COPY, no API; prints rows/s
+//   import-copy    --conn CS --csv FILE [--warm-csv FILE]       the same rows through binary COPY, no API; prints rows/s
+//                                                               (--warm-csv: COPY those first, untimed, and roll them back)
 //   pgbench-script --log CSVLOG --db DB --out FILE                   the statements the API sent, as a pgbench script (stdout: -D options)
 var command = args.Length > 0 ? args[0] : "";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -23,10 +25,11 @@ try
     return command switch
     {
         "generate" => await Generator.RunAsync(Need("conn"), Long("scale", 10_000), Long("seed", 42)),
-        "serve" => await ReferenceServer.RunAsync(Need("conn"), Need("urls"), Need("const-body")),
+        "serve" => await ReferenceServer.RunAsync(Need("conn"), Need("urls"), Need("const-body"),
+            options.ContainsKey("totals-sql") ? (Need("totals-sql"), Need("totals-defs"), Need("totals-body")) : null),
         "search-terms" => SearchTerms.Write(Long("scale", 10_000), Long("seed", 42), (int)Long("count", 200), Need("out")),
         "import-csv" => ImportData.WriteCsv(Long("rows", 100_000), Long("offset", 0), Long("seed", 42), Need("out")),
-        "import-copy" => await ImportData.CopyAsync(Need("conn"), Need("csv")),
+        "import-copy" => await ImportData.CopyAsync(Need("conn"), Need("csv"), options.GetValueOrDefault("warm-csv")),
         "pgbench-script" => PgbenchScript.Write(Need("log"), Need("db"), Need("out")),
         _ => Usage(),
     };

@@ -48,8 +48,6 @@ public static class OpenApiSetup
             options.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml"), includeControllerXmlComments: true);
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
-            // A nullable reference to a schema ("releaseKind": null when there is no release) needs allOf to say so.
-            options.UseAllOfToExtendReferenceSchemas();
             options.CustomOperationIds(api => api.ActionDescriptor.RouteValues["action"] is { } action
                 ? char.ToLowerInvariant(action[0]) + action[1..]
                 : null);

@@ -35,6 +35,7 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
 
         if (context.MemberInfo is null && context.Type is { } type && concrete.Properties is { Count: > 0 } properties)
         {
+            MarkNullableReferences(type, properties, context.SchemaRepository);
             MarkRequired(concrete, type, properties);
         }
 
@@ -74,6 +75,31 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
         }
     }
 
+    /// <summary>
+    /// A nullable field whose type is another schema (<c>releaseKind</c> is null for a person never released) is that
+    /// schema or null: OpenAPI 3.0 says so with <c>allOf</c> and <c>nullable</c>, beside the referenced schema's type.
+    /// </summary>
+    private void MarkNullableReferences(Type type, IDictionary<string, IOpenApiSchema> properties, SchemaRepository repository)
+    {
+        var naming = json.Value.JsonSerializerOptions.PropertyNamingPolicy ?? JsonNamingPolicy.CamelCase;
+        var nullability = new NullabilityInfoContext();
+        foreach (var member in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = naming.ConvertName(member.Name);
+            if (properties.TryGetValue(name, out var property) && property is OpenApiSchemaReference reference
+                && nullability.Create(member).ReadState == NullabilityState.Nullable
+                && reference.Reference.Id is { } id && repository.Schemas.TryGetValue(id, out var target) && target.Type is { } targetType)
+            {
+                properties[name] = new OpenApiSchema
+                {
+                    Type = targetType | JsonSchemaType.Null,
+                    AllOf = [reference],
+                    MaxLength = target.Enum is { Count: > 0 } values ? values.Max(v => v?.ToString().Length ?? 0) : null,
+                };
+            }
+        }
+    }
+
     /// <summary>Fields the type's validator requires are required and never null in the document.</summary>
     private void MarkRequired(OpenApiSchema schema, Type type, IDictionary<string, IOpenApiSchema> properties)
     {
@@ -97,25 +123,24 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
 
             schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
             schema.Required.Add(name);
-            NotNullable(property);
+            properties[name] = NotNullable(property);
         }
     }
 
-    private static void NotNullable(IOpenApiSchema property)
+    /// <summary>The property as never null: a wrapped reference becomes the plain reference again.</summary>
+    private static IOpenApiSchema NotNullable(IOpenApiSchema property)
     {
+        if (property is OpenApiSchema { AllOf: [OpenApiSchemaReference reference] })
+        {
+            return reference;
+        }
+
         if (property is OpenApiSchema { Type: { } type } concrete)
         {
             concrete.Type = type & ~JsonSchemaType.Null;
         }
 
-        if (property is OpenApiSchema { OneOf: { Count: > 1 } oneOf })
-        {
-            var nullOption = oneOf.OfType<OpenApiSchema>().FirstOrDefault(o => o.Type == JsonSchemaType.Null);
-            if (nullOption is not null)
-            {
-                oneOf.Remove(nullOption);
-            }
-        }
+        return property;
     }
 
     /// <summary>A <c>RuleForEach</c> rule judges a list's items, not whether the list is there.</summary>

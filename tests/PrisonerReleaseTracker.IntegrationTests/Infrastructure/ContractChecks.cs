@@ -160,7 +160,9 @@ public sealed class OpenApiContract
             return schema;
         }
 
-        if (schema["type"] is JsonValue type)
+        // A nullable composition (allOf: [the enum]) admits null beside whatever it composes: null cannot satisfy the
+        // composed schema itself, so "or null" is said around it.
+        if (schema["type"] is JsonValue type && !schema.ContainsKey("allOf") && !schema.ContainsKey("oneOf") && !schema.ContainsKey("anyOf"))
         {
             schema["type"] = new JsonArray(type.GetValue<string>(), "null");
             if (schema["enum"] is JsonArray values)
