@@ -1,12 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Totals;
-using PrisonerReleaseTracker.Api.Infrastructure;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
 // so `dotnet path/to/PrisonerReleaseTracker.Api.dll` needs nothing from the working folder.

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Claims;

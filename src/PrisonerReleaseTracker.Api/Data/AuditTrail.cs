@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Domain.Audit;

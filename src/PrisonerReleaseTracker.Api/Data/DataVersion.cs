@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace PrisonerReleaseTracker.Api.Data;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Buffers.Text;
-using FluentValidation;
+using System.Linq.Expressions;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
@@ -37,6 +37,22 @@ public record PageQuery
 
         after = new Guid(bytes, bigEndian: true);
         return true;
+    }
+
+    /// <summary>
+    /// The rows of this page: after the cursor in id order (ids are time-ordered), one more than the limit so that
+    /// <see cref="ToPage{T}"/> knows whether another page follows.
+    /// </summary>
+    public IQueryable<T> Slice<T>(IQueryable<T> rows, Expression<Func<T, Guid>> id)
+    {
+        TryReadCursor(out var after);
+        if (after is { } start)
+        {
+            Expression<Func<Guid>> boundary = () => start; // a captured value: a parameter of the query, not a constant in its text
+            rows = rows.Where(Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(id.Body, boundary.Body), id.Parameters));
+        }
+
+        return rows.OrderBy(id).Take(Limit + 1);
     }
 
     /// <summary>Cuts a fetched <c>limit + 1</c> rows into a page and the cursor after its last item.</summary>

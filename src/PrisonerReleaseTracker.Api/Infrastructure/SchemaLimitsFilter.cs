@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using PrisonerReleaseTracker.Domain;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;

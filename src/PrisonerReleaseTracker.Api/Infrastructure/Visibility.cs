@@ -1,8 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Security.Cryptography;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Detainees;
 

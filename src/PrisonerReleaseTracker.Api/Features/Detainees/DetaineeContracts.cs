@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
@@ -74,7 +71,7 @@ public sealed record DetaineeResponse(
     string Organization,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    [property: JsonPropertyName("etag")] string ETag);
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned;
 
 /// <summary>Which people to list or export; filters combine with AND.</summary>
 public sealed record DetaineeFilter

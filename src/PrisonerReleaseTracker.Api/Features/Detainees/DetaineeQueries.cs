@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Data.Configurations;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Detainees;
 
@@ -59,14 +56,7 @@ public sealed class DetaineeQueries(AppDbContext db)
 {
     public async Task<Page<DetaineeResponse>> ListAsync(DetaineeFilter filter, PageQuery page, Caller caller, CancellationToken ct)
     {
-        page.TryReadCursor(out var after);
-        var detainees = db.Detainees.AsNoTracking().Matching(filter, caller);
-        if (after is { } start)
-        {
-            detainees = detainees.Where(d => d.Id > start);
-        }
-
-        var rows = await Project(detainees.OrderBy(d => d.Id).Take(page.Limit + 1)).ToListAsync(ct);
+        var rows = await Project(page.Slice(db.Detainees.AsNoTracking().Matching(filter, caller), d => d.Id)).ToListAsync(ct);
         var shown = page.ToPage([.. rows.Select(r => r.ToResponse(caller))], d => d.Id);
         await AuditSensitiveReadsAsync(rows.Where(r => shown.Items.Any(i => i.Id == r.Id)), caller, ct);
         return shown;

@@ -1,10 +1,5 @@
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detentions;
@@ -45,7 +40,7 @@ public sealed record TransferResponse(Guid? FromFacilityId, Guid ToFacilityId, D
 public sealed record DetentionResponse(
     Guid Id, Guid DetaineeId, PartialDate? ArrestedOn, string? ArrestPlace, string? ArrestingAuthority, Guid? FacilityId,
     IReadOnlyList<string> Charges, bool IsOpen, DateOnly? ReleasedOn, IReadOnlyList<TransferResponse> Transfers, DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     /// <summary>The answer for a detention, read in SQL.</summary>
     internal static readonly Expression<Func<Detention, DetentionResponse>> Projection = d => new DetentionResponse(

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using Microsoft.Net.Http.Headers;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Imports;
 using PrisonerReleaseTracker.Domain.Releases;

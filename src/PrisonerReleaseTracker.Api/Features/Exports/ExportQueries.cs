@@ -1,10 +1,6 @@
 using System.Linq.Expressions;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Detainees;
 using PrisonerReleaseTracker.Api.Features.Releases;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Facilities;

@@ -1,12 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Data.Configurations;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Imports;
 
@@ -178,7 +175,7 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         await db.Set<IdempotencyRecord>()
             .Where(r => r.CreatedAt <= expired || (r.Organization == caller.Organization && r.Key == key))
             .ExecuteDeleteAsync(ct);
-        db.Add(IdempotencyRecord.Create(caller.Organization, key, requestHash, StatusCodes.Status200OK, json, now));
+        db.Add(new IdempotencyRecord(caller.Organization, key, requestHash, StatusCodes.Status200OK, json, now));
     }
 
     /// <summary>Reads, checks and COPYs every row; null when all are valid, else the problems (nothing is kept).</summary>

@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
@@ -85,7 +82,7 @@ public sealed record ReleasedPerson(Guid Id, string Name, IReadOnlyList<string> 
 public sealed record ReleaseResponse(
     Guid Id, Guid DetentionId, ReleasedPerson Detainee, DateOnly ReleasedOn, ReleaseKind Kind, ReleaseConditionsDto Conditions,
     Guid? FacilityId, IReadOnlyList<CitedSource> Sources, string? Note, ReporterDto ReportedBy, VerificationStatus VerificationStatus,
-    DateTimeOffset? LastDecidedAt, string? LastDecidedBy, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag);
+    DateTimeOffset? LastDecidedAt, string? LastDecidedBy, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag) : IVersioned;
 
 /// <summary>Who reported or decided.</summary>
 /// <param name="KeyId">The API key.</param>
@@ -105,7 +102,7 @@ public sealed record ReporterDto(Guid KeyId, string Organization);
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record VerificationEventResponse(
     Guid Id, int Sequence, VerificationStatus Status, VerificationMethod Method, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt,
-    ReporterDto DecidedBy, string? Note, IReadOnlyList<Guid> SourceIds, [property: JsonPropertyName("etag")] string ETag)
+    ReporterDto DecidedBy, string? Note, IReadOnlyList<Guid> SourceIds, [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     /// <summary>What the caller may see of it: not why, nor from where, for a person the caller may not identify.</summary>
     internal VerificationEventResponse AsSeen(Seen person) => person.Identified ? this : this with { Note = null, SourceIds = [] };

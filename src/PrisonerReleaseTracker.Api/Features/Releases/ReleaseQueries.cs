@@ -1,7 +1,4 @@
 using System.Linq.Expressions;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
@@ -50,14 +47,7 @@ public sealed class ReleaseQueries(AppDbContext db)
 {
     public async Task<Page<ReleaseResponse>> ListAsync(ReleaseFilter filter, PageQuery page, Caller caller, CancellationToken ct)
     {
-        page.TryReadCursor(out var after);
-        var releases = db.Releases.AsNoTracking().Matching(filter, db);
-        if (after is { } start)
-        {
-            releases = releases.Where(r => r.Id > start);
-        }
-
-        var rows = await Project(releases.OrderBy(r => r.Id).Take(page.Limit + 1), caller).ToListAsync(ct);
+        var rows = await Project(page.Slice(db.Releases.AsNoTracking().Matching(filter, db), r => r.Id), caller).ToListAsync(ct);
         return page.ToPage([.. rows.Select(row => row.ToResponse(caller))], r => r.Id);
     }
 

@@ -1,17 +1,10 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
 
 /// <summary>Releases: the end of a detention, as reported, and how each was verified.</summary>
-[ApiController]
 [Route("api/v1/releases")]
-[Tags("Releases")]
 [Authorize(Policy = Policies.Researcher)]
 public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, TimeProvider clock) : ControllerBase
 {
@@ -28,16 +21,8 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpGet("{id:guid}")]
     [ProducesResponseType<ReleaseResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct)
-    {
-        if (await queries.GetAsync(id, User.RequiredCaller(), ct) is not { } release)
-        {
-            return Problems.NotFound("Release");
-        }
-
-        ETags.Set(Response, release.ETag);
-        return Ok(release);
-    }
+    public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct) =>
+        this.Found(await queries.GetAsync(id, User.RequiredCaller(), ct), "Release");
 
     /// <summary>Report a release</summary>
     /// <remarks>Closes the detention. The release starts as Reported; the server records the reporting key and organization.</remarks>
@@ -88,16 +73,8 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpGet("{id:guid}/verifications/{sequence:int}")]
     [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetVerification(Guid id, int sequence, CancellationToken ct)
-    {
-        if (await queries.DecisionAsync(id, sequence, User.RequiredCaller(), ct) is not { } decision)
-        {
-            return Problems.NotFound("Verification decision");
-        }
-
-        ETags.Set(Response, decision.ETag);
-        return Ok(decision);
-    }
+    public async Task<IActionResult> GetVerification(Guid id, int sequence, CancellationToken ct) =>
+        this.Found(await queries.DecisionAsync(id, sequence, User.RequiredCaller(), ct), "Verification decision");
 
     /// <summary>Record a verification decision</summary>
     /// <remarks>

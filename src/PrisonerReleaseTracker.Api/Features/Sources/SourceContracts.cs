@@ -1,9 +1,4 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Features.Sources;
@@ -29,7 +24,7 @@ public sealed record CreateSourceRequest(string Url, string? Publisher, SourceKi
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record SourceResponse(
     Guid Id, string? Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language, DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     /// <summary>The answer for a source; <paramref name="withheld"/> when it is cited for a person the caller may not identify.</summary>
     internal static SourceResponse From(Source s, uint version, bool withheld) => new(

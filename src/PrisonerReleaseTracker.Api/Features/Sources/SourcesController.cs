@@ -1,16 +1,9 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Features.Sources;
 
 /// <summary>Where facts come from: releases, decisions and claims cite sources by id.</summary>
-[ApiController]
 [Route("api/v1/sources")]
-[Tags("Sources")]
 [Authorize(Policy = Policies.Researcher)]
 public sealed class SourcesController(AppDbContext db, TimeProvider clock) : ControllerBase
 {
@@ -20,19 +13,13 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListSources([FromQuery] SourceListQuery query, CancellationToken ct)
     {
-        query.TryReadCursor(out var after);
         var sources = db.Sources.AsNoTracking();
-        if (after is { } start)
-        {
-            sources = sources.Where(s => s.Id > start);
-        }
-
         if (query.Kind is { } kind)
         {
             sources = sources.Where(s => s.Kind == kind);
         }
 
-        var fetched = await AsSeen(sources.OrderBy(s => s.Id).Take(query.Limit + 1)).ToListAsync(ct);
+        var fetched = await AsSeen(query.Slice(sources, s => s.Id)).ToListAsync(ct);
         return Ok(query.ToPage(fetched, s => s.Id));
     }
 
@@ -40,17 +27,8 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [HttpGet("{id:guid}")]
     [ProducesResponseType<SourceResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetSource(Guid id, CancellationToken ct)
-    {
-        var source = await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct);
-        if (source is null)
-        {
-            return Problems.NotFound("Source");
-        }
-
-        ETags.Set(Response, source.ETag);
-        return Ok(source);
-    }
+    public async Task<IActionResult> GetSource(Guid id, CancellationToken ct) =>
+        this.Found(await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct), "Source");
 
     /// <summary>Record a source</summary>
     [HttpPost]

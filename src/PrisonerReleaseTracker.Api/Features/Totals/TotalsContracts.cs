@@ -1,8 +1,5 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.AspNetCore.Mvc;
 using PrisonerReleaseTracker.Api.Features.Claims;
-using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 

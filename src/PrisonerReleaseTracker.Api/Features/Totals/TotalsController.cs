@@ -1,14 +1,9 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OutputCaching;
-using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
 /// <summary>Verified totals, computed from individual verified releases, with the claims beside them.</summary>
-[ApiController]
 [Route("api/v1/totals")]
-[Tags("Totals")]
 [AllowAnonymous]
 [OutputCache(PolicyName = AnswerCache.Policy)]
 public sealed class TotalsController(TotalsReader reader) : ControllerBase
