@@ -61,7 +61,7 @@ public static class AuditTrail
             return;
         }
 
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ChainLock})", ct);
+        await db.Database.ExecuteSqlRawAsync(AuditSql.LockChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
         var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
         var (sequence, hash) = head is null ? (0L, AuditEntry.GenesisHash) : (head.Sequence, head.Hash);
@@ -93,4 +93,11 @@ public static class AuditTrail
     }
 
     private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>The SQL of the audit chain.</summary>
+internal static class AuditSql
+{
+    /// <summary>Held until the transaction ends: one writer extends the chain at a time.</summary>
+    public const string LockChain = "SELECT pg_advisory_xact_lock(@chain)";
 }

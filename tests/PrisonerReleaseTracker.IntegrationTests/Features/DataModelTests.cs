@@ -89,7 +89,7 @@ public sealed partial class DataModelTests(ApiFixture api)
         await ExecuteAsync(connection, script);
 
         var texts = SqlTexts();
-        Assert.Contains(texts, t => t.Name == "TotalsSql.Summary");
+        Assert.Contains(texts, t => t.Name == "TotalsSql.SummaryHistory");
         Assert.Contains(texts, t => t.Name == "ImportSql.Insert");
         var failures = new List<string>();
         foreach (var (name, text) in texts)
@@ -167,9 +167,9 @@ public sealed partial class DataModelTests(ApiFixture api)
     /// <summary>The types the application binds each parameter name with.</summary>
     private static readonly Dictionary<string, string> ParameterTypes = new(StringComparer.Ordinal)
     {
-        ["from"] = "date", ["to"] = "date", ["as_of"] = "timestamptz", ["verified_by"] = "text", ["stored"] = "boolean", ["unit"] = "text",
+        ["from"] = "date", ["to"] = "date", ["as_of"] = "timestamptz", ["verified_by"] = "text", ["unit"] = "text",
         ["claim_moments"] = "timestamptz[]", ["org"] = "text", ["key"] = "uuid", ["now"] = "timestamptz", ["dry"] = "boolean",
-        ["idempotencyKey"] = "text", ["urls"] = "text[]", ["ids"] = "uuid[]", ["max_duplicates"] = "integer",
+        ["idempotencyKey"] = "text", ["urls"] = "text[]", ["ids"] = "uuid[]", ["max_duplicates"] = "integer", ["chain"] = "bigint",
     };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

@@ -70,9 +70,8 @@ public sealed class ExportQueries(AppDbContext db, TimeProvider clock)
             j.Detention!.ArrestedOn, j.Detention.ArrestingAuthority, j.Detention.Charges, j.Facility!.Name, j.Facility.Country,
             j.Release!.Id, (DateOnly?)j.Release.ReleasedOn, (ReleaseKind?)j.Release.Kind, j.Release.Conditions.ChargesDropped,
             (bool?)j.Release.Conditions.TravelBan, (bool?)j.Release.Conditions.BarredFromPublicStatements, (bool?)j.Release.Conditions.MustReportToCourt,
-            j.Release.SourceIds,
-            db.Sources.Where(s => j.Release.SourceIds.Contains(s.Id))
-                .Select(s => new ExportSource(s.Id, s.Url, Visibility.WithheldSource(db, organization, role, s.Id))).ToList(),
+            j.Release.SourceIds.Join(db.Sources, id => id, s => s.Id,
+                (_, s) => new ExportSource(s.Id, s.Url, Visibility.WithheldSource(db, organization, role, s.Id))).ToList(),
             (VerificationStatus?)j.Release.Status, j.Release.StatusOccurredAt, j.Release.StatusOrganization, j.Release.ReportedByOrganization,
             (DateTimeOffset?)j.Release.CreatedAt);
     }
@@ -96,10 +95,9 @@ public sealed record ExportRecord(
     List<string> Categories, bool IsProtected, string? NationalId, string? Notes, string Organization, DetaineeStatus Status,
     List<string> ExternalIds, PartialDate? ArrestedOn, string? ArrestingAuthority, List<string>? Charges, string? Facility, string? FacilityCountry,
     Guid? ReleaseId, DateOnly? ReleasedOn, ReleaseKind? ReleaseKind, bool? ChargesDropped, bool? TravelBan, bool? BarredFromPublicStatements,
-    bool? MustReportToCourt, List<Guid>? SourceIds, List<ExportSource> Sources, VerificationStatus? VerificationStatus,
+    bool? MustReportToCourt, List<ExportSource> Sources, VerificationStatus? VerificationStatus,
     DateTimeOffset? LastDecidedAt, string? LastDecidedBy, string? ReportedByOrganization, DateTimeOffset? ReleaseCreatedAt)
 {
     /// <summary>The release's source urls in the order cited, but those the caller may not see.</summary>
-    public IReadOnlyList<string> SourceUrls =>
-        [.. (SourceIds ?? []).Select(id => Sources.Find(s => s.Id == id)).Where(s => s is { Withheld: false }).Select(s => s!.Url)];
+    public IReadOnlyList<string> SourceUrls => [.. Sources.Where(s => !s.Withheld).Select(s => s.Url)];
 }

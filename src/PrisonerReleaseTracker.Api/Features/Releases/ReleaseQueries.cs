@@ -94,9 +94,10 @@ public sealed class ReleaseQueries(AppDbContext db)
                join d in db.Detainees on r.DetaineeId equals d.Id
                select new ReleaseRow(r.Id, r.DetentionId, d.Id, d.FullName, d.IsProtected, d.Organization, d.Nationalities, r.ReleasedOn, r.Kind,
                    r.Conditions.ChargesDropped, r.Conditions.TravelBan, r.Conditions.BarredFromPublicStatements, r.Conditions.MustReportToCourt,
-                   r.FacilityId, r.SourceIds,
-                   db.Sources.Where(s => r.SourceIds.Contains(s.Id))
-                       .Select(s => new CitedSourceRow(s.Id, s.Url, s.Publisher, s.Title, Visibility.WithheldSource(db, organization, role, s.Id)))
+                   r.FacilityId,
+                   // The cited ids joined to the sources (unnest, by primary key), in the order cited.
+                   r.SourceIds.Join(db.Sources, id => id, s => s.Id,
+                           (_, s) => new CitedSourceRow(s.Id, s.Url, s.Publisher, s.Title, Visibility.WithheldSource(db, organization, role, s.Id)))
                        .ToList(),
                    r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
                    EF.Property<uint>(r, AppDbContext.RowVersion));
@@ -110,7 +111,7 @@ public sealed class ReleaseQueries(AppDbContext db)
     private sealed record ReleaseRow(
         Guid Id, Guid DetentionId, Guid DetaineeId, string FullName, bool IsProtected, string DetaineeOrganization, List<string> Nationalities,
         DateOnly ReleasedOn, ReleaseKind Kind, bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt,
-        Guid? FacilityId, List<Guid> SourceIds, List<CitedSourceRow> Sources, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
+        Guid? FacilityId, List<CitedSourceRow> Sources, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
         VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt, uint Version)
     {
         /// <summary>The answer for a caller: the person as the caller may see them; sources in the order cited.</summary>
@@ -119,7 +120,7 @@ public sealed class ReleaseQueries(AppDbContext db)
             var person = caller.See(DetaineeId, IsProtected, DetaineeOrganization);
             return new ReleaseResponse(Id, DetentionId, new ReleasedPerson(DetaineeId, person.Name(FullName), Nationalities), ReleasedOn, Kind,
                 new ReleaseConditionsDto(ChargesDropped, TravelBan, BarredFromPublicStatements, MustReportToCourt), FacilityId,
-                person.Identifying([.. SourceIds.Select(id => Sources.Find(s => s.Id == id)?.ToCited()).OfType<CitedSource>()]),
+                person.Identifying([.. Sources.Select(s => s.ToCited())]),
                 person.Identifying(Note), new ReporterDto(ReportedByKeyId, ReportedByOrganization), Status, StatusOccurredAt, StatusOrganization,
                 CreatedAt, ETags.From(Version));
         }

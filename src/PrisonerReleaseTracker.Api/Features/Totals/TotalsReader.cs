@@ -13,9 +13,9 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     public async Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct)
     {
         var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, TimelineInterval.Day, clock.GetUtcNow()), ct);
-        var summary = (await ReadAsync<SummaryRow>(TotalsSql.Summary, scope, ct))[0];
+        var summary = (await ReadAsync<SummaryRow>(TotalsSql.Summary(scope), scope, ct))[0];
         var breakdown = query.GroupBy is { } groupBy
-            ? await ReadAsync<BreakdownItem>(TotalsSql.Breakdowns[groupBy], scope, ct)
+            ? await ReadAsync<BreakdownItem>(TotalsSql.Breakdown(groupBy, scope), scope, ct)
             : [];
         return new TotalsResponse(scope.From, scope.To, scope.AsOf, summary.ToCounts(), summary.VerifiedPersons, summary.VerifiedWithChargesPending,
             breakdown, await ReconcileAsync(scope, claims, ct));
@@ -25,7 +25,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     {
         var interval = query.Interval ?? TimelineInterval.Day;
         var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, interval, clock.GetUtcNow()), ct);
-        var buckets = await ReadAsync<TimelineRow>(TotalsSql.Timeline, scope, ct);
+        var buckets = await ReadAsync<TimelineRow>(TotalsSql.Timeline(scope), scope, ct);
         var cumulative = 0;
         var points = buckets.Select(b => new TimelinePoint(b.Bucket, b.Verified, cumulative += b.Verified, b.Reported)).ToList();
         return new TimelineResponse(scope.From, scope.To, scope.AsOf, interval, points, await ReconcileAsync(scope, claims, ct));

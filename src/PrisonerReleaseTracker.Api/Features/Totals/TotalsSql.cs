@@ -7,39 +7,41 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// <summary>
 /// The SQL of the totals, written out because it is what the benchmark replays with pgbench. Every text takes the same
 /// parameters, bound from one <see cref="TotalsScope"/> by <see cref="Parameters"/>: <c>@from</c>, <c>@to</c>,
-/// <c>@as_of</c>, <c>@verified_by</c>, <c>@stored</c> (read the status stored on each release rather than its history),
-/// <c>@unit</c> and <c>@claim_moments</c>. Names of tables and columns are checked against the model by a test; enum
-/// values come from the enums; columns are named as the records that read them.
+/// <c>@as_of</c>, <c>@verified_by</c>, <c>@unit</c> and <c>@claim_moments</c>. A count by status has a text for each
+/// <see cref="StatusSource"/>, each whole and constant (a plan that reads the stored status from the covering index
+/// alone stays that plan, prepared or not); the scope chooses the text. Names of tables and columns are checked
+/// against the model by a test; enum values come from the enums; columns are named as the records that read them.
 /// </summary>
 internal static class TotalsSql
 {
     private const string Verified = nameof(VerificationStatus.Verified);
     private const string Retracted = nameof(VerificationStatus.Retracted);
 
-    /// <summary>
-    /// A release's status as of the scope: the one stored on the release (kept in the same transaction as each decision)
-    /// when the answer is as of now; else the latest decision that had occurred by <c>@as_of</c> (by
-    /// <c>@verified_by</c>, when given), found through the index on (release_id, occurred_at, recorded_at) that carries
-    /// the status; <c>Reported</c> before any.
-    /// </summary>
-    private const string StatusOfRelease = $"""
-        CASE WHEN @stored THEN r.status ELSE coalesce(
-            (SELECT e.status FROM verification_events e
-             WHERE e.release_id = r.id AND e.occurred_at <= @as_of AND (@verified_by IS NULL OR e.organization = @verified_by)
-             ORDER BY e.occurred_at DESC, e.recorded_at DESC LIMIT 1),
-            '{nameof(VerificationStatus.Reported)}') END
+    /// <summary>The releases of the period with the status stored on each (kept in the same transaction as each decision).</summary>
+    private const string StoredStatuses = """
+        scoped AS (
+            SELECT r.detainee_id, r.facility_id, r.kind, r.conditions_charges_dropped AS charges_dropped, r.released_on, r.status
+            FROM releases r WHERE r.released_on BETWEEN @from AND @to)
         """;
 
-    /// <summary>The releases of the period with their status as of the scope.</summary>
-    private const string Scoped = $"""
+    /// <summary>
+    /// The releases of the period with their status as of <c>@as_of</c>: the latest decision that had occurred by then
+    /// (by <c>@verified_by</c>, when given), found through the index on (release_id, occurred_at, recorded_at) that
+    /// carries the status; <c>Reported</c> before any.
+    /// </summary>
+    private const string HistoryStatuses = $"""
         scoped AS (
-            SELECT r.detainee_id, r.facility_id, r.kind, r.conditions_charges_dropped AS charges_dropped, r.released_on, {StatusOfRelease} AS status
+            SELECT r.detainee_id, r.facility_id, r.kind, r.conditions_charges_dropped AS charges_dropped, r.released_on,
+                   coalesce((SELECT e.status FROM verification_events e
+                             WHERE e.release_id = r.id AND e.occurred_at <= @as_of AND (@verified_by IS NULL OR e.organization = @verified_by)
+                             ORDER BY e.occurred_at DESC, e.recorded_at DESC LIMIT 1),
+                            '{nameof(VerificationStatus.Reported)}') AS status
             FROM releases r WHERE r.released_on BETWEEN @from AND @to)
         """;
 
     /// <summary>Releases of the period by status, the people among the verified, and the verified whose charges stand.</summary>
-    public const string Summary = $"""
-        WITH {Scoped}
+    private const string CountsOfScoped = $"""
+
         SELECT count(*) FILTER (WHERE status = '{Verified}')::int AS verified,
                count(*) FILTER (WHERE status = '{nameof(VerificationStatus.UnderVerification)}')::int AS under_verification,
                count(*) FILTER (WHERE status = '{nameof(VerificationStatus.Reported)}')::int AS reported,
@@ -51,60 +53,63 @@ internal static class TotalsSql
         FROM scoped
         """;
 
-    private const string VerifiedOfScope = $"WITH {Scoped}, verified AS (SELECT * FROM scoped WHERE status = '{Verified}')";
-
-    /// <summary>Verified releases by dimension, most first.</summary>
-    public static readonly IReadOnlyDictionary<TotalsGroupBy, string> Breakdowns = new Dictionary<TotalsGroupBy, string>
-    {
-        [TotalsGroupBy.Facility] = ByFacility,
-        [TotalsGroupBy.Nationality] = ByNationality,
-        [TotalsGroupBy.Category] = ByCategory,
-        [TotalsGroupBy.Gender] = ByGender,
-        [TotalsGroupBy.ReleaseKind] = ByReleaseKind,
-        [TotalsGroupBy.ChargesDropped] = ByChargesDropped,
-    };
+    public const string SummaryStored = $"WITH {StoredStatuses}{CountsOfScoped}";
+    public const string SummaryHistory = $"WITH {HistoryStatuses}{CountsOfScoped}";
 
     private const string Ranked = "ORDER BY verified DESC, key";
+    private const string VerifiedOfScoped = $", verified AS (SELECT * FROM scoped WHERE status = '{Verified}')";
 
-    public const string ByFacility = $"""
-        {VerifiedOfScope}
+    private const string ByFacility = $"""
+        {VerifiedOfScoped}
         SELECT coalesce(v.facility_id::text, 'unknown') AS key, max(f.name) AS label, count(*)::int AS verified
         FROM verified v LEFT JOIN facilities f ON f.id = v.facility_id GROUP BY 1 {Ranked}
         """;
 
-    public const string ByNationality = $"""
-        {VerifiedOfScope}
+    private const string ByNationality = $"""
+        {VerifiedOfScoped}
         SELECT coalesce(n.code, 'unknown') AS key, NULL AS label, count(*)::int AS verified
         FROM verified v JOIN detainees d ON d.id = v.detainee_id LEFT JOIN LATERAL unnest(d.nationalities) AS n(code) ON true GROUP BY 1 {Ranked}
         """;
 
-    public const string ByCategory = $"""
-        {VerifiedOfScope}
+    private const string ByCategory = $"""
+        {VerifiedOfScoped}
         SELECT coalesce(c.name, 'unknown') AS key, NULL AS label, count(*)::int AS verified
         FROM verified v JOIN detainees d ON d.id = v.detainee_id LEFT JOIN LATERAL unnest(d.categories) AS c(name) ON true GROUP BY 1 {Ranked}
         """;
 
-    public const string ByGender = $"""
-        {VerifiedOfScope}
+    private const string ByGender = $"""
+        {VerifiedOfScoped}
         SELECT d.gender AS key, NULL AS label, count(*)::int AS verified
         FROM verified v JOIN detainees d ON d.id = v.detainee_id GROUP BY 1 {Ranked}
         """;
 
-    public const string ByReleaseKind = $"""
-        {VerifiedOfScope}
+    private const string ByReleaseKind = $"""
+        {VerifiedOfScoped}
         SELECT v.kind AS key, NULL AS label, count(*)::int AS verified FROM verified v GROUP BY 1 {Ranked}
         """;
 
-    public const string ByChargesDropped = $"""
-        {VerifiedOfScope}
+    private const string ByChargesDropped = $"""
+        {VerifiedOfScoped}
         SELECT CASE v.charges_dropped WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END AS key, NULL AS label, count(*)::int AS verified
         FROM verified v GROUP BY 1 {Ranked}
         """;
 
+    public const string ByFacilityStored = $"WITH {StoredStatuses}{ByFacility}";
+    public const string ByFacilityHistory = $"WITH {HistoryStatuses}{ByFacility}";
+    public const string ByNationalityStored = $"WITH {StoredStatuses}{ByNationality}";
+    public const string ByNationalityHistory = $"WITH {HistoryStatuses}{ByNationality}";
+    public const string ByCategoryStored = $"WITH {StoredStatuses}{ByCategory}";
+    public const string ByCategoryHistory = $"WITH {HistoryStatuses}{ByCategory}";
+    public const string ByGenderStored = $"WITH {StoredStatuses}{ByGender}";
+    public const string ByGenderHistory = $"WITH {HistoryStatuses}{ByGender}";
+    public const string ByReleaseKindStored = $"WITH {StoredStatuses}{ByReleaseKind}";
+    public const string ByReleaseKindHistory = $"WITH {HistoryStatuses}{ByReleaseKind}";
+    public const string ByChargesDroppedStored = $"WITH {StoredStatuses}{ByChargesDropped}";
+    public const string ByChargesDroppedHistory = $"WITH {HistoryStatuses}{ByChargesDropped}";
+
     /// <summary>One bucket per day or week (<c>@unit</c>) of the period, empty ones included; weeks cut at <c>@from</c>.</summary>
-    public const string Timeline = $"""
-        WITH {Scoped},
-        buckets AS (
+    private const string BucketsOfScoped = $"""
+        , buckets AS (
             SELECT DISTINCT greatest(date_trunc(@unit, day)::date, @from) AS bucket
             FROM generate_series(@from::timestamp, @to::timestamp, interval '1 day') AS day)
         SELECT b.bucket, count(s.status) FILTER (WHERE s.status = '{Verified}')::int AS verified,
@@ -112,6 +117,34 @@ internal static class TotalsSql
         FROM buckets b LEFT JOIN scoped s ON greatest(date_trunc(@unit, s.released_on::timestamp)::date, @from) = b.bucket
         GROUP BY b.bucket ORDER BY b.bucket
         """;
+
+    public const string TimelineStored = $"WITH {StoredStatuses}{BucketsOfScoped}";
+    public const string TimelineHistory = $"WITH {HistoryStatuses}{BucketsOfScoped}";
+
+    /// <summary>The count by status, for the scope's source of statuses.</summary>
+    public static string Summary(TotalsScope scope) => scope.Statuses == StatusSource.Stored ? SummaryStored : SummaryHistory;
+
+    /// <summary>The timeline, for the scope's source of statuses.</summary>
+    public static string Timeline(TotalsScope scope) => scope.Statuses == StatusSource.Stored ? TimelineStored : TimelineHistory;
+
+    /// <summary>Verified releases by dimension, most first, for the scope's source of statuses.</summary>
+    public static string Breakdown(TotalsGroupBy groupBy, TotalsScope scope) => Breakdowns[(groupBy, scope.Statuses)];
+
+    private static readonly Dictionary<(TotalsGroupBy, StatusSource), string> Breakdowns = new()
+    {
+        [(TotalsGroupBy.Facility, StatusSource.Stored)] = ByFacilityStored,
+        [(TotalsGroupBy.Facility, StatusSource.History)] = ByFacilityHistory,
+        [(TotalsGroupBy.Nationality, StatusSource.Stored)] = ByNationalityStored,
+        [(TotalsGroupBy.Nationality, StatusSource.History)] = ByNationalityHistory,
+        [(TotalsGroupBy.Category, StatusSource.Stored)] = ByCategoryStored,
+        [(TotalsGroupBy.Category, StatusSource.History)] = ByCategoryHistory,
+        [(TotalsGroupBy.Gender, StatusSource.Stored)] = ByGenderStored,
+        [(TotalsGroupBy.Gender, StatusSource.History)] = ByGenderHistory,
+        [(TotalsGroupBy.ReleaseKind, StatusSource.Stored)] = ByReleaseKindStored,
+        [(TotalsGroupBy.ReleaseKind, StatusSource.History)] = ByReleaseKindHistory,
+        [(TotalsGroupBy.ChargesDropped, StatusSource.Stored)] = ByChargesDroppedStored,
+        [(TotalsGroupBy.ChargesDropped, StatusSource.History)] = ByChargesDroppedHistory,
+    };
 
     /// <summary>The ids of the active claims about releases, stated by the moment, whose period overlaps the scope's.</summary>
     public const string ClaimsBeside = $"""
@@ -159,7 +192,6 @@ internal static class TotalsSql
         new NpgsqlParameter("to", NpgsqlDbType.Date) { Value = scope.To },
         new NpgsqlParameter("as_of", NpgsqlDbType.TimestampTz) { Value = scope.AsOf },
         new NpgsqlParameter("verified_by", NpgsqlDbType.Text) { Value = (object?)scope.VerifiedBy ?? DBNull.Value },
-        new NpgsqlParameter("stored", NpgsqlDbType.Boolean) { Value = scope.Statuses == StatusSource.Stored },
         new NpgsqlParameter("unit", NpgsqlDbType.Text) { Value = scope.Interval == TimelineInterval.Week ? "week" : "day" },
         // Bucket k holds the decisions that occurred after moment k - 1 and at or before moment k: width_bucket counts the
         // bounds at or below a value, and a bound one microsecond (timestamptz's precision) after each moment puts a
