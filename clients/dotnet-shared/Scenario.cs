@@ -17,9 +17,9 @@ public sealed class Scenario
         BaseUrl = Setting("PRT_BASE_URL").TrimEnd('/');
         AdminKey = Setting("PRT_ADMIN_KEY");
         Run = Guid.NewGuid().ToString("N")[..8];
-        var seed = Convert.ToUInt32(Run, 16);
+        var seed = Convert.ToInt32(Run[..7], 16);
         // A release day of its own, far from the demo story, so the totals for that day move only with this run.
-        Day = new DateOnly(2000 + (int)(seed % 20), 1 + (int)(seed / 20 % 12), 1 + (int)(seed / 240 % 28));
+        Day = new DateOnly(2000 + (seed % 20), 1 + (seed / 20 % 12), 1 + (seed / 240 % 28));
         Console.WriteLine($"{title} against {BaseUrl}, run {Run}, release day {Day:yyyy-MM-dd}");
     }
 
