@@ -115,15 +115,25 @@ export class Contract<Schemas> {
   private responseOf(seen: Seen): Json | undefined {
     const operation = child(child(child(this.document, "paths"), seen.schemaPath), seen.method);
     const responses = child(operation, "responses");
-    return child(responses, String(seen.status)) ?? child(responses, `${String(seen.status)[0]}XX`) ?? child(responses, "default");
+    return this.resolve(child(responses, String(seen.status)) ?? child(responses, `${String(seen.status)[0]}XX`) ?? child(responses, "default"));
+  }
+
+  /** An object of the document, following a local `$ref` (`#/components/headers/ETag`, `#/components/responses/...`). */
+  private resolve(node: Json | undefined): Json | undefined {
+    const ref = node?.["$ref"];
+    if (typeof ref !== "string" || !ref.startsWith("#/")) return node;
+    let target: Json | undefined = this.document;
+    for (const segment of ref.slice(2).split("/")) target = child(target, segment.replace(/~1/g, "/").replace(/~0/g, "~"));
+    return this.resolve(target);
   }
 
   private check(seen: Seen, headers: Headers, body: string): string[] {
     const documented = this.responseOf(seen);
     if (documented === undefined) return [`status ${seen.status} is not documented for this operation`];
     const problems: string[] = [];
-    for (const [name, declaration] of Object.entries(child(documented, "headers") ?? {})) {
-      if (isObject(declaration) && declaration["required"] === true && headers.get(name) === null) {
+    for (const [name, declared] of Object.entries(child(documented, "headers") ?? {})) {
+      const declaration = isObject(declared) ? this.resolve(declared) : undefined;
+      if (declaration?.["required"] === true && headers.get(name) === null) {
         problems.push(`required header ${name} was not sent`);
       }
     }
