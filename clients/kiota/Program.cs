@@ -116,7 +116,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
             DetentionId = detentionId,
             ReleasedOn = day,
             Kind = ReleaseKind.Conditional,
-            Conditions = new ReleaseConditionsDto { ChargesDropped = false, TravelBan = true, BarredFromPublicStatements = true, MustReportToCourt = false },
+            Conditions = new() { ChargesDropped = false, TravelBan = true, BarredFromPublicStatements = true, MustReportToCourt = false },
             SourceIds = [sourceId],
         }, c => c.Options.Add(headers)), "release");
         Check(created.VerificationStatus == VerificationStatus.Reported && Equals(created.ReleasedOn, day), $"release is {created.VerificationStatus} on {created.ReleasedOn}");
@@ -181,8 +181,8 @@ return await RunAsync("C# scenario (Kiota)", async s =>
             ClaimantKind = ClaimantKind.Ngo,
             Metric = ClaimMetric.Releases,
             StatedAt = SecondsAgo(1),
-            Period = new ClaimPeriodRequest { From = day, To = day },
-            Count = new ClaimCountRequest { Qualifier = CountQualifier.AtLeast, Value = 1000 },
+            Period = new() { From = day, To = day },
+            Count = new() { Qualifier = CountQualifier.AtLeast, Value = 1000 },
             OriginalText = "al menos 1000",
             SourceIds = [sourceId],
         }, c => c.Options.Add(headers)), "claim");

@@ -92,7 +92,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
             DetentionId = detentionId,
             ReleasedOn = s.Day,
             Kind = ReleaseKind.Conditional,
-            Conditions = new ReleaseConditionsDto { ChargesDropped = false, TravelBan = true, BarredFromPublicStatements = true, MustReportToCourt = false },
+            Conditions = new() { ChargesDropped = false, TravelBan = true, BarredFromPublicStatements = true, MustReportToCourt = false },
             SourceIds = [sourceId],
         });
         Check(answer.StatusCode == 201, $"expected 201, got {answer.StatusCode}");
@@ -150,8 +150,8 @@ return await RunAsync("C# scenario (NSwag)", async s =>
             ClaimantKind = ClaimantKind.Ngo,
             Metric = ClaimMetric.Releases,
             StatedAt = SecondsAgo(1),
-            Period = new ClaimPeriodRequest { From = s.Day, To = s.Day },
-            Count = new ClaimCountRequest { Qualifier = CountQualifier.AtLeast, Value = 1000 },
+            Period = new() { From = s.Day, To = s.Day },
+            Count = new() { Qualifier = CountQualifier.AtLeast, Value = 1000 },
             OriginalText = "al menos 1000",
             SourceIds = [sourceId],
         });
