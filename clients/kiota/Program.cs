@@ -28,7 +28,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
             c => c.Options.Add(headers)), "created key");
         var key = Present(created.ApiKey, "key's description");
         Check(key.Role == role && key.Organization == organization, $"key issued as {key.Role} of {key.Organization}");
-        s.ExpectLocation(headers.ResponseHeaders, key.Id.GetValueOrDefault());
+        s.ExpectLocation(headers.ResponseHeaders, $"/api/v1/api-keys/{key.Id}");
         return Present(created.Key, "key");
     }
 
@@ -45,7 +45,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
             Url = $"https://example.org/scenario/{s.Run}", Kind = SourceKind.NgoReport, Title = $"Scenario report {s.Run}", Language = "en",
         }, c => c.Options.Add(headers)), "source");
         var id = source.Id.GetValueOrDefault();
-        s.ExpectLocation(headers.ResponseHeaders, id);
+        s.ExpectLocation(headers.ResponseHeaders, $"/api/v1/sources/{id}");
         return id;
     });
 
@@ -59,7 +59,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
         }, c => c.Options.Add(headers)), "detainee");
         Check(detainee.FullName == fullName && detainee.Organization == orgA, $"stored as {detainee.FullName} of {detainee.Organization}");
         var id = detainee.Id.GetValueOrDefault();
-        s.ExpectLocation(headers.ResponseHeaders, id);
+        s.ExpectLocation(headers.ResponseHeaders, $"/api/v1/detainees/{id}");
         return id;
     });
 
@@ -90,7 +90,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
         }, c => c.Options.Add(headers)), "detention");
         Check(detention.IsOpen == true && detention.DetaineeId == detaineeId, "the detention is not open for the detainee");
         var id = detention.Id.GetValueOrDefault();
-        s.ExpectLocation(headers.ResponseHeaders, id);
+        s.ExpectLocation(headers.ResponseHeaders, $"/api/v1/detentions/{id}");
         return id;
     });
 
@@ -121,7 +121,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
         }, c => c.Options.Add(headers)), "release");
         Check(created.VerificationStatus == VerificationStatus.Reported && Equals(created.ReleasedOn, day), $"release is {created.VerificationStatus} on {created.ReleasedOn}");
         var id = created.Id.GetValueOrDefault();
-        s.ExpectLocation(headers.ResponseHeaders, id);
+        s.ExpectLocation(headers.ResponseHeaders, $"/api/v1/releases/{id}");
         return (Id: id, ETag: Header(headers.ResponseHeaders, "ETag"));
     });
 
@@ -157,7 +157,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
         var headers = Inspect();
         var first = Present(await Decide(verifier, release.ETag, VerificationStatus.UnderVerification, headers), "decision");
         Check(first.Status == VerificationStatus.UnderVerification && first.DecidedBy?.Organization == orgB, $"decision {first.Status} by {first.DecidedBy?.Organization}");
-        s.ExpectLocation(headers.ResponseHeaders, first.Id.GetValueOrDefault());
+        s.ExpectLocation(headers.ResponseHeaders, $"/api/v1/releases/{release.Id}/verifications/{first.Sequence}");
         var now = await CurrentRelease();
         Check(now.Status == VerificationStatus.UnderVerification && now.ETag != release.ETag, "the release did not move to UnderVerification with a new ETag");
         var second = Present(await Decide(verifier, now.ETag, VerificationStatus.Verified), "decision");
@@ -187,7 +187,7 @@ return await RunAsync("C# scenario (Kiota)", async s =>
             SourceIds = [sourceId],
         }, c => c.Options.Add(headers)), "claim");
         var id = claim.Id.GetValueOrDefault();
-        s.ExpectLocation(headers.ResponseHeaders, id);
+        s.ExpectLocation(headers.ResponseHeaders, $"/api/v1/claims/{id}");
         return id;
     });
 

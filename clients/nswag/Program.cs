@@ -20,7 +20,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
         Check(answer.StatusCode == 201, $"expected 201, got {answer.StatusCode}");
         Check(answer.Result.ApiKey.Role == role && answer.Result.ApiKey.Organization == organization,
             $"key issued as {answer.Result.ApiKey.Role} of {answer.Result.ApiKey.Organization}");
-        s.ExpectLocation(answer.Headers, answer.Result.ApiKey.Id);
+        s.ExpectLocation(answer.Headers, $"/api/v1/api-keys/{answer.Result.ApiKey.Id}");
         return answer.Result.Key;
     }
 
@@ -36,7 +36,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
             Url = $"https://example.org/scenario/{s.Run}", Kind = SourceKind.NgoReport, Title = $"Scenario report {s.Run}", Language = "en",
         });
         Check(answer.StatusCode == 201, $"expected 201, got {answer.StatusCode}");
-        s.ExpectLocation(answer.Headers, answer.Result.Id);
+        s.ExpectLocation(answer.Headers, $"/api/v1/sources/{answer.Result.Id}");
         return answer.Result.Id;
     });
 
@@ -49,7 +49,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
         });
         Check(answer.StatusCode == 201, $"expected 201, got {answer.StatusCode}");
         Check(answer.Result.FullName == fullName && answer.Result.Organization == orgA, $"stored as {answer.Result.FullName} of {answer.Result.Organization}");
-        s.ExpectLocation(answer.Headers, answer.Result.Id);
+        s.ExpectLocation(answer.Headers, $"/api/v1/detainees/{answer.Result.Id}");
         return answer.Result.Id;
     });
 
@@ -73,7 +73,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
             ArrestedOn = "1999", ArrestingAuthority = "Scenario authority", Charges = ["scenario"],
         });
         Check(answer.StatusCode == 201 && answer.Result.IsOpen && answer.Result.DetaineeId == detaineeId, "the detention is not open for the detainee");
-        s.ExpectLocation(answer.Headers, answer.Result.Id);
+        s.ExpectLocation(answer.Headers, $"/api/v1/detentions/{answer.Result.Id}");
         return answer.Result.Id;
     });
 
@@ -98,7 +98,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
         Check(answer.StatusCode == 201, $"expected 201, got {answer.StatusCode}");
         Check(answer.Result.VerificationStatus == VerificationStatus.Reported && answer.Result.ReleasedOn == s.Day,
             $"release is {answer.Result.VerificationStatus} on {answer.Result.ReleasedOn}");
-        s.ExpectLocation(answer.Headers, answer.Result.Id);
+        s.ExpectLocation(answer.Headers, $"/api/v1/releases/{answer.Result.Id}");
         return (answer.Result.Id, ETag: Header(answer.Headers, "ETag"));
     });
 
@@ -127,7 +127,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
         Check(first.StatusCode == 201, $"expected 201, got {first.StatusCode}");
         Check(first.Result.Status == VerificationStatus.UnderVerification && first.Result.DecidedBy.Organization == orgB,
             $"decision {first.Result.Status} by {first.Result.DecidedBy.Organization}");
-        s.ExpectLocation(first.Headers, first.Result.Id);
+        s.ExpectLocation(first.Headers, $"/api/v1/releases/{release.Id}/verifications/{first.Result.Sequence}");
         var now = await CurrentRelease();
         Check(now.Status == VerificationStatus.UnderVerification && now.ETag != release.ETag, "the release did not move to UnderVerification with a new ETag");
         var second = await Decide(verifier, now.ETag, VerificationStatus.Verified);
@@ -156,7 +156,7 @@ return await RunAsync("C# scenario (NSwag)", async s =>
             SourceIds = [sourceId],
         });
         Check(answer.StatusCode == 201, $"expected 201, got {answer.StatusCode}");
-        s.ExpectLocation(answer.Headers, answer.Result.Id);
+        s.ExpectLocation(answer.Headers, $"/api/v1/claims/{answer.Result.Id}");
         return answer.Result.Id;
     });
 

@@ -46,10 +46,10 @@ function present<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-/** Location is the absolute URL of the new item. */
-function expectLocation(response: Response, id: string): void {
+/** Location is the absolute URL of the new item: the base URL and the path of the operation that reads it. */
+function expectLocation(response: Response, itemPath: string): void {
   const location = contract.header(response, "Location");
-  check(location.startsWith(`${baseUrl}/api/v1/`) && location.endsWith(`/${id}`), `Location ${location} is not ${baseUrl}/api/v1/.../${id}`);
+  check(location === `${baseUrl}${itemPath}`, `Location ${location} is not ${baseUrl}${itemPath}`);
 }
 
 let failures = 0;
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
     expectStatus(response, 201);
     const created = present(data, "created key");
     check(created.apiKey.role === role && created.apiKey.organization === organization, `key issued as ${created.apiKey.role} of ${created.apiKey.organization}`);
-    expectLocation(response, created.apiKey.id);
+    expectLocation(response, `/api/v1/api-keys/${created.apiKey.id}`);
     return created.key;
   };
   const [contributorA, verifierA, verifierB] = await step("Admin issues keys: Contributor and Verifier of A, Verifier of B", () =>
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     });
     expectStatus(response, 201);
     const source = present(data, "source");
-    expectLocation(response, source.id);
+    expectLocation(response, `/api/v1/sources/${source.id}`);
     return source.id;
   });
 
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     expectStatus(response, 201);
     const detainee = present(data, "detainee");
     check(detainee.fullName === fullName && detainee.organization === orgA, `detainee stored as ${detainee.fullName} of ${detainee.organization}`);
-    expectLocation(response, detainee.id);
+    expectLocation(response, `/api/v1/detainees/${detainee.id}`);
     return detainee.id;
   });
 
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
     expectStatus(response, 201);
     const detention = present(data, "detention");
     check(detention.isOpen && detention.detaineeId === detaineeId, "the detention is not open for the detainee");
-    expectLocation(response, detention.id);
+    expectLocation(response, `/api/v1/detentions/${detention.id}`);
     return detention.id;
   });
 
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
     expectStatus(response, 201);
     const created = present(data, "release");
     check(created.verificationStatus === "Reported" && created.releasedOn === day, `release is ${created.verificationStatus} on ${created.releasedOn}`);
-    expectLocation(response, created.id);
+    expectLocation(response, `/api/v1/releases/${created.id}`);
     return { id: created.id, etag: contract.header(response, "ETag") };
   });
 
@@ -191,7 +191,7 @@ async function main(): Promise<void> {
     expectStatus(first.response, 201);
     const decision = present(first.data, "decision");
     check(decision.status === "UnderVerification" && decision.decidedBy.organization === orgB, `decision ${decision.status} by ${decision.decidedBy.organization}`);
-    expectLocation(first.response, decision.id);
+    expectLocation(first.response, `/api/v1/releases/${release.id}/verifications/${decision.sequence}`);
     const now = await currentEtag();
     check(now.status === "UnderVerification" && now.etag !== release.etag, "the release did not move to UnderVerification with a new ETag");
     const second = await decide(verifier, now.etag, "Verified");
@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     });
     expectStatus(response, 201);
     const claim = present(data, "claim");
-    expectLocation(response, claim.id);
+    expectLocation(response, `/api/v1/claims/${claim.id}`);
     return claim.id;
   });
 
