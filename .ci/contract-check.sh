@@ -8,8 +8,8 @@
 #     until it serves;
 #  3. the newcomer check (.ci/newcomer-check.mjs): Swagger UI and its document (equal to docs/openapi.json, servers
 #     aside), the Admin key run.sh printed, the README's journalist calls and their figures;
-#  4. generates the three clients from docs/openapi.json and runs the partner scenario with each
-#     (clients/run-scenarios.sh: openapi-typescript + openapi-fetch, NSwag, Kiota);
+#  4. generates the three clients from docs/openapi.json and builds them while run.sh starts (they need no API), then
+#     runs the partner scenario with each (clients/run-scenarios.sh: openapi-typescript + openapi-fetch, NSwag, Kiota);
 #  5. stops run.sh (SIGTERM: it stops the API and its PostgreSQL) and removes the folder, also on failure or Ctrl+C
 #     (CONTRACT_CHECK_KEEP=1 keeps the folder for a look).
 # Prints what it did and how long each part took; exits 1 when any part failed. Needs git, Node.js 20+ and the .NET SDK
@@ -43,6 +43,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/prt-contract.XXXXXX")
 chmod 755 "$tmp" # run.sh's PostgreSQL runs as the postgres user, who must reach the clone's .data folder
 clone=$tmp/repo
 run_pid=
+build_pid=
 
 # shellcheck disable=SC2317  # invoked from the trap
 cleanup() {
@@ -57,6 +58,10 @@ cleanup() {
       kill -KILL -- "-$run_pid" 2>/dev/null || true
     fi
     wait "$run_pid" 2>/dev/null || true
+  fi
+  if [[ -n $build_pid ]] && kill -0 "$build_pid" 2>/dev/null; then
+    kill -TERM -- "-$build_pid" 2>/dev/null || true # its own process group: the builds it started stop too
+    wait "$build_pid" 2>/dev/null || true
   fi
   if [[ -f $clone/.data/postgres/postmaster.pid ]]; then
     log "PostgreSQL of the clone still running: stopping it"
@@ -91,6 +96,13 @@ run_log=$tmp/run.sh.log
 log "starting ./run.sh with PORT=$port PGPORT_LOCAL=$pg_port (log: $run_log)"
 (cd "$clone" && exec env -u ConnectionStrings__Default PORT="$port" PGPORT_LOCAL="$pg_port" setsid ./run.sh </dev/null >"$run_log" 2>&1) &
 run_pid=$!
+
+# The clients are generated and built meanwhile (output in a log, shown after the newcomer check).
+build_log=$tmp/clients-build.log
+build_started=${EPOCHREALTIME/./}
+setsid "$clone/clients/run-scenarios.sh" --build-only </dev/null >"$build_log" 2>&1 &
+build_pid=$!
+
 admin_key=
 for _ in $(seq 1 600); do # up to 5 minutes: a first run restores packages and builds the API
   admin_key=$(awk '$1 == "Admin" && $2 == "key" { print $3; exit }' "$run_log")
@@ -114,11 +126,17 @@ node "$clone/.ci/newcomer-check.mjs" "$base_url" "$admin_key" "$clone" || part=$
 record "newcomer check" "$started" "$part"
 [[ $part -eq 0 ]] || status=1
 
-# 4. The three generated clients, each running the partner scenario.
+# 4. The three generated clients: wait for their build, then each runs the partner scenario.
+part=0
+wait "$build_pid" || part=$?
+build_pid=
+cat "$build_log"
+record "generated clients: generate and build, beside run.sh (times per client above)" "$build_started" "$part"
+[[ $part -eq 0 ]] || status=1
 started=${EPOCHREALTIME/./}
 part=0
-"$clone/clients/run-scenarios.sh" "$base_url" "$admin_key" || part=$?
-record "generated clients: generate, build, run the partner scenario (times per client above)" "$started" "$part"
+"$clone/clients/run-scenarios.sh" --run-only "$base_url" "$admin_key" || part=$?
+record "generated clients: the partner scenario" "$started" "$part"
 [[ $part -eq 0 ]] || status=1
 
 if ! kill -0 "$run_pid" 2>/dev/null; then
