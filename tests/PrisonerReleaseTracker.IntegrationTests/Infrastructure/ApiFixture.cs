@@ -91,8 +91,33 @@ public sealed class ApiFactory(string connectionString, string adminKey, Capture
         // The suite makes thousands of calls from one address; the rate limit has its own tests.
         builder.UseSetting("RateLimiting:Anonymous:PermitLimit", "1000000");
         builder.UseSetting("RateLimiting:Keyed:PermitLimit", "1000000");
+        foreach (var (key, value) in WebhookTestSettings.Values)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.AddProvider(logs));
     }
+}
+
+/// <summary>
+/// Webhook timings for tests: what production spreads over a day happens in seconds. Test receivers listen on
+/// 127.0.0.1, which only a listed host may reach.
+/// </summary>
+public static class WebhookTestSettings
+{
+    public static readonly IReadOnlyList<(string Key, string Value)> Values =
+    [
+        ("Webhooks:AllowedHttpHosts", "127.0.0.1"),
+        ("Webhooks:Timeout", "00:00:02"),
+        ("Webhooks:Retries", "1"),
+        ("Webhooks:RetryDelay", "00:00:00.050"),
+        ("Webhooks:Backoff", "00:00:00.100"),
+        ("Webhooks:MaxBackoff", "00:00:00.500"),
+        ("Webhooks:MaxAge", "00:00:30"),
+        ("Webhooks:DisableAfter", "00:00:03"),
+        ("Webhooks:PollInterval", "00:00:00.200"),
+    ];
 }
 
 /// <summary>Shared JSON helpers for reading answers as the wire shows them.</summary>
