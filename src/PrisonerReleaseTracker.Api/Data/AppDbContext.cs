@@ -47,6 +47,9 @@ public sealed class AppDbContext(
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // No savepoint inside a caller's transaction: rows written under one carry the subtransaction's id as their
+        // xmin, and the change feed's etag (the top transaction's id) would no longer be the record's ETag.
+        Database.AutoSavepointsEnabled = false;
         ChangeTracker.DetectChanges();
         var changes = AuditTrail.Collect(ChangeTracker);
         var feed = ChangeCollector.Collect(ChangeTracker);

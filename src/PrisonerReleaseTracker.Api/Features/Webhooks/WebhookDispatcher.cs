@@ -107,9 +107,18 @@ public sealed class WebhookDispatcher(
         logger.LogInformation("Webhook deliveries: {Delivered} delivered, {Failed} failed of {Claimed} claimed.",
             claimed.Count(d => d.Status == WebhookDeliveryStatus.Delivered), claimed.Count(d => d.Status != WebhookDeliveryStatus.Delivered), claimed.Count);
 
-        if (failed.Count > 0)
+        // The subscription's row version moves with every change to it, the dispatchers' own bookkeeping included: a
+        // disable that lost a race is tried again, and the next failed round tries again after that.
+        for (var attempt = 0; failed.Count > 0 && attempt < 3; attempt++)
         {
-            await DisableFailingAsync(failed, ct);
+            try
+            {
+                await DisableFailingAsync(failed, ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+            }
         }
 
         return claimed.Count;
