@@ -215,12 +215,12 @@ public sealed class WebhooksTests(ApiFixture api)
     {
         var owner = await api.ClientAsync(Role.Contributor, "Hooks Owner " + Guid.NewGuid());
         var other = await api.ClientAsync(Role.Contributor, "Hooks Other " + Guid.NewGuid());
-        var (id, _) = await owner.SubscribeAsync(new Uri("https://hooks.invalid/partner"), ("Release", "Decided"), ("Claim", null));
+        var (id, _) = await owner.SubscribeAsync(new Uri("http://127.0.0.1:9/partner"), ("Release", "Decided"), ("Claim", null));
 
         var mine = await owner.GetOkAsync("/api/v1/webhooks");
         var theirs = await other.GetOkAsync("/api/v1/webhooks");
         var unknownAction = await owner.PostAsJsonAsync("/api/v1/webhooks",
-            new { url = "https://hooks.invalid/x", events = new[] { new { action = "Deleted" } } }, Ct);
+            new { url = "http://127.0.0.1:9/x", events = new[] { new { action = "Deleted" } } }, Ct);
         var notFound = await other.GetAsync($"/api/v1/webhooks/{id}", Ct);
         var notDeleted = await other.DeleteAsync($"/api/v1/webhooks/{id}", Ct);
 

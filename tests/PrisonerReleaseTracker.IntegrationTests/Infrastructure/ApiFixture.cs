@@ -117,6 +117,7 @@ public static class WebhookTestSettings
         ("Webhooks:MaxAge", "00:00:30"),
         ("Webhooks:DisableAfter", "00:00:03"),
         ("Webhooks:PollInterval", "00:00:00.200"),
+        ("Webhooks:MaxPerOrganization", "1000"),
     ];
 }
 

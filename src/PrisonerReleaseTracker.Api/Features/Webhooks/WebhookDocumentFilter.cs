@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -23,6 +24,8 @@ public sealed class WebhookDocumentFilter : IDocumentFilter
                 "base64 HMAC-SHA256, keyed with the base64-decoded part of the secret after whsec_, over " +
                 "\"{webhook-id}.{webhook-timestamp}.{body}\"; refuse timestamps more than five minutes away from your clock.",
             Tags = new HashSet<OpenApiTagReference> { new("Webhooks", document) },
+            // No API key: the receiver authenticates the sender by the signature.
+            Security = [new OpenApiSecurityRequirement()],
             Parameters =
             [
                 Header("webhook-id", "The message id: the same for every attempt of one delivery, also after a restart or a redelivery.", "^msg_[0-9a-f]{32}$", 36),
@@ -39,8 +42,14 @@ public sealed class WebhookDocumentFilter : IDocumentFilter
                 ["200"] = new OpenApiResponse { Description = "Any 2xx: received. Anything else, a timeout or a redirect: tried again later." },
             },
         };
+        var pathItem = new OpenApiPathItem { Operations = new() { [HttpMethod.Post] = operation } };
+        // Written by OpenAPI 3.1 serializers only; a 3.0 document carries the same path item as an extension.
         document.Webhooks ??= new Dictionary<string, IOpenApiPathItem>();
-        document.Webhooks["change"] = new OpenApiPathItem { Operations = new() { [HttpMethod.Post] = operation } };
+        document.Webhooks["change"] = pathItem;
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        pathItem.SerializeAsV3(new OpenApiJsonWriter(text));
+        document.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+        document.Extensions["x-webhooks"] = new JsonNodeExtension(new JsonObject { ["change"] = JsonNode.Parse(text.ToString()) });
     }
 
     private static OpenApiParameter Header(string name, string description, string pattern, int maxLength) => new()
