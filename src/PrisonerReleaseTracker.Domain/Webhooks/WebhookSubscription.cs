@@ -69,9 +69,6 @@ public sealed class WebhookSubscription
     public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
         PreviousProtectedSecret is { } previous && PreviousSecretExpiresAt > now ? [ProtectedSecret, previous] : [ProtectedSecret];
 
-    /// <summary>Whether every attempt for at least <paramref name="span"/> has failed.</summary>
-    public bool HasFailedFor(TimeSpan span, DateTimeOffset now) => FailingSince is { } since && now - since >= span;
-
     /// <summary>Stops sending to the subscription, saying why. Disabling is final: a partner subscribes again.</summary>
     public void Disable(string reason, DateTimeOffset now)
     {
