@@ -98,10 +98,20 @@ public sealed class WebhookDispatcher(
         }
 
         failed.ExceptWith(succeeded);
-        await db.WebhookSubscriptions.Where(s => succeeded.Contains(s.Id) && s.FailingSince != null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, (DateTimeOffset?)null), ct);
-        await db.WebhookSubscriptions.Where(s => failed.Contains(s.Id) && s.FailingSince == null)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, done), ct);
+        // Only the subscriptions whose state flips are written (most batches write none).
+        var recovered = succeeded.Where(id => subscriptions[id].FailingSince is not null).ToList();
+        var nowFailing = failed.Where(id => subscriptions[id].FailingSince is null).ToList();
+        if (recovered.Count > 0)
+        {
+            await db.WebhookSubscriptions.Where(s => recovered.Contains(s.Id) && s.FailingSince != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, (DateTimeOffset?)null), ct);
+        }
+
+        if (nowFailing.Count > 0)
+        {
+            await db.WebhookSubscriptions.Where(s => nowFailing.Contains(s.Id) && s.FailingSince == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, done), ct);
+        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Webhook deliveries: {Delivered} delivered, {Failed} failed of {Claimed} claimed.",

@@ -31,9 +31,11 @@ public sealed record WebhookChange(long Sequence, DateTimeOffset At, ChangeEntit
 /// <summary>Writes the body of a delivery: the same bytes for every attempt of it.</summary>
 public static class WebhookPayload
 {
+    // The body goes to a server, never into a page: quotes are written as \" (the ETag's), not \u0022.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static string TypeOf(ChangeEntityType entityType, ChangeAction action) => $"{LowerFirst(entityType.ToString())}.{LowerFirst(action.ToString())}";
