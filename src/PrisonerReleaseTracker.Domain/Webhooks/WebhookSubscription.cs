@@ -34,6 +34,8 @@ public sealed class WebhookSubscription
     public DateTimeOffset CreatedAt { get; private set; }
     public Guid CreatedByKeyId { get; private set; }
     public DateTimeOffset? SecretRotatedAt { get; private set; }
+    /// <summary>When it was deleted: it is kept (its deliveries refer to it) but no longer seen, sent to or able to sign.</summary>
+    public DateTimeOffset? DeletedAt { get; private set; }
 
     public IReadOnlyList<WebhookEventFilter> Filters => [.. Events.Select(WebhookEventFilter.Parse)];
 
@@ -68,6 +70,19 @@ public sealed class WebhookSubscription
     /// <summary>The protected secrets that sign a message sent at <paramref name="now"/>: the current one first.</summary>
     public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
         PreviousProtectedSecret is { } previous && PreviousSecretExpiresAt > now ? [ProtectedSecret, previous] : [ProtectedSecret];
+
+    /// <summary>
+    /// Deletes it: nothing more is sent, its secrets are forgotten. The row stays, so that deleting never has to wait for
+    /// (or deadlock with) a dispatcher holding one of its deliveries.
+    /// </summary>
+    public void Delete(DateTimeOffset now)
+    {
+        Disable("Deleted", now);
+        DeletedAt = now;
+        ProtectedSecret = "";
+        PreviousProtectedSecret = null;
+        PreviousSecretExpiresAt = null;
+    }
 
     /// <summary>Stops sending to the subscription, saying why. Disabling is final: a partner subscribes again.</summary>
     public void Disable(string reason, DateTimeOffset now)

@@ -5,8 +5,10 @@ namespace PrisonerReleaseTracker.IntegrationTests.Features;
 
 /// <summary>
 /// At least once, across real processes: the built API started with <c>dotnet</c>, killed with SIGKILL, and two of them
-/// sharing one database. Each test has a database of its own, so no other dispatcher takes its deliveries.
+/// sharing one database. Each test has a database of its own, so no other dispatcher takes its deliveries. They run
+/// alone, after the parallel tests: starting cold .NET processes would slow the timing-sensitive tests around them.
 /// </summary>
+[Collection(nameof(RealProcesses))]
 public sealed partial class WebhookProcessTests(ApiFixture api)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -15,6 +17,7 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
     public async Task A_delivery_interrupted_by_kill_9_is_sent_after_the_restart_with_the_same_message_id()
     {
         var database = await api.Server.CreateDatabaseAsync($"prt_kill_{Environment.ProcessId}", Ct);
+        await ApiProcess.MigrateAsync(database);
         await using var receiver = await WebhookReceiver.StartAsync();
         var facility = Guid.Empty;
         var firstArrived = new TaskCompletionSource();
@@ -50,6 +53,7 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
     public async Task Two_processes_sharing_a_database_deliver_every_message_once_and_never_one_twice_at_the_same_time()
     {
         var database = await api.Server.CreateDatabaseAsync($"prt_pair_{Environment.ProcessId}", Ct);
+        await ApiProcess.MigrateAsync(database);
         await using var receiver = await WebhookReceiver.StartAsync();
         receiver.Respond = async (_, _, aborted) =>
         {
@@ -58,9 +62,10 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
         };
         // Small batches, so that a burst is shared rather than taken whole by whichever process wakes first.
         (string, string)[] settings = [.. WebhookTestSettings.Values, ("Webhooks:BatchSize", "2"), ("Webhooks:Concurrency", "2")];
-        await using var migrated = await ApiProcess.StartAsync(database, api.AdminKey, settings);
+        // One after the other: the first stores the bootstrap Admin key, which two starting together would both try to.
+        await using var first = await ApiProcess.StartAsync(database, api.AdminKey, settings);
         await using var other = await ApiProcess.StartAsync(database, api.AdminKey, settings);
-        var (contributor, _, _) = await SubscribeAsync(migrated, "Two Processes", receiver);
+        var (contributor, _, _) = await SubscribeAsync(first, "Two Processes", receiver);
         using var viaOther = other.Client(contributor.DefaultRequestHeaders.GetValues("X-Api-Key").Single());
 
         const int count = 40;
@@ -73,8 +78,8 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
         Assert.Equal(0, receiver.ConcurrentDuplicates);
         Assert.Equal(count, receiver.Received.Count(m => facilities.Contains(m.EntityId)));
         Assert.Equal(facilities.Order(), received.Select(m => m.EntityId).Distinct().Order());
-        Assert.True(Delivered(migrated) > 0 && Delivered(other) > 0,
-            $"Both processes should have delivered: {Delivered(migrated)} and {Delivered(other)}.");
+        Assert.True(Delivered(first) > 0 && Delivered(other) > 0,
+            $"Both processes should have delivered: {Delivered(first)} and {Delivered(other)}.");
     }
 
     private async Task<(HttpClient Contributor, string Secret, Guid Webhook)> SubscribeAsync(ApiProcess process, string organization, WebhookReceiver receiver)
@@ -93,3 +98,7 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
     [GeneratedRegex(@"Webhook deliveries: (\d+) delivered")]
     private static partial Regex DeliveredLine();
 }
+
+/// <summary>Tests that start API processes of their own.</summary>
+[CollectionDefinition(nameof(RealProcesses), DisableParallelization = true)]
+public sealed class RealProcesses;

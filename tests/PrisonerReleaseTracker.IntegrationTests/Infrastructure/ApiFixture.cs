@@ -116,7 +116,7 @@ public static class WebhookTestSettings
         ("Webhooks:MaxBackoff", "00:00:00.500"),
         ("Webhooks:MaxAge", "00:00:30"),
         ("Webhooks:DisableAfter", "00:00:03"),
-        ("Webhooks:PollInterval", "00:00:00.200"),
+        ("Webhooks:PollInterval", "00:00:00.250"),
         ("Webhooks:MaxPerOrganization", "1000"),
     ];
 }

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Data;
 
 namespace PrisonerReleaseTracker.IntegrationTests.Infrastructure;
 
@@ -42,7 +44,7 @@ public sealed class ApiProcess : IAsyncDisposable
         environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
         environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         environment["ConnectionStrings__Default"] = connectionString;
-        environment["Database__MigrateOnStartup"] = "true";
+        environment["Database__MigrateOnStartup"] = "false"; // see MigrateAsync
         environment["Auth__BootstrapAdminKey"] = adminKey;
         environment["Auth__BootstrapOrganization"] = ApiFixture.AdminOrganization;
         environment["RateLimiting__Enabled"] = "false";
@@ -57,8 +59,30 @@ public sealed class ApiProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => api.Collect(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await api.WaitUntilReadyAsync();
+        try
+        {
+            await api.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await api.DisposeAsync(); // never leave a process behind
+            throw;
+        }
+
         return api;
+    }
+
+    /// <summary>
+    /// Applies the migrations from this (warm) process: a cold API process would spend most of its start-up on them.
+    /// </summary>
+    public static async Task MigrateAsync(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>()
+            .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .UseSnakeCaseNamingConvention()
+            .Options;
+        await using var db = new AppDbContext(options);
+        await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
     }
 
     public HttpClient Client(string key)
@@ -97,7 +121,7 @@ public sealed class ApiProcess : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTimeOffset.UtcNow.AddSeconds(90);
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(180);
         while (DateTimeOffset.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -112,7 +136,7 @@ public sealed class ApiProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
 

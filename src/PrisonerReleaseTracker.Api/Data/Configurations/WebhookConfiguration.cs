@@ -31,7 +31,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.ToTable(t => t.HasTrigger(WebhookListener.NotifyTrigger));
         builder.Property(d => d.LastError).HasMaxLength(WebhookDelivery.MaxError);
         builder.Ignore(d => d.MessageId);
-        builder.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<RecordChange>().WithMany().HasForeignKey(d => d.ChangeSequence).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(d => new { d.SubscriptionId, d.Id });
         // What the dispatcher claims: due deliveries, in the order they fell due.

@@ -1038,6 +1038,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("created_by_key_id");
 
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
                     b.Property<string>("Description")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1246,7 +1250,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasOne("PrisonerReleaseTracker.Domain.Webhooks.WebhookSubscription", null)
                         .WithMany()
                         .HasForeignKey("SubscriptionId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
                 });

@@ -107,9 +107,8 @@ internal sealed class CreateWebhookRequestValidator : AbstractValidator<CreateWe
         RuleFor(r => r.Url).NotEmpty().MaximumLength(Limits.Url).Must(url => UrlProblem(url, settings) is null)
             .WithMessage((_, url) => UrlProblem(url, settings) ?? "");
         RuleFor(r => r.Events).Must(events => events is null || events.Count <= Limits.ListItems).WithMessage($"At most {Limits.ListItems} filters.");
-        RuleForEach(r => r.Events).ChildRules(filter =>
+        RuleForEach(r => r.Events).NotNull().ChildRules(filter =>
         {
-            filter.RuleFor(f => f).NotNull();
             filter.RuleFor(f => f.EntityType).IsInEnum();
             filter.RuleFor(f => f.Action).IsInEnum();
         });

@@ -20,9 +20,13 @@ public sealed class WebhookDispatcher(
     private readonly WebhookOptions _options = options.Value;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Concurrency)).Select(_ => WorkAsync(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Concurrency)).Select(worker => WorkAsync(worker == 0, stoppingToken)));
 
-    private async Task WorkAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One worker. Idle, only the first polls (retries fall due without a notification); the others wait to be woken by
+    /// a notification, or by a worker that found a full batch (more is likely waiting).
+    /// </summary>
+    private async Task WorkAsync(bool polls, CancellationToken stoppingToken)
     {
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
@@ -41,10 +45,21 @@ public sealed class WebhookDispatcher(
                 // The batch rolled back: its deliveries are due again and will be sent again (at least once).
                 logger.LogWarning("Webhook dispatch failed ({Error}); retrying.", e.GetType().Name);
             }
-
-            if (claimed == 0)
+#pragma warning disable CA1031 // A worker that stopped would stop the host (BackgroundService): anything else is logged and the loop goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                await signal.WaitAsync(_options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                logger.LogError("Webhook dispatch failed unexpectedly ({Error}); retrying.", e.GetType().Name);
+            }
+
+            if (claimed >= _options.BatchSize)
+            {
+                signal.Pulse();
+            }
+            else if (claimed == 0)
+            {
+                await signal.WaitAsync(polls ? _options.PollInterval : _options.PollInterval * 10, stoppingToken)
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -98,20 +113,16 @@ public sealed class WebhookDispatcher(
         }
 
         failed.ExceptWith(succeeded);
-        // Only the subscriptions whose state flips are written (most batches write none).
+        // Only the subscriptions whose state flips are written (most batches write none), in one statement so that two
+        // workers lock the rows in the same order.
         var recovered = succeeded.Where(id => subscriptions[id].FailingSince is not null).ToList();
-        var nowFailing = failed.Where(id => subscriptions[id].FailingSince is null).ToList();
-        if (recovered.Count > 0)
+        var flipped = recovered.Concat(failed.Where(id => subscriptions[id].FailingSince is null)).ToList();
+        if (flipped.Count > 0)
         {
-            await db.WebhookSubscriptions.Where(s => recovered.Contains(s.Id) && s.FailingSince != null)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, (DateTimeOffset?)null), ct);
+            await db.WebhookSubscriptions.Where(s => flipped.Contains(s.Id))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, s => recovered.Contains(s.Id) ? null : (DateTimeOffset?)done), ct);
         }
 
-        if (nowFailing.Count > 0)
-        {
-            await db.WebhookSubscriptions.Where(s => nowFailing.Contains(s.Id) && s.FailingSince == null)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, done), ct);
-        }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.LogInformation("Webhook deliveries: {Delivered} delivered, {Failed} failed of {Claimed} claimed.",
@@ -183,12 +194,7 @@ public sealed class WebhookDispatcher(
         }
 
         await db.SaveChangesAsync(ct);
-        var ids = toDisable.Select(s => s.Id).ToList();
-        await db.WebhookDeliveries.Where(d => ids.Contains(d.SubscriptionId) && d.Status == WebhookDeliveryStatus.Pending)
-            .ExecuteUpdateAsync(u => u
-                .SetProperty(d => d.Status, WebhookDeliveryStatus.Failed)
-                .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
-                .SetProperty(d => d.LastError, "The subscription was disabled"), ct);
+        await WebhookOutbox.AbandonPendingAsync(db, [.. toDisable.Select(s => s.Id)], "The subscription was disabled", ct);
         logger.LogWarning("Disabled {Count} webhook subscription(s) that failed for {Span}.", toDisable.Count, _options.DisableAfter);
     }
 }

@@ -61,7 +61,9 @@ public sealed class WebhookListener(WebhookSignal signal, IConfiguration configu
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or TimeoutException)
+#pragma warning disable CA1031 // A listener that stopped would stop the host (BackgroundService): it reconnects instead.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 logger.LogWarning("Webhook listener lost its database connection ({Error}); polling until it is back.", e.GetType().Name);
                 await signal.WaitAsync(options.Value.PollInterval * 5, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

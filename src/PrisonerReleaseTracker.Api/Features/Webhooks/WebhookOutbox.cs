@@ -24,4 +24,12 @@ public static class WebhookOutbox
             }
         }
     }
+
+    /// <summary>Fails the pending deliveries of subscriptions that will send nothing more (disabled or deleted).</summary>
+    public static Task AbandonPendingAsync(AppDbContext db, IReadOnlyList<Guid> subscriptionIds, string reason, CancellationToken ct) =>
+        db.WebhookDeliveries.Where(d => subscriptionIds.Contains(d.SubscriptionId) && d.Status == WebhookDeliveryStatus.Pending)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(d => d.Status, WebhookDeliveryStatus.Failed)
+                .SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null)
+                .SetProperty(d => d.LastError, reason), ct);
 }

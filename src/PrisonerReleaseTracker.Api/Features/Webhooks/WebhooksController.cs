@@ -61,7 +61,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     public async Task<IActionResult> CreateWebhook(CreateWebhookRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
-        if (await db.WebhookSubscriptions.CountAsync(s => s.Organization == caller.Organization, ct) >= options.Value.MaxPerOrganization)
+        if (await db.WebhookSubscriptions.CountAsync(s => s.Organization == caller.Organization && s.DeletedAt == null, ct) >= options.Value.MaxPerOrganization)
         {
             return Problems.Result(StatusCodes.Status409Conflict, "An organization has a limited number of webhooks",
                 $"At most {options.Value.MaxPerOrganization}; delete one first.");
@@ -78,7 +78,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     }
 
     /// <summary>Delete a webhook subscription</summary>
-    /// <remarks>Nothing more is sent to it, including deliveries still pending; its delivery history goes with it.</remarks>
+    /// <remarks>Nothing more is sent to it: deliveries still pending fail. Its secrets are forgotten.</remarks>
     [HttpDelete("{id:guid}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
@@ -89,8 +89,11 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.NotFound("Webhook");
         }
 
-        db.WebhookSubscriptions.Remove(subscription);
+        subscription.Delete(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        // After the commit, in a statement of its own: it may wait for a dispatcher that holds one of these deliveries,
+        // which may itself be waiting for the subscription row this request just wrote.
+        await WebhookOutbox.AbandonPendingAsync(db, [subscription.Id], "The subscription was deleted", ct);
         return NoContent();
     }
 
@@ -175,7 +178,8 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     private IQueryable<WebhookSubscription> Visible()
     {
         var caller = User.RequiredCaller();
-        return caller.Role == Domain.Access.Role.Admin ? db.WebhookSubscriptions : db.WebhookSubscriptions.Where(s => s.Organization == caller.Organization);
+        var live = db.WebhookSubscriptions.Where(s => s.DeletedAt == null);
+        return caller.Role == Domain.Access.Role.Admin ? live : live.Where(s => s.Organization == caller.Organization);
     }
 
     private Task<WebhookSubscription?> FindAsync(Guid id, CancellationToken ct) => Visible().SingleOrDefaultAsync(s => s.Id == id, ct);

@@ -13,6 +13,18 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "xmin",
+                table: "verification_events");
+
+            migrationBuilder.DropColumn(
+                name: "xmin",
+                table: "sources");
+
+            migrationBuilder.DropColumn(
+                name: "xmin",
+                table: "detentions");
+
             migrationBuilder.CreateTable(
                 name: "data_protection_keys",
                 columns: table => new
@@ -64,6 +76,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_by_key_id = table.Column<Guid>(type: "uuid", nullable: false),
                     secret_rotated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    deleted_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
@@ -103,7 +116,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         column: x => x.subscription_id,
                         principalTable: "webhook_subscriptions",
                         principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateIndex(
@@ -167,6 +180,30 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "webhook_subscriptions");
+
+            migrationBuilder.AddColumn<uint>(
+                name: "xmin",
+                table: "verification_events",
+                type: "xid",
+                rowVersion: true,
+                nullable: false,
+                defaultValue: 0u);
+
+            migrationBuilder.AddColumn<uint>(
+                name: "xmin",
+                table: "sources",
+                type: "xid",
+                rowVersion: true,
+                nullable: false,
+                defaultValue: 0u);
+
+            migrationBuilder.AddColumn<uint>(
+                name: "xmin",
+                table: "detentions",
+                type: "xid",
+                rowVersion: true,
+                nullable: false,
+                defaultValue: 0u);
         }
     }
 }

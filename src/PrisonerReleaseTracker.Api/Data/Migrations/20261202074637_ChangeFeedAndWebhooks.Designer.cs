@@ -13,7 +13,7 @@ using PrisonerReleaseTracker.Api.Data;
 namespace PrisonerReleaseTracker.Api.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202064121_ChangeFeedAndWebhooks")]
+    [Migration("20261202074637_ChangeFeedAndWebhooks")]
     partial class ChangeFeedAndWebhooks
     {
         /// <inheritdoc />
@@ -1023,6 +1023,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("created_by_key_id");
 
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
                     b.Property<string>("Description")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -1231,7 +1235,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasOne("PrisonerReleaseTracker.Domain.Webhooks.WebhookSubscription", null)
                         .WithMany()
                         .HasForeignKey("SubscriptionId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
                 });
