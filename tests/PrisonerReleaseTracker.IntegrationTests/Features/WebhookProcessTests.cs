@@ -19,11 +19,11 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
         var database = await api.Server.CreateDatabaseAsync($"prt_kill_{Environment.ProcessId}", Ct);
         await ApiProcess.MigrateAsync(database);
         await using var receiver = await WebhookReceiver.StartAsync();
-        var facility = Guid.Empty;
+        var target = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstArrived = new TaskCompletionSource();
         receiver.Respond = async (message, earlier, aborted) =>
         {
-            if (message.EntityId == facility && earlier == 0)
+            if (message.EntityId == await target.Task && earlier == 0)
             {
                 firstArrived.TrySetResult();
                 await Task.Delay(Timeout.Infinite, aborted); // never answers: the process dies meanwhile
@@ -34,7 +34,8 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
 
         await using var first = await ApiProcess.StartAsync(database, api.AdminKey, WebhookTestSettings.Values);
         var (contributor, secret, webhook) = await SubscribeAsync(first, "Kill Nine", receiver);
-        facility = (await contributor.PostOkAsync("/api/v1/facilities", new { name = "Kill nine prison", kind = "Prison", country = "VE" })).Id();
+        var facility = (await contributor.PostOkAsync("/api/v1/facilities", new { name = "Kill nine prison", kind = "Prison", country = "VE" })).Id();
+        target.SetResult(facility);
         await firstArrived.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         first.Kill();
 

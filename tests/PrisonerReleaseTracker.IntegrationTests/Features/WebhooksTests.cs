@@ -62,10 +62,12 @@ public sealed class WebhooksTests(ApiFixture api)
         await using var receiver = await WebhookReceiver.StartAsync();
         var contributor = await api.ClientAsync(Role.Contributor, "Hooks Retry " + Guid.NewGuid());
         var (id, secret) = await contributor.SubscribeAsync(receiver.Url, FacilityCreated);
-        var facility = Guid.Empty;
-        receiver.Respond = (message, earlier, _) => Task.FromResult(message.EntityId == facility && earlier < 3 ? 500 : 200);
+        // The delivery may arrive before the POST that caused it has answered: the receiver waits to know the id.
+        var target = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
+        receiver.Respond = async (message, earlier, _) => message.EntityId == await target.Task && earlier < 3 ? 500 : 200;
 
-        facility = await Records.FacilityAsync(contributor);
+        var facility = await Records.FacilityAsync(contributor);
+        target.SetResult(facility);
         var answered = await receiver.WaitForAsync(m => m.EntityId == facility, 4);
         var delivery = await contributor.WaitForDeliveryAsync(id, d => d["status"]!.GetValue<string>() == "Delivered"
             && answered.Any(m => m.MessageId == d["messageId"]!.GetValue<string>()));
@@ -85,11 +87,11 @@ public sealed class WebhooksTests(ApiFixture api)
         await using var receiver = await WebhookReceiver.StartAsync();
         var contributor = await api.ClientAsync(Role.Contributor, "Hooks Slow " + Guid.NewGuid());
         var (id, _) = await contributor.SubscribeAsync(receiver.Url, FacilityCreated);
-        var facility = Guid.Empty;
+        var target = new TaskCompletionSource<Guid>(TaskCreationOptions.RunContinuationsAsynchronously);
         var abandoned = new TaskCompletionSource<TimeSpan>();
         receiver.Respond = async (message, earlier, aborted) =>
         {
-            if (message.EntityId != facility || earlier > 0)
+            if (message.EntityId != await target.Task || earlier > 0)
             {
                 return 200;
             }
@@ -107,7 +109,8 @@ public sealed class WebhooksTests(ApiFixture api)
             return 200;
         };
 
-        facility = await Records.FacilityAsync(contributor);
+        var facility = await Records.FacilityAsync(contributor);
+        target.SetResult(facility);
         var both = await receiver.WaitForAsync(m => m.EntityId == facility, 2);
         var heldFor = await abandoned.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
         var delivery = await contributor.WaitForDeliveryAsync(id, d => d["status"]!.GetValue<string>() == "Delivered"
