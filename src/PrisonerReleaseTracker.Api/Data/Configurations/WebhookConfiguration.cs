@@ -36,6 +36,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.HasIndex(d => new { d.SubscriptionId, d.Id });
         // What the dispatcher claims: due deliveries, in the order they fell due.
         builder.HasIndex(d => d.NextAttemptAt).HasFilter($"status = '{nameof(WebhookDeliveryStatus.Pending)}'").HasDatabaseName("ix_webhook_deliveries_due");
+        builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }
 

@@ -37,14 +37,13 @@ public sealed record CreateWebhookRequest(string Url, IReadOnlyList<WebhookEvent
 /// <param name="DisabledReason">Why it was disabled.</param>
 /// <param name="CreatedAt">When it was made.</param>
 /// <param name="SecretRotatedAt">When its secret was last replaced.</param>
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it.</param>
 public sealed record WebhookResponse(Guid Id, string Organization, string Url, string? Description, IReadOnlyList<WebhookEventFilterDto> Events,
-    WebhookStatus Status, DateTimeOffset? DisabledAt, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt)
+    WebhookStatus Status, DateTimeOffset? DisabledAt, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt,
+    [property: JsonPropertyName("etag")] string ETag)
 {
-    [JsonIgnore]
-    public uint Version { get; init; }
-
     internal static WebhookResponse From(WebhookSubscription s, uint version) => new(s.Id, s.Organization, s.Url, s.Description,
-        [.. s.Filters.Select(WebhookEventFilterDto.From)], s.Status, s.DisabledAt, s.DisabledReason, s.CreatedAt, s.SecretRotatedAt) { Version = version };
+        [.. s.Filters.Select(WebhookEventFilterDto.From)], s.Status, s.DisabledAt, s.DisabledReason, s.CreatedAt, s.SecretRotatedAt, ETags.From(version));
 }
 
 /// <summary>A subscription with its signing secret, shown this once.</summary>
@@ -65,21 +64,23 @@ public sealed record WebhookWithSecretResponse(string Secret, WebhookResponse We
 /// <param name="NextAttemptAt">When it will be tried next (Pending only).</param>
 /// <param name="CreatedAt">When the change was committed and the delivery written.</param>
 /// <param name="DeliveredAt">When the subscriber accepted it.</param>
+/// <param name="ETag">The version of this delivery's state.</param>
 public sealed record WebhookDeliveryResponse(Guid Id, string MessageId, long ChangeSequence, string Type, WebhookDeliveryStatus Status, int Attempts,
     int? LastStatusCode, string? LastError, DateTimeOffset? LastAttemptAt, DateTimeOffset? NextAttemptAt, DateTimeOffset CreatedAt,
-    DateTimeOffset? DeliveredAt)
+    DateTimeOffset? DeliveredAt, [property: JsonPropertyName("etag")] string ETag)
 {
     internal static async Task<List<WebhookDeliveryResponse>> ListAsync(IQueryable<WebhookDelivery> deliveries, AppDbContext db, int take, CancellationToken ct)
     {
         var rows = await deliveries.OrderBy(d => d.Id).Take(take)
-            .Join(db.RecordChanges, d => d.ChangeSequence, c => c.Sequence, (d, c) => new { Delivery = d, c.EntityType, c.Action })
+            .Join(db.RecordChanges, d => d.ChangeSequence, c => c.Sequence,
+                (d, c) => new { Delivery = d, c.EntityType, c.Action, Version = EF.Property<uint>(d, AppDbContext.RowVersion) })
             .ToListAsync(ct);
-        return [.. rows.Select(r => From(r.Delivery, r.EntityType, r.Action))];
+        return [.. rows.Select(r => From(r.Delivery, r.EntityType, r.Action, r.Version))];
     }
 
-    internal static WebhookDeliveryResponse From(WebhookDelivery d, ChangeEntityType entityType, ChangeAction action) => new(d.Id, d.MessageId,
-        d.ChangeSequence, WebhookPayload.TypeOf(entityType, action), d.Status, d.Attempts, d.LastStatusCode, d.LastError, d.LastAttemptAt,
-        d.NextAttemptAt, d.CreatedAt, d.DeliveredAt);
+    internal static WebhookDeliveryResponse From(WebhookDelivery d, ChangeEntityType entityType, ChangeAction action, uint version) => new(d.Id,
+        d.MessageId, d.ChangeSequence, WebhookPayload.TypeOf(entityType, action), d.Status, d.Attempts, d.LastStatusCode, d.LastError,
+        d.LastAttemptAt, d.NextAttemptAt, d.CreatedAt, d.DeliveredAt, ETags.From(version));
 }
 
 /// <summary>Filters of a subscription's deliveries.</summary>

@@ -28,7 +28,7 @@ internal static class WebhookSql
         string Column(IEntityType type, string property) =>
             type.FindProperty(property)!.GetColumnName(StoreObjectIdentifier.Table(type.GetTableName()!, type.GetSchema()))!;
         return $$"""
-            SELECT d.* FROM {{delivery.GetTableName()}} AS d
+            SELECT d.*, d.{{Column(delivery, Data.AppDbContext.RowVersion)}} FROM {{delivery.GetTableName()}} AS d
             WHERE d.{{Column(delivery, nameof(WebhookDelivery.Status))}} = {0}
               AND d.{{Column(delivery, nameof(WebhookDelivery.NextAttemptAt))}} <= {2}
               AND EXISTS (SELECT 1 FROM {{subscription.GetTableName()}} AS s

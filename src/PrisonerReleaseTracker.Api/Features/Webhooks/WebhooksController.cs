@@ -45,7 +45,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         }
 
         var response = Respond(subscription);
-        ETags.Set(Response, response.Version);
+        ETags.Set(Response, response.ETag);
         return Ok(response);
     }
 
@@ -73,7 +73,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         db.WebhookSubscriptions.Add(subscription);
         await db.SaveChangesAsync(ct);
         var response = Respond(subscription);
-        ETags.Set(Response, response.Version);
+        ETags.Set(Response, response.ETag);
         return CreatedAtAction(nameof(GetWebhook), new { id = subscription.Id }, new WebhookWithSecretResponse(secret, response));
     }
 
@@ -117,7 +117,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         subscription.RotateSecret(secrets.Protect(secret), clock.GetUtcNow(), options.Value.SecretOverlap);
         await db.SaveChangesAsync(ct);
         var response = Respond(subscription);
-        ETags.Set(Response, response.Version);
+        ETags.Set(Response, response.ETag);
         return Ok(new WebhookWithSecretResponse(secret, response));
     }
 
@@ -171,7 +171,8 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         await db.SaveChangesAsync(ct);
         signal.Pulse();
         var change = await db.RecordChanges.AsNoTracking().SingleAsync(c => c.Sequence == delivery.ChangeSequence, ct);
-        return Accepted(WebhookDeliveryResponse.From(delivery, change.EntityType, change.Action));
+        return Accepted(WebhookDeliveryResponse.From(delivery, change.EntityType, change.Action,
+            db.Entry(delivery).Property<uint>(AppDbContext.RowVersion).CurrentValue));
     }
 
     /// <summary>The subscriptions the caller may manage: its organization's (an Admin's: all).</summary>

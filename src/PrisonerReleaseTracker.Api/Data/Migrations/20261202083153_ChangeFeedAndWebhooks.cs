@@ -13,18 +13,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "xmin",
-                table: "verification_events");
-
-            migrationBuilder.DropColumn(
-                name: "xmin",
-                table: "sources");
-
-            migrationBuilder.DropColumn(
-                name: "xmin",
-                table: "detentions");
-
             migrationBuilder.CreateTable(
                 name: "data_protection_keys",
                 columns: table => new
@@ -100,7 +88,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     redelivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    xmin = table.Column<uint>(type: "xid", rowVersion: true, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -180,30 +169,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "webhook_subscriptions");
-
-            migrationBuilder.AddColumn<uint>(
-                name: "xmin",
-                table: "verification_events",
-                type: "xid",
-                rowVersion: true,
-                nullable: false,
-                defaultValue: 0u);
-
-            migrationBuilder.AddColumn<uint>(
-                name: "xmin",
-                table: "sources",
-                type: "xid",
-                rowVersion: true,
-                nullable: false,
-                defaultValue: 0u);
-
-            migrationBuilder.AddColumn<uint>(
-                name: "xmin",
-                table: "detentions",
-                type: "xid",
-                rowVersion: true,
-                nullable: false,
-                defaultValue: 0u);
         }
     }
 }

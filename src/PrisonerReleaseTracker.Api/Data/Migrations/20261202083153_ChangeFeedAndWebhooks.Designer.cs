@@ -13,7 +13,7 @@ using PrisonerReleaseTracker.Api.Data;
 namespace PrisonerReleaseTracker.Api.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202074637_ChangeFeedAndWebhooks")]
+    [Migration("20261202083153_ChangeFeedAndWebhooks")]
     partial class ChangeFeedAndWebhooks
     {
         /// <inheritdoc />
@@ -564,6 +564,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("released_on");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_detentions");
 
@@ -862,6 +868,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
 
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
                     b.HasKey("Id")
                         .HasName("pk_verification_events");
 
@@ -924,6 +936,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("url");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_sources");
@@ -988,6 +1006,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.Property<Guid>("SubscriptionId")
                         .HasColumnType("uuid")
                         .HasColumnName("subscription_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
 
                     b.HasKey("Id")
                         .HasName("pk_webhook_deliveries");
