@@ -40,7 +40,16 @@ public sealed partial class WebhookProcessTests(ApiFixture api)
         first.Kill();
 
         await using var second = await ApiProcess.StartAsync(database, api.AdminKey, WebhookTestSettings.Values);
-        var attempts = await receiver.WaitForAsync(m => m.EntityId == facility, 2, TimeSpan.FromSeconds(30));
+        List<ReceivedWebhook> attempts;
+        try
+        {
+            attempts = await receiver.WaitForAsync(m => m.EntityId == facility, 2, TimeSpan.FromSeconds(90));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException(e.Message + "\nThe restarted API said:\n" + second.Output, e);
+        }
+
         using var again = second.Client(contributor.DefaultRequestHeaders.GetValues("X-Api-Key").Single());
         var delivery = await again.WaitForDeliveryAsync(webhook, d => d["status"]!.GetValue<string>() == "Delivered");
 

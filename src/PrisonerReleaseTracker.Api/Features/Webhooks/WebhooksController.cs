@@ -116,9 +116,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         var secret = WebhookSecret.Generate();
         subscription.RotateSecret(secrets.Protect(secret), clock.GetUtcNow(), options.Value.SecretOverlap);
         await db.SaveChangesAsync(ct);
-        var response = Respond(subscription);
-        ETags.Set(Response, response.ETag);
-        return Ok(new WebhookWithSecretResponse(secret, response));
+        return Ok(new WebhookWithSecretResponse(secret, Respond(subscription)));
     }
 
     /// <summary>List a webhook's deliveries</summary>
@@ -167,8 +165,21 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.Result(StatusCodes.Status409Conflict, "A disabled webhook sends nothing", subscription.DisabledReason);
         }
 
-        delivery.Redeliver(clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        // A dispatcher may record an attempt meanwhile (the row version moves): a redelivery applies to whatever state it left.
+        for (var attempt = 1; ; attempt++)
+        {
+            delivery.Redeliver(clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 5)
+            {
+                await db.Entry(delivery).ReloadAsync(ct);
+            }
+        }
+
         signal.Pulse();
         var change = await db.RecordChanges.AsNoTracking().SingleAsync(c => c.Sequence == delivery.ChangeSequence, ct);
         return Accepted(WebhookDeliveryResponse.From(delivery, change.EntityType, change.Action,
