@@ -32,7 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         _server = await PostgresServer.StartAsync();
         ConnectionString = await _server.CreateDatabaseAsync($"prt_tests_{Environment.ProcessId}");
-        _factory = new ApiFactory(ConnectionString, AdminKey, Logs);
+        _factory = new ApiFactory(ConnectionString, AdminKey, Logs, dispatchWebhooks: true);
         using var warmUp = _factory.CreateClient();
         (await warmUp.GetAsync("/health/ready")).EnsureSuccessStatusCode();
     }
@@ -77,7 +77,12 @@ public sealed class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API under test, on the run's database, with its logs captured.</summary>
-public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs, bool demo = false) : WebApplicationFactory<Program>
+/// <remarks>
+/// Only the fixture's API sends webhooks (<paramref name="dispatchWebhooks"/>): the others, on databases of their own,
+/// have nobody subscribed and would only add background work to the tests that time their first requests.
+/// </remarks>
+public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs, bool demo = false, bool dispatchWebhooks = false)
+    : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -95,6 +100,8 @@ public sealed class ApiFactory(string connectionString, string adminKey, Capture
         {
             builder.UseSetting(key, value);
         }
+
+        builder.UseSetting("Webhooks:Dispatch", dispatchWebhooks ? "true" : "false");
 
         builder.ConfigureLogging(logging => logging.AddProvider(logs));
     }
