@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
+using PrisonerReleaseTracker.Api.Features.Webhooks;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
@@ -60,6 +61,7 @@ builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.Detaine
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Totals.TotalsReader>();
 builder.Services.AddImportsAndExports();
+builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddApiDocument(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

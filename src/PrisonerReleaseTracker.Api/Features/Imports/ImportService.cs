@@ -5,9 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Audit;
+using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Imports;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
@@ -118,7 +120,10 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         }
 
         await sql.ExecuteAsync(ImportSql.Insert, ct);
-        await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId!.Value, WrittenFields(result))], actor, now, ct);
+        var written = new ImportCounts(result.Rows, result.DetaineesCreated, result.DetaineesMatched, result.DetentionsCreated, result.ReleasesCreated,
+            result.FacilitiesCreated, result.SourcesCreated);
+        var change = new PendingChange(new ChangeDraft(ChangeEntityType.Import, importId!.Value, ChangeAction.Imported, Counts: written), "Import", importId.Value);
+        await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId.Value, WrittenFields(result))], [change], actor, now, ct);
         await db.SaveChangesAsync(ct);
         if (key is not null)
         {
