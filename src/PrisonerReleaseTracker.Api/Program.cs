@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
+using PrisonerReleaseTracker.Api.Features.PublicPage;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
@@ -60,6 +61,7 @@ builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.Detaine
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Totals.TotalsReader>();
 builder.Services.AddImportsAndExports();
+builder.Services.AddPublicPage();
 builder.Services.AddApiDocument(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
@@ -92,6 +94,7 @@ app.UseOutputCache();
 // An operation that forgets to declare its policy is not open: it needs at least a Researcher key. (Only operations:
 // a path that matches none is a 404 for everyone.)
 app.MapControllers().RequireAuthorization(Policies.Researcher);
+app.MapPublicPage();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 
