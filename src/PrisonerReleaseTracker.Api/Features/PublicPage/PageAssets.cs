@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 
 /// <summary>
-/// The page's stylesheet and script, embedded in the assembly (a plain <c>dotnet PrisonerReleaseTracker.Api.dll</c> reads
+/// The page's stylesheet, script and icon, embedded in the assembly (a plain <c>dotnet PrisonerReleaseTracker.Api.dll</c> reads
 /// nothing from its folder) and served by the app itself: no third-party host. Their URLs carry a hash of their bytes,
 /// so browsers may keep them for a year and still get a changed file at once.
 /// </summary>
@@ -17,12 +17,15 @@ public sealed class PageAssets
         {
             ["page.css"] = Load("page.css", "text/css; charset=utf-8"),
             ["page.js"] = Load("page.js", "text/javascript; charset=utf-8"),
+            ["favicon.svg"] = Load("favicon.svg", "image/svg+xml"),
         };
     }
 
     public string StylesheetUrl => Url("page.css");
 
     public string ScriptUrl => Url("page.js");
+
+    public string IconUrl => Url("favicon.svg");
 
     public bool TryGet(string name, out Asset asset) => _byName.TryGetValue(name, out asset!);
 
