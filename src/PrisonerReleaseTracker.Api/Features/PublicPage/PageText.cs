@@ -39,28 +39,11 @@ public sealed class PageText
 
     public string Moment(DateTimeOffset moment) => moment.ToUniversalTime().ToString(this["MomentFormat"], Culture);
 
-    /// <summary>A country's name in this language, from its ISO 3166 alpha-2 code; the code itself when the platform does not know it.</summary>
-    public string Country(string code)
-    {
-        try
-        {
-            // RegionInfo names a country in the current UI culture; set it for this call only.
-            var previous = CultureInfo.CurrentUICulture;
-            CultureInfo.CurrentUICulture = Culture;
-            try
-            {
-                return new RegionInfo(code).DisplayName;
-            }
-            finally
-            {
-                CultureInfo.CurrentUICulture = previous;
-            }
-        }
-        catch (ArgumentException)
-        {
-            return code;
-        }
-    }
+    /// <summary>
+    /// A country's name in this language, from its ISO 3166 alpha-2 code (the names are CLDR's, kept in the resource files:
+    /// .NET gives a region's name only in its own language or in English); the code itself for one the files do not have.
+    /// </summary>
+    public string Country(string code) => Named("Country", code, code);
 
     /// <summary>A text named <c>prefix_key</c>, or <paramref name="fallback"/> when there is none (a free value such as a category).</summary>
     public string Named(string prefix, string key, string fallback) => Resources.GetString($"{prefix}_{key}", Culture) ?? fallback;
