@@ -80,4 +80,16 @@ public sealed record PageView(PageQuery Query, PageFiguresView Figures, PageText
     public string EmbedUrl => $"{BaseUrl}/embed{Query.QueryString(Totals.AsOf, pinned: Totals.AsOf)}";
 
     public string ApiUrl => $"/api/v1/totals{Query.ApiQueryString(Totals.AsOf)}";
+
+    /// <summary>The claims drawn and listed: the latest stated, so that a period with many claims keeps the page small.</summary>
+    public IReadOnlyList<ReconciledClaim> Claims => Latest(Totals.Claims);
+
+    /// <summary>How many claims stand but are left out of the page (the CSV and the API have them all).</summary>
+    public int ClaimsLeftOut => Totals.Claims.Count - Claims.Count;
+
+    /// <summary>At most <see cref="MaxClaims"/> claims, the latest stated (claims come ordered by when they were stated).</summary>
+    public static IReadOnlyList<ReconciledClaim> Latest(IReadOnlyList<ReconciledClaim> claims) =>
+        claims.Count <= MaxClaims ? claims : [.. claims.Skip(claims.Count - MaxClaims)];
+
+    public const int MaxClaims = 10;
 }

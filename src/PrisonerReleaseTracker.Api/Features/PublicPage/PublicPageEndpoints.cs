@@ -91,7 +91,7 @@ public static class PublicPageEndpoints
         await WriteSvgAsync(http, FileName(query, totals.AsOf, "timeline"), typeof(TimelineChart), new Dictionary<string, object?>
         {
             [nameof(TimelineChart.Timeline)] = timeline,
-            [nameof(TimelineChart.Claims)] = totals.Claims,
+            [nameof(TimelineChart.Claims)] = PageView.Latest(totals.Claims),
             [nameof(TimelineChart.Text)] = PageText.For(query.Language),
         });
     }
@@ -106,7 +106,8 @@ public static class PublicPageEndpoints
         var totals = await figures.TotalsAsync(query, http.RequestAborted);
         await WriteSvgAsync(http, FileName(query, totals.AsOf, "claims"), typeof(ClaimsChart), new Dictionary<string, object?>
         {
-            [nameof(ClaimsChart.Totals)] = totals,
+            [nameof(ClaimsChart.Claims)] = PageView.Latest(totals.Claims),
+            [nameof(ClaimsChart.AsOf)] = totals.AsOf,
             [nameof(ClaimsChart.Text)] = PageText.For(query.Language),
         });
     }
