@@ -1,6 +1,5 @@
 using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Features.Claims;
-using PrisonerReleaseTracker.Domain.Claims;
 
 namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 
@@ -38,6 +37,4 @@ public static class PageLabels
     public static DateOnly StatedOn(ReconciledClaim claim) => DateOnly.FromDateTime(claim.Claim.StatedAt.DateTime);
 
     public static string Period(PageText text, PeriodResponse period) => text.Format("PeriodRange", text.Date(period.From), text.Date(period.To));
-
-    public static string Kind(ClaimantKind kind) => kind.ToString();
 }
