@@ -5,6 +5,7 @@ using PrisonerReleaseTracker.Bench;
 //   generate       --conn CS --scale N [--seed S]               load the synthetic record (binary COPY) and VACUUM it
 //   serve          --conn CS --urls URL --const-body FILE       the reference endpoints: constant response, raw-Npgsql release,
 //                  [--totals-sql F --totals-defs F --totals-body F] and the captured totals statements (see ReferenceServer)
+//                  [--page-body F --page-headers F]                the public page's bytes and headers at /const-page
 //   search-terms   --scale N [--seed S] --count K --out FILE    name searches that match people present at every scale >= N
 //   import-csv     --rows R --offset O [--seed S] --out FILE    rows for POST /imports (text/csv)
 //   import-copy    --conn CS --csv FILE [--warm-csv FILE]       the same rows through binary COPY, no API; prints rows/s
@@ -29,7 +30,8 @@ try
     {
         "generate" => await Generator.RunAsync(Need("conn"), Long("scale", 10_000), Long("seed", 42)),
         "serve" => await ReferenceServer.RunAsync(Need("conn"), Need("urls"), Need("const-body"),
-            options.ContainsKey("totals-sql") ? (Need("totals-sql"), Need("totals-defs"), Need("totals-body")) : null),
+            options.ContainsKey("totals-sql") ? (Need("totals-sql"), Need("totals-defs"), Need("totals-body")) : null,
+            options.ContainsKey("page-body") ? (Need("page-body"), Need("page-headers")) : null),
         "search-terms" => SearchTerms.Write(Long("scale", 10_000), Long("seed", 42), (int)Long("count", 200), Need("out")),
         "import-csv" => ImportData.WriteCsv(Long("rows", 100_000), Long("offset", 0), Long("seed", 42), Need("out")),
         "import-copy" => await ImportData.CopyAsync(Need("conn"), Need("csv"), options.GetValueOrDefault("warm-csv")),

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Webhooks;
+using PrisonerReleaseTracker.Api.Features.PublicPage;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
@@ -62,6 +63,7 @@ builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQ
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Totals.TotalsReader>();
 builder.Services.AddImportsAndExports();
 builder.Services.AddWebhooks(builder.Configuration);
+builder.Services.AddPublicPage();
 builder.Services.AddApiDocument(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
@@ -94,6 +96,7 @@ app.UseOutputCache();
 // An operation that forgets to declare its policy is not open: it needs at least a Researcher key. (Only operations:
 // a path that matches none is a 404 for everyone.)
 app.MapControllers().RequireAuthorization(Policies.Researcher);
+app.MapPublicPage();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 

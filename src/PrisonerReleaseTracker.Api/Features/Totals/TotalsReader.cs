@@ -35,7 +35,8 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
                count(*) FILTER (WHERE s.status = 'Rejected'),
                count(*) FILTER (WHERE s.status = 'Retracted'),
                count(DISTINCT s.detainee_id) FILTER (WHERE s.status = 'Verified'),
-               count(*) FILTER (WHERE s.status = 'Verified' AND s.charges_dropped IS NOT TRUE)
+               count(*) FILTER (WHERE s.status = 'Verified' AND s.charges_dropped IS FALSE),
+               count(*) FILTER (WHERE s.status = 'Verified' AND s.charges_dropped IS NULL)
         FROM (SELECT r.detainee_id, r.conditions_charges_dropped AS charges_dropped, {status} AS status
               FROM releases r WHERE r.released_on BETWEEN @from AND @to) s
         """;
@@ -104,7 +105,8 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         {
             Counts = new StatusCounts(row.GetInt32(0), row.GetInt32(1), row.GetInt32(2), row.GetInt32(3), row.GetInt32(4), row.GetInt32(5)),
             Persons = row.GetInt32(6),
-            ChargesPending = row.GetInt32(7),
+            ChargesNotDropped = row.GetInt32(7),
+            ChargesUnknown = row.GetInt32(8),
         });
         var breakdown = groupBy is null
             ? []
@@ -112,7 +114,8 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
                 row => new BreakdownItem(row.GetString(0), row.IsDBNull(1) ? null : row.GetString(1), row.GetInt32(2)));
         var claims = await ClaimsAsync(scope, ct);
         var first = summary[0];
-        return new TotalsResponse(scope.From, scope.To, scope.AsOf, first.Counts, first.Persons, first.ChargesPending, breakdown, claims);
+        return new TotalsResponse(scope.From, scope.To, scope.AsOf, first.Counts, first.Persons,
+            first.ChargesNotDropped + first.ChargesUnknown, first.ChargesNotDropped, first.ChargesUnknown, breakdown, claims);
     }
 
     public async Task<TimelineResponse> TimelineAsync(DateOnly from, DateOnly? to, DateTimeOffset? asOf, TimelineInterval interval, string? verifiedBy, CancellationToken ct)
