@@ -56,7 +56,7 @@ build_typescript() {
   local dir=clients/typescript
   rm -rf "$dir/generated" "$dir/dist"
   part "typescript: npm ci" npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error &&
-    part "typescript: generate (openapi-typescript)" "$dir/node_modules/.bin/openapi-typescript" docs/openapi.json -o "$dir/generated/api.d.ts" &&
+    part "typescript: generate (openapi-typescript)" "$dir/node_modules/.bin/openapi-typescript" docs/openapi.json --redocly "$dir/redocly.yaml" -o "$dir/generated/api.d.ts" &&
     part "typescript: compile (tsc --strict)" "$dir/node_modules/.bin/tsc" --strict -p "$dir/tsconfig.json"
 }
 run_typescript() { built clients/typescript/dist/src/scenario.js && part "typescript: scenario" node clients/typescript/dist/src/scenario.js; }
