@@ -31,6 +31,8 @@ set -euo pipefail
 #             http PORT PATHS KEY|- [prime]  h2load --h1, a fixed number of requests per connection over the paths in
 #                                            $out/PATHS (one a line, shuffled the same way for both sides of a round);
 #                                            prime: one request, waited for, before each round (a cache's entry)
+#             calls PORT PATHS KEY|-         as http, the paths being the calls one page is made of: each connection makes
+#                                            them one after the other, whole sets only; the rate is in sets (pages)
 #             pgbench DB LABEL               pgbench -M prepared -t, the statements captured as LABEL (see capture)
 #             import-api | import-copy       one import of $import_rows rows, through the API / binary COPY (rows/s)
 #             memory-peak | memory-before    the API's peak resident set importing $memory_rows rows / its RSS before (MB)
@@ -55,6 +57,10 @@ rows() {
     'GET /detainees?q= at $scale vs $small detainees'
   row memory-import excess 200 'memory-peak'                             'memory-before' \
     'MB: peak RSS of the API importing $memory_rows rows into an empty database vs its RSS before' 1
+  row page-cached   share  0.8 'http $p_cached paths-page - prime'       'http $p_ref paths-const-page -' \
+    'GET / (the public page) as of now, cache on vs the same bytes and headers from bare Kestrel (/const-page)'
+  row page-uncached share  0.8 'http $p_main paths-page -'               'calls $p_main paths-page-calls -' \
+    'GET / (the public page) as of now, cache off vs the API calls it is made of, one after the other by each client (pages/s)'
 }
 
 # ---- settings ------------------------------------------------------------------------------------------------
@@ -130,7 +136,7 @@ uses_side() { # KIND: whether a selected row has a side of that kind
   local s; for s in "${row_ours[@]}" "${row_limit[@]}"; do [[ ${s%% *} == "$1" ]] && return 0; done; return 1
 }
 needs_small=0; selected growth-totals || selected growth-search && needs_small=1
-needs_http=0; uses_side http || uses_side pgbench && needs_http=1
+needs_http=0; uses_side http || uses_side pgbench || uses_side calls && needs_http=1
 
 pids=()
 started_pg=0
@@ -300,6 +306,12 @@ if [[ $needs_http == 1 ]]; then
   sed 's#^/api/v1/releases/#/releases/#' "$out/paths-release" >"$out/paths-ref-release"
   tool search-terms --scale "$small" --seed "$seed" --count 300 --out "$out/terms.txt"
   sed 's#^#/api/v1/detainees?q=#' "$out/terms.txt" >"$out/paths-search"
+  # The public page as of now, and the API calls it is made of: one totals answer per breakdown it shows and the
+  # timeline (by week: the period is longer than three months).
+  echo "/?from=$totals_from&lang=en" >"$out/paths-page"
+  echo "/const-page" >"$out/paths-const-page"
+  for by in nationality facility chargesDropped releaseKind; do echo "/api/v1/totals?from=$totals_from&groupBy=$by"; done >"$out/paths-page-calls"
+  echo "/api/v1/totals/timeline?from=$totals_from&interval=week" >>"$out/paths-page-calls"
 
   # capture LABEL PATH: the SQL one request to the main API sends, from PostgreSQL's log, as a pgbench script
   # ($out/captured-LABEL.sql, its variables in .defs) and the answer's bytes (captured-LABEL-response.json).
@@ -322,8 +334,11 @@ if [[ $needs_http == 1 ]]; then
   capture past "/api/v1/totals?from=$totals_from&asOf=$past_as_of"
 
   curl -sS -f "http://127.0.0.1:$p_cached/api/v1/totals?from=$totals_from" -o "$out/totals-cached-body.json" || die "the cached API does not answer"
+  curl -sS -f -D "$out/page-cached-headers.txt" -o "$out/page-cached-body.html" "http://127.0.0.1:$p_cached$(head -n 1 "$out/paths-page")" \
+    || die "the cached API does not serve the page"
   dotnet "$tool_dll" serve --conn "$(cs prt_main)" --urls "http://127.0.0.1:$p_ref" --const-body "$out/totals-cached-body.json" \
     --totals-sql "$out/captured-now.sql" --totals-defs "$out/captured-now.defs" --totals-body "$out/captured-now-response.json" \
+    --page-body "$out/page-cached-body.html" --page-headers "$out/page-cached-headers.txt" \
     >"$out/reference.log" 2>&1 &
   pids+=($!)
   pid_ref=$!
@@ -445,6 +460,23 @@ side_http() { # MODE SPEC PORT PATHS KEY [prime]
       run_http "${per_connection[$spec]}"
       SIDE_RATE=$RUN_RATE
       SIDE_DETAIL="$(((per_connection[$spec] - 1) * connections)) requests counted in ${RUN_SECONDS}s, p50 ${RUN_P50} ms, p99 ${RUN_P99} ms"
+      ;;
+  esac
+}
+
+side_calls() { # MODE SPEC PORT PATHS KEY: the calls one page is made of, each connection making them in turn; rate in sets
+  local mode=$1 spec=$2 port=$3 paths=$4 key=$5 calls
+  calls=$(wc -l <"$out/$paths")
+  case $mode in
+    size)
+      side_http size "$spec" "$port" "$paths" "$key"
+      # Whole sets only: the first request of a connection is its warm-up, the counted ones are a multiple of the set.
+      per_connection[$spec]=$((1 + calls * ((per_connection[$spec] - 1 + calls - 1) / calls)))
+      ;;
+    round)
+      side_http round "$spec" "$port" "$paths" "$key"
+      SIDE_RATE=$(awk -v r="$SIDE_RATE" -v c="$calls" 'BEGIN {printf "%.3f\n", r / c}')
+      SIDE_DETAIL="$SIDE_DETAIL; $calls calls a page"
       ;;
   esac
 }

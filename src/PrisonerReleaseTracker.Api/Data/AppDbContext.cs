@@ -1,21 +1,25 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Audit;
+using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Claims;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Facilities;
 using PrisonerReleaseTracker.Domain.Releases;
 using PrisonerReleaseTracker.Domain.Sources;
+using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
 /// <summary>
 /// The one database context; each entity's mapping lives in its own configuration class. Every save that
 /// changes the record also appends its audit entries in the same transaction, and moves the data version
-/// once committed.
+/// once committed. It also holds the Data Protection key ring, so every instance can read the webhook secrets.
 /// </summary>
 public sealed class AppDbContext(
     DbContextOptions<AppDbContext> options, IAuditActor? actor = null, DataVersion? version = null, TimeProvider? clock = null)
-    : DbContext(options)
+    : DbContext(options), IDataProtectionKeyContext
 {
     private static readonly IAuditActor System = new SystemActor();
     private readonly List<AuditEvent> _reads = [];
@@ -32,14 +36,22 @@ public sealed class AppDbContext(
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<Claim> Claims => Set<Claim>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<RecordChange> RecordChanges => Set<RecordChange>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Notes that the caller was shown sensitive data; the entry is written by the next save.</summary>
     public void RecordRead(AuditEvent read) => _reads.Add(read);
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // No savepoint inside a caller's transaction: rows written under one carry the subtransaction's id as their
+        // xmin, and the change feed's etag (the top transaction's id) would no longer be the record's ETag.
+        Database.AutoSavepointsEnabled = false;
         ChangeTracker.DetectChanges();
         var changes = AuditTrail.Collect(ChangeTracker);
+        var feed = ChangeCollector.Collect(ChangeTracker);
         var events = changes.Concat(_reads).ToList();
         _reads.Clear();
         if (events.Count == 0)
@@ -49,7 +61,7 @@ public sealed class AppDbContext(
 
         var ownTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        await AuditTrail.AppendAsync(this, events, actor ?? System, (clock ?? TimeProvider.System).GetUtcNow(), cancellationToken);
+        await AuditTrail.AppendAsync(this, events, feed, actor ?? System, (clock ?? TimeProvider.System).GetUtcNow(), cancellationToken);
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (transaction is not null)
         {
@@ -63,8 +75,17 @@ public sealed class AppDbContext(
         return saved;
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Use SaveChangesAsync: every save appends to the audit chain asynchronously.");
+    /// <summary>
+    /// Only for rows the audit log does not describe: the Data Protection key store saves its keys synchronously.
+    /// Anything else goes through <see cref="SaveChangesAsync(bool, CancellationToken)"/>, which appends to the audit chain.
+    /// </summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        ChangeTracker.DetectChanges();
+        return AuditTrail.Collect(ChangeTracker).Count == 0 && _reads.Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : throw new NotSupportedException("Use SaveChangesAsync: every save appends to the audit chain asynchronously.");
+    }
 
     /// <summary>Case-, accent- and space-folded text, computed by the SQL function the search index uses.</summary>
     [DbFunction("prt_fold", IsBuiltIn = false)]

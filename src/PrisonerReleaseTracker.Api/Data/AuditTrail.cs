@@ -1,6 +1,10 @@
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Imports;
+using PrisonerReleaseTracker.Api.Features.Webhooks;
 using PrisonerReleaseTracker.Domain.Audit;
+using PrisonerReleaseTracker.Domain.Changes;
+using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
@@ -15,10 +19,25 @@ public interface IAuditActor
 /// Turns tracked changes into audit events and appends them to the hash chain. The chain is extended
 /// under a transaction-scoped advisory lock, so two writers never chain from the same head (no forks).
 /// </summary>
+/// <remarks>
+/// The same append writes the change feed and the webhook outbox. The lock is held until the transaction ends and is
+/// released only after its commit is visible, so sequences are taken in commit order: a reader that has seen
+/// sequence N can never later find a committed change below N. The feed and its cursor rely on that.
+/// </remarks>
 public static class AuditTrail
 {
     /// <summary>The advisory lock every append takes; an arbitrary constant of this application.</summary>
     private const long ChainLock = 0x5052_5441_5544_4954; // "PRTAUDIT"
+
+    /// <summary>
+    /// Rows the audit log does not describe: its own, the feed's and the outbox's bookkeeping, an import's kept answer,
+    /// and the key ring.
+    /// </summary>
+    private static readonly HashSet<Type> Unaudited =
+    [
+        typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(IdempotencyRecord),
+        typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey),
+    ];
 
     /// <summary>What the tracked changes do, per record: owned rows count as fields of their owner.</summary>
     public static List<AuditEvent> Collect(ChangeTracker tracker)
@@ -26,8 +45,7 @@ public static class AuditTrail
         var events = new Dictionary<(string Type, Guid Id), (AuditAction Action, HashSet<string> Fields)>();
         foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
-            // The log itself, and an import's kept answer, are not part of the record.
-            if (entry.Entity is AuditEntry or IdempotencyRecord)
+            if (Unaudited.Contains(entry.Metadata.ClrType))
             {
                 continue;
             }
@@ -53,24 +71,56 @@ public static class AuditTrail
         return [.. events.Select(e => new AuditEvent(e.Value.Action, e.Key.Type, e.Key.Id, [.. e.Value.Fields]))];
     }
 
-    /// <summary>Adds one chained entry per event to <paramref name="db"/>; call inside the transaction that saves them.</summary>
-    public static async Task AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IAuditActor actor, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Adds one chained entry per event to <paramref name="db"/>, and one feed item per change (with its webhook
+    /// deliveries); call inside the transaction that saves them. A change takes the sequence of the audit entry of its
+    /// record in this transaction (or, failing that, of the entry it was described from).
+    /// </summary>
+    public static async Task AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IReadOnlyList<PendingChange> changes, IAuditActor actor,
+        DateTimeOffset now, CancellationToken ct)
     {
         if (events.Count == 0)
         {
             return;
         }
 
-        await db.Database.ExecuteSqlRawAsync(AuditSql.LockChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
+        // The lock first, in its own statement: the head is read by the next statement, whose snapshot is taken after
+        // the lock is held (in READ COMMITTED, a statement's snapshot is taken when it starts).
+        var transactionId = await db.Database
+            .SqlQueryRaw<long>(AuditSql.LockChain, new Npgsql.NpgsqlParameter("chain", ChainLock))
+            .SingleAsync(ct);
         var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
         var (sequence, hash) = head is null ? (0L, AuditEntry.GenesisHash) : (head.Sequence, head.Hash);
+        var written = new Dictionary<(string, Guid), long>();
         foreach (var change in events)
         {
             var entry = AuditEntry.Chain(sequence, hash, change, actor.KeyId, actor.Organization, now);
             db.AuditEntries.Add(entry);
             (sequence, hash) = (entry.Sequence, entry.Hash);
+            if (change.Action != AuditAction.Read)
+            {
+                written.TryAdd((change.EntityType, change.EntityId), entry.Sequence);
+            }
         }
+
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        // Rows written by this transaction carry its id (the low 32 bits) as their xmin, which is what ETags are made of.
+        var version = transactionId & uint.MaxValue;
+        var recorded = changes.Select(change =>
+        {
+            var draft = change.Draft;
+            var place = written.TryGetValue((draft.EntityType.ToString(), draft.EntityId), out var own) ? own
+                : written.TryGetValue((change.AuditEntityType, change.AuditEntityId), out var source) ? source
+                : throw new InvalidOperationException($"No audit entry for the change of {draft.EntityType} {draft.EntityId}.");
+            return RecordChange.Record(place, draft, version, now);
+        }).ToList();
+        db.RecordChanges.AddRange(recorded);
+        await WebhookOutbox.EnqueueAsync(db, recorded, now, ct);
     }
 
     private static (string Type, Guid Id, IEnumerable<string> Fields) OwnedChange(EntityEntry entry)
@@ -98,6 +148,9 @@ public static class AuditTrail
 /// <summary>The SQL of the audit chain.</summary>
 internal static class AuditSql
 {
-    /// <summary>Held until the transaction ends: one writer extends the chain at a time.</summary>
-    public const string LockChain = "SELECT pg_advisory_xact_lock(@chain)";
+    /// <summary>
+    /// Held until the transaction ends: one writer extends the chain at a time. Answers the transaction's id, whose low
+    /// 32 bits are the xmin of the rows it writes (what ETags are made of).
+    /// </summary>
+    public const string LockChain = """SELECT pg_current_xact_id()::text::bigint AS "Value" FROM pg_advisory_xact_lock(@chain)""";
 }

@@ -4,7 +4,9 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Data.Configurations;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Audit;
+using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Imports;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
@@ -116,7 +118,8 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         }
 
         await sql.ExecuteAsync(ImportSql.Insert, ct);
-        await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId!.Value, WrittenFields(result))], actor, now, ct);
+        var change = new PendingChange(new ChangeDraft(ChangeEntityType.Import, importId!.Value, ChangeAction.Imported, Counts: counts), "Import", importId.Value);
+        await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId.Value, WrittenFields(result))], [change], actor, now, ct);
         if (key is not null)
         {
             await KeepAnswerAsync(key, Convert.ToHexStringLower(hash.GetHashAndReset()), json, caller, now, ct);

@@ -10,25 +10,37 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// </summary>
 public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
 {
-    public async Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct)
+    /// <summary>
+    /// The scope of <paramref name="query"/> as of now: the one reading of the clock behind an answer (or behind every
+    /// answer of a page that shows several).
+    /// </summary>
+    public TotalsScope ScopeOf(TotalsScopeQuery query, TimelineInterval interval = TimelineInterval.Day) =>
+        TotalsScope.Of(query, interval, clock.GetUtcNow());
+
+    public Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct) => TotalsAsync(ScopeOf(query), query.GroupBy, ct);
+
+    public async Task<TotalsResponse> TotalsAsync(TotalsScope scope, TotalsGroupBy? groupBy, CancellationToken ct)
     {
-        var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, TimelineInterval.Day, clock.GetUtcNow()), ct);
+        (scope, var claims) = await WithClaimsAsync(scope, ct);
         var summary = (await ReadAsync<SummaryRow>(TotalsSql.Summary(scope), scope, ct))[0];
-        var breakdown = query.GroupBy is { } groupBy
-            ? await ReadAsync<BreakdownItem>(TotalsSql.Breakdown(groupBy, scope), scope, ct)
+        var breakdown = groupBy is { } by
+            ? await ReadAsync<BreakdownItem>(TotalsSql.Breakdown(by, scope), scope, ct)
             : [];
-        return new TotalsResponse(scope.From, scope.To, scope.AsOf, summary.ToCounts(), summary.VerifiedPersons, summary.VerifiedWithChargesPending,
-            breakdown, await ReconcileAsync(scope, claims, ct));
+        return new TotalsResponse(scope.From, scope.To, scope.AsOf, summary.ToCounts(), summary.VerifiedPersons,
+            summary.VerifiedWithChargesNotDropped + summary.VerifiedWithChargesUnknown, summary.VerifiedWithChargesNotDropped,
+            summary.VerifiedWithChargesUnknown, breakdown, await ReconcileAsync(scope, claims, ct));
     }
 
-    public async Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct)
+    public Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct) =>
+        TimelineAsync(ScopeOf(query, query.Interval ?? TimelineInterval.Day), ct);
+
+    public async Task<TimelineResponse> TimelineAsync(TotalsScope scope, CancellationToken ct)
     {
-        var interval = query.Interval ?? TimelineInterval.Day;
-        var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, interval, clock.GetUtcNow()), ct);
+        (scope, var claims) = await WithClaimsAsync(scope, ct);
         var buckets = await ReadAsync<TimelineRow>(TotalsSql.Timeline(scope), scope, ct);
         var cumulative = 0;
         var points = buckets.Select(b => new TimelinePoint(b.Bucket, b.Verified, cumulative += b.Verified, b.Reported)).ToList();
-        return new TimelineResponse(scope.From, scope.To, scope.AsOf, interval, points, await ReconcileAsync(scope, claims, ct));
+        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.Interval, points, await ReconcileAsync(scope, claims, ct));
     }
 
     /// <summary>The claims set beside the answer; their moments join the scope.</summary>
@@ -72,7 +84,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         db.Database.SqlQueryRaw<T>(sql, TotalsSql.Parameters(scope)).ToListAsync(ct);
 
     private sealed record SummaryRow(int Verified, int UnderVerification, int Reported, int Disputed, int Rejected, int Retracted,
-        int VerifiedPersons, int VerifiedWithChargesPending)
+        int VerifiedPersons, int VerifiedWithChargesNotDropped, int VerifiedWithChargesUnknown)
     {
         public StatusCounts ToCounts() => new(Verified, UnderVerification, Reported, Disputed, Rejected, Retracted);
     }
