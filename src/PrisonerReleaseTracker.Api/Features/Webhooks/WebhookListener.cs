@@ -46,7 +46,7 @@ public sealed class WebhookListener(WebhookSignal signal, IConfiguration configu
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, _) => signal.Pulse();
-                await using (var listen = new NpgsqlCommand("LISTEN " + Channel, connection))
+                await using (var listen = new NpgsqlCommand(WebhookSql.Listen, connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

@@ -29,7 +29,7 @@ public sealed class WebhookSecrets(IDataProtectionProvider provider)
     {
         var db = services.GetRequiredService<AppDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({KeyRingLock})", ct);
+        await db.Database.ExecuteSqlRawAsync(WebhookSql.LockKeyRing, [new Npgsql.NpgsqlParameter("key_ring", KeyRingLock)], ct);
         services.GetRequiredService<WebhookSecrets>().Protect("key ring check");
         await transaction.CommitAsync(ct);
     }
