@@ -25,14 +25,16 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, Da
     public const int DefaultDays = 30;
 
     /// <summary>The parameters read; the names of those that are not valid in <paramref name="invalid"/>.</summary>
-    public static PageQuery? Read(HttpRequest request, DateOnly today, out IReadOnlyList<string> invalid)
+    public static PageQuery? Read(HttpRequest request, TimeProvider clock, out IReadOnlyList<string> invalid)
     {
         var errors = new List<string>();
         var query = request.Query;
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var from = Date(query, "from", errors);
         var to = Date(query, "to", errors);
         var asOfText = Text(query, "asOf");
-        if (!TotalsQuery.TryParseAsOf(asOfText, out var asOf))
+        if (!TotalsQuery.TryParseAsOf(asOfText, now, out var asOf))
         {
             errors.Add("asOf");
         }
@@ -74,8 +76,8 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, Da
         var first = from ?? end.AddDays(1 - DefaultDays);
         var totals = new TotalsQuery { From = first, To = to, AsOf = asOfText, GroupBy = groupBy };
         var timeline = new TimelineQuery { From = first, To = to ?? end, AsOf = asOfText };
-        errors.AddRange(new TotalsQueryValidator().Validate(totals).Errors.Select(e => Parameter(e.PropertyName)));
-        if (errors.Count == 0 && !new TimelineQueryValidator().Validate(timeline).IsValid)
+        errors.AddRange(new TotalsQueryValidator(clock).Validate(totals).Errors.Select(e => Parameter(e.PropertyName)));
+        if (errors.Count == 0 && !new TimelineQueryValidator(clock).Validate(timeline).IsValid)
         {
             errors.Add("period");
         }
@@ -164,7 +166,7 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, Da
             return null;
         }
 
-        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (CalendarDateConverter.TryParse(text, out var day))
         {
             return day;
         }

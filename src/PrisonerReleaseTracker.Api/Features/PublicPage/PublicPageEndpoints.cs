@@ -127,7 +127,7 @@ public static class PublicPageEndpoints
     /// <summary>Reads the view; an invalid URL gets a 400 page naming each bad parameter, in the reader's language.</summary>
     private static async Task<PageQuery?> ReadQueryAsync(HttpContext http, PageAssets? assets)
     {
-        if (PageQuery.Read(http.Request, Today(http), out var invalid) is { } query)
+        if (PageQuery.Read(http.Request, http.RequestServices.GetRequiredService<TimeProvider>(), out var invalid) is { } query)
         {
             return query;
         }

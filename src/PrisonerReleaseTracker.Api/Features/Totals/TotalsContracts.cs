@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using PrisonerReleaseTracker.Api.Features.Claims;
+using PrisonerReleaseTracker.Api.Infrastructure.Json;
 using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
@@ -45,7 +45,7 @@ public sealed record TotalsQuery
     /// <example>2026-01-23</example>
     public DateOnly? To { get; init; }
 
-    /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
+    /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted. From 1900-01-01, and no later than the end of today in any time zone.</summary>
     /// <example>2026-01-23</example>
     public string? AsOf { get; init; }
 
@@ -56,8 +56,16 @@ public sealed record TotalsQuery
     /// <summary>Count only the decisions of this organization.</summary>
     public string? VerifiedBy { get; init; }
 
-    /// <summary>Reads <see cref="AsOf"/>: a date alone is the last microsecond of that day, UTC.</summary>
-    public static bool TryParseAsOf(string? text, out DateTimeOffset? asOf)
+    /// <summary>What a valid <c>asOf</c> is, for messages and the document.</summary>
+    public const string AsOfExpectation = "A date (YYYY-MM-DD) or an RFC 3339 instant with its offset, from 1900-01-01 and no later than "
+        + "the end of today in any time zone (the end of the date now current at UTC+14, read in UTC).";
+
+    /// <summary>
+    /// Reads <see cref="AsOf"/>: a date alone is the last microsecond of that day, UTC. A moment is from 1900-01-01 and
+    /// no later than the end of the latest date now current anywhere (UTC+14), so that <c>asOf=&lt;today&gt;</c> is valid
+    /// for every reader and a moment no decision can have reached yet (<c>9999-12-31</c>) is refused, not computed.
+    /// </summary>
+    public static bool TryParseAsOf(string? text, DateTimeOffset now, out DateTimeOffset? asOf)
     {
         asOf = null;
         if (string.IsNullOrWhiteSpace(text))
@@ -65,18 +73,17 @@ public sealed record TotalsQuery
             return true;
         }
 
-        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        var latestDay = DateOnly.FromDateTime(now.UtcDateTime.AddHours(14));
+        if (CalendarDateConverter.TryParse(text, out var day))
         {
             asOf = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10);
-            return true;
+            return day <= latestDay;
         }
 
-        if (text.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
-            && (text.EndsWith('Z') || text.EndsWith("z", StringComparison.Ordinal) || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
+        if (Rfc3339Converter.TryParse(text, out var instant))
         {
             asOf = instant;
-            return true;
+            return instant.UtcDateTime < latestDay.AddDays(1).ToDateTime(TimeOnly.MinValue);
         }
 
         return false;
@@ -174,11 +181,10 @@ public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset
 
 internal sealed class TotalsQueryValidator : AbstractValidator<TotalsQuery>
 {
-    public TotalsQueryValidator()
+    public TotalsQueryValidator(TimeProvider clock)
     {
         RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _))
-            .WithMessage("A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.");
+        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, clock.GetUtcNow(), out _)).WithMessage(TotalsQuery.AsOfExpectation);
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
@@ -188,11 +194,10 @@ internal sealed class TimelineQueryValidator : AbstractValidator<TimelineQuery>
 {
     public const int MaxBuckets = 3700;
 
-    public TimelineQueryValidator()
+    public TimelineQueryValidator(TimeProvider clock)
     {
         RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _))
-            .WithMessage("A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.");
+        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, clock.GetUtcNow(), out _)).WithMessage(TotalsQuery.AsOfExpectation);
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
             .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days.");

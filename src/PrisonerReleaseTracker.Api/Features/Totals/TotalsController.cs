@@ -12,7 +12,7 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 [Tags("Totals")]
 [AllowAnonymous]
 [OutputCache(PolicyName = DataVersionCachePolicy.Name)]
-public sealed class TotalsController(TotalsReader reader, ResponseCache cache) : ControllerBase
+public sealed class TotalsController(TotalsReader reader, ResponseCache cache, TimeProvider clock) : ControllerBase
 {
     /// <summary>Get verified totals as of a moment</summary>
     /// <remarks>
@@ -27,7 +27,7 @@ public sealed class TotalsController(TotalsReader reader, ResponseCache cache) :
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public Task<IActionResult> GetTotals([FromQuery] TotalsQuery query)
     {
-        TotalsQuery.TryParseAsOf(query.AsOf, out var asOf);
+        TotalsQuery.TryParseAsOf(query.AsOf, clock.GetUtcNow(), out var asOf);
         var key = string.Join('|', "totals", query.From, query.To, Moment(asOf), query.GroupBy, query.VerifiedBy);
         return cache.GetOrComputeAsync(HttpContext, key,
             () => reader.TotalsAsync(query.From!.Value, query.To, asOf, query.GroupBy, query.VerifiedBy, HttpContext.RequestAborted));
@@ -41,7 +41,7 @@ public sealed class TotalsController(TotalsReader reader, ResponseCache cache) :
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public Task<IActionResult> GetTimeline([FromQuery] TimelineQuery query)
     {
-        TotalsQuery.TryParseAsOf(query.AsOf, out var asOf);
+        TotalsQuery.TryParseAsOf(query.AsOf, clock.GetUtcNow(), out var asOf);
         var interval = query.Interval ?? TimelineInterval.Day;
         var key = string.Join('|', "timeline", query.From, query.To, Moment(asOf), interval, query.VerifiedBy);
         return cache.GetOrComputeAsync(HttpContext, key,
