@@ -51,6 +51,7 @@ builder.Services.AddDbContext<AppDbContext>((services, options) => options
             .CommandTimeout(services.GetRequiredService<IConfiguration>().GetValue("Database:CommandTimeoutSeconds", 30)))
     .UseSnakeCaseNamingConvention(), optionsLifetime: ServiceLifetime.Singleton);
 builder.Services.AddApiProtection(builder.Configuration);
+builder.Services.AddSingleton(RequestBudgetOptions.From(builder.Configuration));
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -92,6 +93,7 @@ app.UseMiddleware<RateLimitingMiddleware>();
 app.UseRequestTimeouts();
 app.UseAuthorization();
 app.UseOutputCache();
+app.UseMiddleware<RequestBudgetMiddleware>();
 
 // An operation that forgets to declare its policy is not open: it needs at least a Researcher key. (Only operations:
 // a path that matches none is a 404 for everyone.)

@@ -19,6 +19,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <summary>List releases</summary>
     /// <remarks>Filters combine with AND; <c>status</c> is the verification status now. Paged with <c>cursor</c>.</remarks>
     [HttpGet]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListReleases([FromQuery] ReleaseListQuery query, CancellationToken ct) =>

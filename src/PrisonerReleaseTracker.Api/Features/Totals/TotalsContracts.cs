@@ -194,13 +194,25 @@ internal sealed class TimelineQueryValidator : AbstractValidator<TimelineQuery>
 {
     public const int MaxBuckets = 3700;
 
+    /// <summary>The last day a timeline without <c>to</c> counts: the UTC date of asOf, or today.</summary>
+    private static DateOnly LastDay(TimelineQuery query, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        TotalsQuery.TryParseAsOf(query.AsOf, now, out var asOf);
+        return DateOnly.FromDateTime((asOf ?? now).UtcDateTime);
+    }
+
     public TimelineQueryValidator(TimeProvider clock)
     {
         RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
         RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, clock.GetUtcNow(), out _)).WithMessage(TotalsQuery.AsOfExpectation);
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
+        // The cap holds whatever the parameters: an omitted to is the date of asOf (or today), and counts as well.
         RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
-            .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days.");
+            .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days from from.");
+        RuleFor(q => q.From).Must((q, from) => LastDay(q, clock).DayNumber - from!.Value.DayNumber < MaxBuckets)
+            .When(q => q.From is not null && q.To is null && TotalsQuery.TryParseAsOf(q.AsOf, clock.GetUtcNow(), out _))
+            .WithMessage($"At most {MaxBuckets} days before to, which is the date of asOf (or today) when omitted.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
 }

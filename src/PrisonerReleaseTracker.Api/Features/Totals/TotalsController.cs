@@ -12,6 +12,7 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 [Tags("Totals")]
 [AllowAnonymous]
 [OutputCache(PolicyName = DataVersionCachePolicy.Name)]
+[Budget(BudgetKind.Computation)]
 public sealed class TotalsController(TotalsReader reader, ResponseCache cache, TimeProvider clock) : ControllerBase
 {
     /// <summary>Get verified totals as of a moment</summary>
