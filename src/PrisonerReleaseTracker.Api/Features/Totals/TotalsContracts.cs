@@ -1,9 +1,5 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
-using FluentValidation;
 using PrisonerReleaseTracker.Api.Features.Claims;
-using PrisonerReleaseTracker.Api.Infrastructure.Json;
-using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
@@ -33,12 +29,11 @@ public enum TimelineInterval
     [JsonStringEnumMemberName("week")] Week,
 }
 
-/// <summary>What to count: releases dated in [from, to], each with its verification status as of <c>asOf</c>.</summary>
-public sealed record TotalsQuery
+/// <summary>The period and the moment a totals answer is about: releases dated in [from, to], each with its verification status as of <c>asOf</c>.</summary>
+public abstract record TotalsScopeQuery
 {
     /// <summary>First release day counted.</summary>
     /// <example>2026-01-08</example>
-    [Required]
     public DateOnly? From { get; init; }
 
     /// <summary>Last release day counted; the date of <c>asOf</c> when omitted.</summary>
@@ -47,69 +42,27 @@ public sealed record TotalsQuery
 
     /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted. From 1900-01-01, and no later than the end of today in any time zone.</summary>
     /// <example>2026-01-23</example>
-    public string? AsOf { get; init; }
+    [ModelBinder(typeof(AsOfBinder))]
+    public AsOf? AsOf { get; init; }
 
+    /// <summary>Count only the decisions of this organization.</summary>
+    public string? VerifiedBy { get; init; }
+}
+
+/// <summary>What to count, and how to break the verified releases down.</summary>
+public sealed record TotalsQuery : TotalsScopeQuery
+{
     /// <summary>Break verified releases down by: facility, nationality, category, gender, releaseKind or chargesDropped.</summary>
     /// <example>nationality</example>
     public TotalsGroupBy? GroupBy { get; init; }
-
-    /// <summary>Count only the decisions of this organization.</summary>
-    public string? VerifiedBy { get; init; }
-
-    /// <summary>What a valid <c>asOf</c> is, for messages and the document.</summary>
-    public const string AsOfExpectation = "A date (YYYY-MM-DD) or an RFC 3339 instant with its offset, from 1900-01-01 and no later than "
-        + "the end of today in any time zone (the end of the date now current at UTC+14, read in UTC).";
-
-    /// <summary>
-    /// Reads <see cref="AsOf"/>: a date alone is the last microsecond of that day, UTC. A moment is from 1900-01-01 and
-    /// no later than the end of the latest date now current anywhere (UTC+14), so that <c>asOf=&lt;today&gt;</c> is valid
-    /// for every reader and a moment no decision can have reached yet (<c>9999-12-31</c>) is refused, not computed.
-    /// </summary>
-    public static bool TryParseAsOf(string? text, DateTimeOffset now, out DateTimeOffset? asOf)
-    {
-        asOf = null;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        var latestDay = DateOnly.FromDateTime(now.UtcDateTime.AddHours(14));
-        if (CalendarDateConverter.TryParse(text, out var day))
-        {
-            asOf = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10);
-            return day <= latestDay;
-        }
-
-        if (Rfc3339Converter.TryParse(text, out var instant))
-        {
-            asOf = instant;
-            return instant.UtcDateTime < latestDay.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        }
-
-        return false;
-    }
 }
 
-/// <summary>The days and buckets of the timeline.</summary>
-public sealed record TimelineQuery
+/// <summary>What to count, and the buckets of the timeline.</summary>
+public sealed record TimelineQuery : TotalsScopeQuery
 {
-    /// <summary>First release day counted.</summary>
-    /// <example>2026-01-08</example>
-    [Required]
-    public DateOnly? From { get; init; }
-
-    /// <summary>Last release day counted; the date of <c>asOf</c> when omitted.</summary>
-    public DateOnly? To { get; init; }
-
-    /// <summary>The moment the answer is true at, as for totals.</summary>
-    public string? AsOf { get; init; }
-
     /// <summary>day (the default) or week (weeks start on Monday; the first is cut at <c>from</c>).</summary>
     /// <example>day</example>
     public TimelineInterval? Interval { get; init; }
-
-    /// <summary>Count only the decisions of this organization.</summary>
-    public string? VerifiedBy { get; init; }
 }
 
 /// <summary>Releases in the period by their verification status as of the moment.</summary>
@@ -179,40 +132,35 @@ public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVe
 public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
     IReadOnlyList<ReconciledClaim> Claims);
 
-internal sealed class TotalsQueryValidator : AbstractValidator<TotalsQuery>
+/// <summary>The rules of the period and the moment, shared by totals and the timeline.</summary>
+internal abstract class TotalsScopeQueryValidator<T> : AbstractValidator<T> where T : TotalsScopeQuery
 {
-    public TotalsQueryValidator(TimeProvider clock)
+    protected TotalsScopeQueryValidator(TimeProvider clock)
     {
         RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, clock.GetUtcNow(), out _)).WithMessage(TotalsQuery.AsOfExpectation);
+        RuleFor(q => q.AsOf).Must(asOf => asOf!.Value.IsReachedBy(clock.GetUtcNow())).When(q => q.AsOf is not null).WithMessage(AsOf.Expected);
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
 }
 
-internal sealed class TimelineQueryValidator : AbstractValidator<TimelineQuery>
+internal sealed class TotalsQueryValidator(TimeProvider clock) : TotalsScopeQueryValidator<TotalsQuery>(clock);
+
+internal sealed class TimelineQueryValidator : TotalsScopeQueryValidator<TimelineQuery>
 {
     public const int MaxBuckets = 3700;
 
-    /// <summary>The last day a timeline without <c>to</c> counts: the UTC date of asOf, or today.</summary>
-    private static DateOnly LastDay(TimelineQuery query, TimeProvider clock)
+    public TimelineQueryValidator(TimeProvider clock) : base(clock)
     {
-        var now = clock.GetUtcNow();
-        TotalsQuery.TryParseAsOf(query.AsOf, now, out var asOf);
-        return DateOnly.FromDateTime((asOf ?? now).UtcDateTime);
-    }
-
-    public TimelineQueryValidator(TimeProvider clock)
-    {
-        RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, clock.GetUtcNow(), out _)).WithMessage(TotalsQuery.AsOfExpectation);
-        RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         // The cap holds whatever the parameters: an omitted to is the date of asOf (or today), and counts as well.
         RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
             .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days from from.");
         RuleFor(q => q.From).Must((q, from) => LastDay(q, clock).DayNumber - from!.Value.DayNumber < MaxBuckets)
-            .When(q => q.From is not null && q.To is null && TotalsQuery.TryParseAsOf(q.AsOf, clock.GetUtcNow(), out _))
+            .When(q => q.From is not null && q.To is null)
             .WithMessage($"At most {MaxBuckets} days before to, which is the date of asOf (or today) when omitted.");
-        RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
+
+    /// <summary>The last day a timeline without <c>to</c> counts: the UTC date of asOf, or today.</summary>
+    private static DateOnly LastDay(TimelineQuery query, TimeProvider clock) =>
+        DateOnly.FromDateTime((query.AsOf?.Instant ?? clock.GetUtcNow()).UtcDateTime);
 }
