@@ -191,7 +191,9 @@ public sealed class HostileInputTests(ApiFixture api)
     [Theory]
     [InlineData("")]
     [InlineData(" ")]
-    public async Task An_empty_idempotency_key_is_refused_not_ignored(string key)
+    [InlineData("\uD800")]
+    [InlineData("clé")]
+    public async Task An_empty_or_non_ascii_idempotency_key_is_refused_not_ignored(string key)
     {
         var (_, _, apiKey) = await api.KeyAsync(Role.Contributor, "Empty Key Importers");
         var marker = Marker();

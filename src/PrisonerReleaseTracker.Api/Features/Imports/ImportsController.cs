@@ -40,7 +40,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
     /// All or nothing: if any row is invalid, nothing is written and the answer is 400 with <c>rowErrors</c>
     /// (<c>line</c>, <c>field</c>, <c>message</c>; the CSV header is line 1, a JSON item's line is its position from 1),
     /// every invalid row up to 1,000 problems. <c>dryRun=true</c> checks everything and answers the same counts
-    /// without writing. With an <c>Idempotency-Key</c> header (up to 255 characters), the same key and body from the
+    /// without writing. With an <c>Idempotency-Key</c> header (1 to 255 printable ASCII characters), the same key and body from the
     /// same organization within 24 hours get the first answer again without writing; the key with another body
     /// is 422; while the first request still runs, 409. Columns that exports add (<c>id</c>, <c>status</c>,
     /// <c>verificationStatus</c>, ...) are read past; any other unknown column is refused.
@@ -65,9 +65,11 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
         // Read from the headers themselves: binding turns an empty header into no header, and an empty key must not
         // silently make a request unsafe to retry.
         if (Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys)
-            && (keys.Count != 1 || string.IsNullOrWhiteSpace(keys[0]) || keys[0]!.Length > IdempotencyRecord.MaxKeyLength))
+            && (keys.Count != 1 || string.IsNullOrWhiteSpace(keys[0]) || keys[0]!.Length > IdempotencyRecord.MaxKeyLength
+                || !keys[0]!.All(c => c is >= ' ' and <= '~')))
         {
-            return ImportProblems.InvalidRequest(HttpContext, IdempotencyKeyHeader, $"Must be given once, with 1 to {IdempotencyRecord.MaxKeyLength} characters.");
+            return ImportProblems.InvalidRequest(HttpContext, IdempotencyKeyHeader,
+                $"Must be given once, with 1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters.");
         }
 
         if (FormatOf(Request.ContentType) is not { } format)
