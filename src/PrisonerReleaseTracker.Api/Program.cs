@@ -42,6 +42,7 @@ builder.Services.AddAnswerCache();
 // The options are built once: a context per request then costs an allocation, not a parse of the configuration.
 builder.Services.AddDatabase();
 builder.Services.AddApiProtection(builder.Configuration);
+builder.Services.AddSingleton(RequestBudgetOptions.From(builder.Configuration));
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -83,6 +84,7 @@ app.UseMiddleware<RateLimitingMiddleware>();
 app.UseRequestTimeouts();
 app.UseAuthorization();
 app.UseOutputCache();
+app.UseMiddleware<RequestBudgetMiddleware>();
 
 // An operation that forgets to declare its policy is not open: it needs at least a Researcher key. (Only operations:
 // a path that matches none is a 404 for everyone.)

@@ -73,7 +73,7 @@ public readonly record struct PartialDate
     }
 
     /// <summary>
-    /// Reads <c>YYYY</c>, <c>YYYY-MM</c> or <c>YYYY-MM-DD</c> with a year from 1000 to 9999 and a real calendar
+    /// Reads <c>YYYY</c>, <c>YYYY-MM</c> or <c>YYYY-MM-DD</c> with a year from 1900 to 2100 (<see cref="SupportedDates"/>) and a real calendar
     /// day; surrounding whitespace is ignored. On failure <paramref name="error"/> says why, for the client.
     /// </summary>
     public static bool TryParse(string? text, out PartialDate date, out string? error)
@@ -126,9 +126,9 @@ public readonly record struct PartialDate
 
     private static string? Validate(int year, int? month, int? day)
     {
-        if (year is < 1000 or > 9999)
+        if (year is < SupportedDates.FirstYear or > SupportedDates.LastYear)
         {
-            return "The year must have four digits, from 1000 to 9999.";
+            return $"The year must be from {SupportedDates.FirstYear} to {SupportedDates.LastYear}.";
         }
 
         if (month is null)

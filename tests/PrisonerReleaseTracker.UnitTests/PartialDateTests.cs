@@ -111,11 +111,23 @@ public class PartialDateTests
     }
 
     [Theory]
-    [InlineData("1000")]
-    [InlineData("9999-12-31")]
-    public void Years_at_the_edges_of_the_four_digit_range_are_accepted(string text)
+    [InlineData("1900")]
+    [InlineData("1900-01-01")]
+    [InlineData("2100-12-31")]
+    public void Years_at_the_edges_of_the_supported_range_are_accepted(string text)
     {
         Assert.True(PartialDate.TryParse(text, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("1899-12-31")]
+    [InlineData("1000")]
+    [InlineData("2101")]
+    [InlineData("9999-12-31")]
+    public void Years_outside_the_supported_range_are_refused_saying_the_range(string text)
+    {
+        Assert.False(PartialDate.TryParse(text, out _, out var error));
+        Assert.Equal("The year must be from 1900 to 2100.", error);
     }
 
     [Theory]

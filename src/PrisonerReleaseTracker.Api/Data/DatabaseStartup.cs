@@ -28,22 +28,39 @@ public static class DatabaseStartup
         await using var scope = services.CreateAsyncScope();
         var configuration = scope.ServiceProvider.GetRequiredService<IConfiguration>();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        if (configuration.GetValue<bool>("Database:MigrateOnStartup"))
+        // Instances that start at once take turns: each step checks, then writes (a migration, the bootstrap key, the demo
+        // data), and two at once would both find the work undone and the second would stop on what the first wrote
+        // ("already exists", 23505). The lock is the session's: it spans the migrations' own transactions.
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            // A migration rewrites whole tables (a column filled in for every decision on record): it gets its own,
-            // longer command timeout than a request's.
             db.Database.SetCommandTimeout(TimeSpan.FromSeconds(configuration.GetValue("Database:MigrationTimeoutSeconds", 3600)));
-            await db.Database.MigrateAsync(ct);
-            db.Database.SetCommandTimeout(null);
-        }
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({StartupLock})", ct);
+            if (configuration.GetValue<bool>("Database:MigrateOnStartup"))
+            {
+                // A migration rewrites whole tables (a column filled in for every decision on record): it gets its own,
+                // longer command timeout than a request's.
+                await db.Database.MigrateAsync(ct);
+            }
 
-        await BootstrapAdminKey.EnsureAsync(scope.ServiceProvider, ct);
-        await Features.Webhooks.WebhookSecrets.EnsureKeyRingAsync(scope.ServiceProvider, ct);
-        if (configuration.GetValue<bool>("Demo:Seed"))
+            db.Database.SetCommandTimeout(null);
+            await BootstrapAdminKey.EnsureAsync(scope.ServiceProvider, ct);
+            await Features.Webhooks.WebhookSecrets.EnsureKeyRingAsync(scope.ServiceProvider, ct);
+            if (configuration.GetValue<bool>("Demo:Seed"))
+            {
+                await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+            }
+
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StartupLock})", ct);
+        }
+        finally
         {
-            await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+            await db.Database.CloseConnectionAsync(); // a step that failed stops the instance, which ends the session and its lock
         }
     }
+
+    /// <summary>The advisory lock instances take turns on while starting ("PRTSTART").</summary>
+    private const long StartupLock = 0x5052_5453_5441_5254;
 }
 
 /// <summary>Ready means the database answers.</summary>

@@ -31,6 +31,7 @@ public static class ControllersSetup
                 options.JsonSerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
                 options.JsonSerializerOptions.Converters.Add(new StrictEnumConverterFactory());
                 options.JsonSerializerOptions.Converters.Add(new Rfc3339Converter());
+                options.JsonSerializerOptions.Converters.Add(new CalendarDateConverter());
                 options.JsonSerializerOptions.Converters.Add(new PartialDateJsonConverter());
             })
             // ValidationFilter answers every invalid request, with what binding could not read and what the rules refuse.

@@ -5,11 +5,17 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
-/// <summary>The action reads <c>If-Match</c>: <paramref name="required"/> (428 without it) or optional; 412 when it is stale.</summary>
+/// <summary>
+/// The action reads <c>If-Match</c>: <paramref name="required"/> (428 without it) or optional; 412 when it is stale.
+/// With <see cref="OrBodyField"/>, the header may stand aside for that body field, and 428 answers a request with neither.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ReadsIfMatchAttribute(bool required) : Attribute
 {
     public bool Required { get; } = required;
+
+    /// <summary>The body field that may say the same instead (the header is then optional in the document).</summary>
+    public string? OrBodyField { get; init; }
 }
 
 /// <summary>
@@ -80,13 +86,17 @@ public sealed class HttpHeadersOperationFilter : IOperationFilter
 
         if (context.MethodInfo.GetCustomAttributes(typeof(ReadsIfMatchAttribute), inherit: true).FirstOrDefault() is ReadsIfMatchAttribute ifMatch)
         {
-            operation.Parameters.Add(Header("If-Match", ifMatch.Required, ifMatch.Required
-                ? "The ETag of the version you read (428 without it, 412 when the record changed since)."
-                : "The ETag of the version you read; 412 when the record changed since.", "\"1234\""));
-            AddProblem(operation, context, StatusCodes.Status412PreconditionFailed, "The record changed since you read it (a stale If-Match).");
-            if (ifMatch.Required)
+            operation.Parameters.Add(Header("If-Match", ifMatch.Required, (ifMatch.Required, ifMatch.OrBodyField) switch
             {
-                AddProblem(operation, context, StatusCodes.Status428PreconditionRequired, "If-Match is required.");
+                (true, _) => "The ETag of the version you read (428 without it, 412 when the record changed since).",
+                (false, { } field) => $"The ETag of the version you read, or {field} in the body, or both (428 without either; 412 when the record changed since).",
+                _ => "The ETag of the version you read; 412 when the record changed since.",
+            }, "\"1234\""));
+            AddProblem(operation, context, StatusCodes.Status412PreconditionFailed, "The record changed since you read it (a stale If-Match).");
+            if (ifMatch.Required || ifMatch.OrBodyField is not null)
+            {
+                AddProblem(operation, context, StatusCodes.Status428PreconditionRequired,
+                    ifMatch.OrBodyField is { } field ? $"If-Match or {field} is required." : "If-Match is required.");
             }
         }
     }

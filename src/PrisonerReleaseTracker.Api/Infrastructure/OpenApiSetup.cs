@@ -20,7 +20,10 @@ public static class OpenApiSetup
                 Title = "PrisonerReleaseTracker API",
                 Version = "v1",
                 Description = "Political detainees, their releases and how each release was verified. Verified totals are " +
-                    "computed from individual verified releases; claimed figures stand beside them, never added to them.",
+                    "computed from individual verified releases; claimed figures stand beside them, never added to them.\n\n" +
+                    $"Dates: a calendar date (format date) is YYYY-MM-DD and an instant (format date-time) is RFC 3339 with its offset, both {SupportedDates.Range} " +
+                    "(an instant by the date it is written with); asOf is also no later than the end of today in any time zone. Text holds no NUL " +
+                    "character (U+0000) and bodies are UTF-8: another charset is 415, a NUL or bytes that are not UTF-8 are 400 naming the field.",
                 License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
                 Contact = new OpenApiContact { Name = "PrisonerReleaseTracker maintainers", Url = new Uri("https://github.com/prisoner-release-tracker") },
             });
@@ -51,8 +54,8 @@ public static class OpenApiSetup
             options.MapType<PartialDate>(() => new OpenApiSchema
             {
                 Type = JsonSchemaType.String,
-                Pattern = "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
-                Description = "A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",
+                Pattern = SupportedDates.YearPattern + "(-[0-9]{2}(-[0-9]{2})?)?$",
+                Description = $"A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD, {SupportedDates.Range}.",
                 Examples = [JsonValue.Create("1968-10")!],
                 MaxLength = PartialDate.MaxLength,
             });

@@ -8,12 +8,13 @@ public sealed class PartialDateJsonConverter : JsonConverter<PartialDate>
 {
     public override PartialDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType != JsonTokenType.String || !PartialDate.TryParse(reader.GetString(), out var date, out var error))
+        // Exactly as written: the domain's parser forgives surrounding spaces (import cells), the contract does not.
+        if (reader.TokenType != JsonTokenType.String || reader.GetString() is not { } text || text.Trim().Length != text.Length
+            || !PartialDate.TryParse(text, out var date, out _))
         {
             throw new JsonException("A partial date is YYYY, YYYY-MM or YYYY-MM-DD and names a real day.");
         }
 
-        _ = error;
         return date;
     }
 

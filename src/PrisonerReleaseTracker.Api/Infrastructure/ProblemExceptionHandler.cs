@@ -36,6 +36,9 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             "Read it again and retry."),
         DbUpdateException { InnerException: PostgresException pg } => FromPostgres(pg),
         PostgresException pg => FromPostgres(pg),
+        // EF Core wraps what it takes for a transient failure (a deadlock, a serialization failure) in an
+        // InvalidOperationException: the database's own answer inside is what the client is told about.
+        InvalidOperationException { InnerException: DbUpdateException or PostgresException } wrapped => Describe(wrapped.InnerException!),
         BadHttpRequestException bad => Problem(bad.StatusCode,
             bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large" : "The request is malformed", null),
         NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException or TimeoutException } =>

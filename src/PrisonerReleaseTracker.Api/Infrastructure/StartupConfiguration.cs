@@ -18,6 +18,7 @@ public static class StartupConfiguration
         "Limits:RequestTimeoutSeconds", "Caching:Totals:Seconds", "Caching:Totals:MaxAgeSeconds", "Caching:VersionCheckSeconds",
         "RateLimiting:Anonymous:PermitLimit", "RateLimiting:Anonymous:WindowSeconds", "RateLimiting:Keyed:PermitLimit", "RateLimiting:Keyed:WindowSeconds",
         "Webhooks:Concurrency", "Webhooks:BatchSize", "Webhooks:MaxPerOrganization",
+        "Budget:ShortStatementTimeoutSeconds", "Budget:AnonymousComputations:PermitLimit", "Budget:RetryAfterSeconds",
     ];
 
     /// <summary>Durations written as TimeSpan (hh:mm:ss, d.hh:mm:ss), greater than zero.</summary>

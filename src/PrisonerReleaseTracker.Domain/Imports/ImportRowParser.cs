@@ -25,6 +25,13 @@ public static partial class ImportRowParser
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(errors);
         var row = new RowReader(raw, errors);
+        foreach (var column in Enum.GetValues<ImportColumn>())
+        {
+            if (TextRules.HasNul(raw.Text(column)) || raw.List(column)?.Any(TextRules.HasNul) == true)
+            {
+                row.Fail(column, TextRules.NoNul); // and the column is read no further: one problem, said once
+            }
+        }
 
         var fullName = row.Text(ImportColumn.FullName, Limits.Name);
         if (fullName is null && !row.HasError(ImportColumn.FullName))
@@ -178,6 +185,11 @@ public static partial class ImportRowParser
 
         public string? Text(ImportColumn column, int maxLength)
         {
+            if (HasError(column))
+            {
+                return null;
+            }
+
             if (raw.List(column) is not null)
             {
                 Fail(column, "Must be a single value, not a list.");
@@ -197,6 +209,11 @@ public static partial class ImportRowParser
         /// <summary>A JSON array, or text whose items are separated by <c>;</c>; empty items are dropped.</summary>
         public List<string> List(ImportColumn column, int maxItemLength)
         {
+            if (HasError(column))
+            {
+                return [];
+            }
+
             var items = (raw.List(column) ?? Clean(raw.Text(column))?.Split(';') ?? [])
                 .Select(Clean).OfType<string>().ToList();
             if (items.Count > Limits.ListItems)
@@ -217,6 +234,11 @@ public static partial class ImportRowParser
         /// <summary>Items separated by whitespace (URLs), or a JSON array.</summary>
         public List<string> Words(ImportColumn column)
         {
+            if (HasError(column))
+            {
+                return [];
+            }
+
             var items = (raw.List(column) ?? Clean(raw.Text(column))?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? [])
                 .Select(Clean).OfType<string>().ToList();
             if (items.Count > Limits.ListItems)
@@ -298,6 +320,12 @@ public static partial class ImportRowParser
             if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             {
                 Fail(column, "Expected a date as YYYY-MM-DD.");
+                return null;
+            }
+
+            if (!SupportedDates.Contains(date))
+            {
+                Fail(column, SupportedDates.OutOfRange);
                 return null;
             }
 

@@ -625,7 +625,7 @@ public sealed class ImportStreamingTests(ApiFixture api, KestrelApiFixture kestr
     }
 
     /// <summary>A body that sends its first part, then waits for the gate before sending the rest.</summary>
-    private sealed class GatedContent : HttpContent
+    internal sealed class GatedContent : HttpContent
     {
         private readonly byte[] first;
         private readonly byte[] rest;

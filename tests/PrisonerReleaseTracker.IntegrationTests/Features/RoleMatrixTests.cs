@@ -129,7 +129,7 @@ public sealed class RoleMatrixTests(ApiFixture api)
             ["POST /api/v1/detentions/{detentionId}/transfers"] = (OwnerCreates, async () =>
                 Post($"/api/v1/detentions/{await OpenDetention()}/transfers", new { facilityId = await facility, transferredOn = "2026-01-01" })),
             ["GET /api/v1/exports/detainees"] = (Read, () => Now(Get("/api/v1/exports/detainees?q=matrix-nobody"))),
-            ["GET /api/v1/exports/releases"] = (Read, () => Now(Get("/api/v1/exports/releases?releasedFrom=2999-01-01"))),
+            ["GET /api/v1/exports/releases"] = (Read, () => Now(Get("/api/v1/exports/releases?releasedFrom=2100-12-31"))),
             ["POST /api/v1/imports"] = ([401, 403, 200, 200, 200, 200], () => Now(new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports?dryRun=true")
             {
                 Content = new StringContent("fullName\nMatrix Import\n", System.Text.Encoding.UTF8, "text/csv"),
@@ -150,7 +150,7 @@ public sealed class RoleMatrixTests(ApiFixture api)
                 return Get($"/api/v1/releases/{release}/verifications/1");
             }),
             ["POST /api/v1/releases/{id}/verifications"] = ([401, 403, 403, 403, 201, 201], async () =>
-                Post($"/api/v1/releases/{await Release()}/verifications", new { status = "Verified", method = "DirectContact", occurredAt = "2026-01-11T10:00:00Z" })),
+                Post($"/api/v1/releases/{await Release()}/verifications", new { status = "Verified", method = "DirectContact", occurredAt = "2026-01-11T10:00:00Z", expectedStatus = "Reported" })),
             ["GET /api/v1/sources"] = (Read, () => Now(Get("/api/v1/sources?limit=1"))),
             ["POST /api/v1/sources"] = (Write, () => Now(Post("/api/v1/sources", new { url = "https://example.org/m", kind = "Other" }))),
             ["GET /api/v1/sources/{id}"] = (Read, async () => Get($"/api/v1/sources/{(await source).Id()}")),

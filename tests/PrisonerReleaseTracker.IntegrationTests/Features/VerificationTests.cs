@@ -110,7 +110,7 @@ public sealed class VerificationTests(ApiFixture api)
         var (_, _, release) = await Records.ReleasedPersonAsync(contributor);
 
         var unknownSource = await verifier.PostAsJsonAsync($"/api/v1/releases/{release}/verifications",
-            new { status = "Verified", method = "MediaReport", occurredAt = "2026-01-11T10:00:00Z", sourceIds = new[] { Guid.NewGuid() } }, Ct);
+            new { status = "Verified", method = "MediaReport", occurredAt = "2026-01-11T10:00:00Z", sourceIds = new[] { Guid.NewGuid() }, expectedStatus = "Reported" }, Ct);
         var unknownRelease = await Records.DecideAsync(verifier, Guid.NewGuid(), "Verified", "2026-01-11T10:00:00Z");
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownSource.StatusCode);
@@ -118,7 +118,7 @@ public sealed class VerificationTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Two_verifiers_racing_from_the_same_state_give_one_success_and_one_conflict()
+    public async Task Two_verifiers_racing_from_the_same_state_give_one_success_and_one_refusal()
     {
         using var contributor = await api.ClientAsync(Role.Contributor, "Race NGO");
         using var first = await api.ClientAsync(Role.Verifier, "Race Verifier One");
@@ -131,9 +131,94 @@ public sealed class VerificationTests(ApiFixture api)
                 Records.DecideAsync(first, release, "Verified", "2026-01-11T10:00:00Z"),
                 Records.DecideAsync(second, release, "Verified", "2026-01-11T10:00:00Z"));
 
-            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], answers.Select(a => a.StatusCode).Order());
+            // The loser read the release before the winner's decision (412: stale) or after it (409: Verified is final).
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+            Assert.Single(answers, a => a.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict);
             Assert.Single((await contributor.GetOkAsync($"/api/v1/releases/{release}/verifications")).AsArray());
         }
+    }
+
+    private static async Task<HttpResponseMessage> DecideOnAsync(HttpClient verifier, Guid release, string status, string? expectedStatus,
+        string? ifMatch, string? note = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/releases/{release}/verifications")
+        {
+            Content = JsonContent.Create(new { status, method = "DirectContact", occurredAt = "2026-01-11T10:00:00Z", note, expectedStatus }),
+        };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await verifier.SendAsync(request, Ct);
+    }
+
+    private static async Task<string> ETagAsync(HttpClient client, Guid release) =>
+        (await client.GetAsync($"/api/v1/releases/{release}", Ct)).Headers.ETag!.Tag;
+
+    [Fact]
+    public async Task A_decision_that_says_neither_the_etag_nor_the_status_it_decides_on_is_a_428_and_records_nothing()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Unconditional NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Unconditional Verifiers");
+        var (_, _, release) = await Records.ReleasedPersonAsync(contributor);
+
+        var response = await DecideOnAsync(verifier, release, "Verified", expectedStatus: null, ifMatch: null);
+
+        Assert.Equal((HttpStatusCode)428, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty((await contributor.GetOkAsync($"/api/v1/releases/{release}/verifications")).AsArray());
+    }
+
+    [Fact]
+    public async Task A_decision_applies_only_while_every_condition_it_sends_still_holds()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Conditional NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Conditional Verifiers");
+        var (_, _, release) = await Records.ReleasedPersonAsync(contributor);
+        var reportedTag = await ETagAsync(verifier, release);
+        (await DecideOnAsync(verifier, release, "UnderVerification", "Reported", null)).EnsureSuccessStatusCode();
+        var currentTag = await ETagAsync(verifier, release);
+
+        var wrongStatus = await DecideOnAsync(verifier, release, "Rejected", "Reported", null, "Not released.");
+        var staleTag = await DecideOnAsync(verifier, release, "Rejected", null, reportedTag, "Not released.");
+        var staleTagRightStatus = await DecideOnAsync(verifier, release, "Rejected", "UnderVerification", reportedTag, "Not released.");
+        var currentTagWrongStatus = await DecideOnAsync(verifier, release, "Rejected", "Reported", currentTag, "Not released.");
+        var both = await DecideOnAsync(verifier, release, "Verified", "UnderVerification", currentTag);
+
+        Assert.Equal(
+            [HttpStatusCode.PreconditionFailed, HttpStatusCode.PreconditionFailed, HttpStatusCode.PreconditionFailed, HttpStatusCode.PreconditionFailed, HttpStatusCode.Created],
+            new[] { wrongStatus, staleTag, staleTagRightStatus, currentTagWrongStatus, both }.Select(r => r.StatusCode));
+        var history = (await contributor.GetOkAsync($"/api/v1/releases/{release}/verifications")).AsArray();
+        Assert.Equal(["UnderVerification", "Verified"], history.Select(e => e!["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Verifiers_of_eight_organizations_deciding_at_once_on_what_they_read_record_one_decision_each_time()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Crowded NGO");
+        var verifiers = new List<HttpClient>();
+        for (var i = 0; i < 8; i++)
+        {
+            verifiers.Add(await api.ClientAsync(Role.Verifier, $"Crowd Verifier {i}"));
+        }
+
+        string[] decisions = ["UnderVerification", "Verified", "Disputed", "Rejected"];
+        for (var round = 0; round < 5; round++)
+        {
+            var (_, _, release) = await Records.ReleasedPersonAsync(contributor);
+            var reads = await Task.WhenAll(verifiers.Select(v => ETagAsync(v, release)));
+
+            // Each decides on what it read: the status (Reported) and the version.
+            var answers = await Task.WhenAll(verifiers.Select((v, i) =>
+                DecideOnAsync(v, release, decisions[i % decisions.Length], i % 2 == 0 ? "Reported" : null, i % 2 == 0 ? null : reads[i], "Seen by the crowd.")));
+
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.Created);
+            Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.Created), a => Assert.Equal(HttpStatusCode.PreconditionFailed, a.StatusCode));
+            Assert.Single((await contributor.GetOkAsync($"/api/v1/releases/{release}/verifications")).AsArray());
+        }
+
+        verifiers.ForEach(v => v.Dispose());
     }
 
     [Fact]

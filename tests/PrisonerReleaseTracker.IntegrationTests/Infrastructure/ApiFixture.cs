@@ -55,7 +55,8 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public HttpClient Admin() => WithKey(AdminKey);
 
-    private static readonly DateOnly FirstOwnDay = new(1800, 1, 1);
+    // Within the record's calendar (1900-01-01 to 2100-12-31), early enough that no other test dates anything there.
+    private static readonly DateOnly FirstOwnDay = new(1901, 1, 1);
     private int _periods;
 
     /// <summary>

@@ -81,9 +81,21 @@ public static class Records
         return (detainee, detention, await ReleaseAsync(contributor, detention, releasedOn));
     }
 
-    public static Task<HttpResponseMessage> DecideAsync(HttpClient verifier, Guid releaseId, string status, string occurredAt, string? note = null) =>
-        verifier.PostAsJsonAsync($"/api/v1/releases/{releaseId}/verifications",
-            new { status, method = "FamilyConfirmation", occurredAt, note, sourceIds = Array.Empty<Guid>() }, Ct);
+    /// <summary>Decides on the release as it is now: reads it, and sends its ETag in If-Match.</summary>
+    public static async Task<HttpResponseMessage> DecideAsync(HttpClient verifier, Guid releaseId, string status, string occurredAt, string? note = null)
+    {
+        var read = await verifier.GetAsync($"/api/v1/releases/{releaseId}", Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/releases/{releaseId}/verifications")
+        {
+            Content = JsonContent.Create(new { status, method = "FamilyConfirmation", occurredAt, note, sourceIds = Array.Empty<Guid>() }),
+        };
+        if (read.Headers.ETag is { } etag)
+        {
+            request.Headers.IfMatch.Add(etag);
+        }
+
+        return await verifier.SendAsync(request, Ct);
+    }
 
     public static async Task<string> TitleAsync(this HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["title"]!.GetValue<string>();

@@ -15,6 +15,7 @@ public sealed class ChangesController(AppDbContext db) : ControllerBase
     /// nothing more yet; keep the last item's <c>sequence</c> and ask again later. Items carry no field of the record.
     /// </remarks>
     [HttpGet]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<ChangeItem>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListChanges([FromQuery] ChangeListQuery query, CancellationToken ct)

@@ -11,6 +11,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     /// <summary>List claims</summary>
     /// <remarks>Anyone may read claims. Ordered by creation, paged with <c>cursor</c>.</remarks>
     [HttpGet]
+    [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
     [ProducesResponseType<Page<ClaimResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

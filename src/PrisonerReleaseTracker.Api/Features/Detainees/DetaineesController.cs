@@ -10,6 +10,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     /// <summary>List and search detainees</summary>
     /// <remarks>Filters combine with AND. Ordered by creation, paged with <c>cursor</c>.</remarks>
     [HttpGet]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<DetaineeResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListDetainees([FromQuery] DetaineeFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>

@@ -12,7 +12,7 @@ namespace PrisonerReleaseTracker.Api.Features.Exports;
 [Tags("Imports and exports")]
 [Authorize(Policy = Policies.Researcher)]
 [RequestTimeout(Protection.LongRunning)]
-public sealed class ExportsController(ExportQueries queries, IOptions<JsonOptions> json) : ControllerBase
+public sealed partial class ExportsController(ExportQueries queries, IOptions<JsonOptions> json, ILogger<ExportsController> logger) : ControllerBase
 {
     /// <summary>Export detainees</summary>
     /// <remarks>
@@ -55,26 +55,53 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
         return new EmptyResult();
     }
 
+    /// <summary>
+    /// Starts the query and reads its first row before the answer starts, so that whatever fails then (the database, a
+    /// statement timeout) is an ordinary problem answer; a failure once bytes are on their way aborts the connection,
+    /// so the client sees a cut body (no final chunk), never a short file that looks complete.
+    /// </summary>
     private async Task WriteAsync<T>(ExportFormat format, string name, IAsyncEnumerable<T> rows, string[] header, Func<T, string?[]> toCsv, CancellationToken ct)
     {
+        await using var items = rows.GetAsyncEnumerator(ct);
+        var any = await items.MoveNextAsync();
         Response.StatusCode = StatusCodes.Status200OK;
         Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{(format == ExportFormat.Json ? "json" : "csv")}\"";
-        if (format == ExportFormat.Json)
+        try
         {
-            Response.ContentType = "application/json; charset=utf-8";
-            await JsonSerializer.SerializeAsync(Response.Body, rows, json.Value.JsonSerializerOptions, ct);
-            return;
-        }
+            if (format == ExportFormat.Json)
+            {
+                Response.ContentType = "application/json; charset=utf-8";
+                await JsonSerializer.SerializeAsync(Response.Body, Remaining(items, any), json.Value.JsonSerializerOptions, ct);
+                return;
+            }
 
-        Response.ContentType = "text/csv; charset=utf-8";
-        var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
-        await using var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true);
-        await csv.WriteRecordAsync(header, ct);
-        await foreach (var row in rows)
+            Response.ContentType = "text/csv; charset=utf-8";
+            var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+            await using var csv = CsvWriter.Create(Response.Body, options, leaveOpen: true);
+            await csv.WriteRecordAsync(header, ct);
+            await foreach (var row in Remaining(items, any))
+            {
+                await csv.WriteRecordAsync(toCsv(row)!, ct);
+            }
+
+            await csv.FlushAsync(ct);
+        }
+        catch (Exception e) when (Response.HasStarted)
         {
-            await csv.WriteRecordAsync(toCsv(row)!, ct);
+            LogAborted(logger, e.GetType().Name);
+            HttpContext.Abort();
         }
-
-        await csv.FlushAsync(ct);
     }
+
+    /// <summary>The rows from the one already read on.</summary>
+    private static async IAsyncEnumerable<T> Remaining<T>(IAsyncEnumerator<T> items, bool any)
+    {
+        for (var more = any; more; more = await items.MoveNextAsync())
+        {
+            yield return items.Current;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Export failed after its answer started ({ExceptionType}): connection aborted")]
+    private static partial void LogAborted(ILogger logger, string exceptionType);
 }

@@ -10,6 +10,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     /// <summary>List facilities</summary>
     /// <remarks>Anyone may read facilities. Ordered by creation, paged with <c>cursor</c>.</remarks>
     [HttpGet]
+    [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
     [ProducesResponseType<Page<FacilityResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]

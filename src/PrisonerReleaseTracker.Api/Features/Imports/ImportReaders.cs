@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CsvHelper;
+using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Imports;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
@@ -122,6 +123,13 @@ public static class ImportReaders
         var valid = true;
         foreach (var property in element.EnumerateObject())
         {
+            if (!IsUtf8(property))
+            {
+                errors.Add(new ImportRowError(position, "", "A field name is not valid UTF-8 text."));
+                valid = false;
+                continue;
+            }
+
             if (ImportColumns.Find(property.Name) is not { } column)
             {
                 if (!ImportColumns.IsIgnored(property.Name))
@@ -136,6 +144,10 @@ public static class ImportReaders
             var value = property.Value;
             switch (value.ValueKind)
             {
+                case JsonValueKind.String or JsonValueKind.Array when !IsUtf8(value):
+                    errors.Add(new ImportRowError(position, ImportColumns.NameOf(column), TextRules.NotUtf8));
+                    valid = false;
+                    break;
                 case JsonValueKind.String:
                     row.Set(column, value.GetString());
                     break;
@@ -155,6 +167,43 @@ public static class ImportReaders
         }
 
         return valid ? row : null;
+    }
+
+    /// <summary>Whether a string (or every string of an array) decodes: the reader checks JSON's structure, not its strings' bytes.</summary>
+    private static bool IsUtf8(JsonElement value)
+    {
+        try
+        {
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                _ = value.GetString();
+                return true;
+            }
+
+            foreach (var item in value.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.String))
+            {
+                _ = item.GetString();
+            }
+
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsUtf8(JsonProperty property)
+    {
+        try
+        {
+            _ = property.Name;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The column of each header position (null: a column exports add, read past); null when the header is refused.</summary>

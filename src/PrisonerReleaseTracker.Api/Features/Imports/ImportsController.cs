@@ -40,7 +40,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
     /// All or nothing: if any row is invalid, nothing is written and the answer is 400 with <c>rowErrors</c>
     /// (<c>line</c>, <c>field</c>, <c>message</c>; the CSV header is line 1, a JSON item's line is its position from 1),
     /// every invalid row up to 1,000 problems. <c>dryRun=true</c> checks everything and answers the same counts
-    /// without writing. With an <c>Idempotency-Key</c> header (up to 255 characters), the same key and body from the
+    /// without writing. With an <c>Idempotency-Key</c> header (1 to 255 printable ASCII characters), the same key and body from the
     /// same organization within 24 hours get the first answer again without writing; the key with another body
     /// is 422; while the first request still runs, 409. Columns that exports add (<c>id</c>, <c>status</c>,
     /// <c>verificationStatus</c>, ...) are read past; any other unknown column is refused.
@@ -62,14 +62,19 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
     public async Task<IActionResult> ImportDetainees([FromQuery] bool dryRun, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         CancellationToken ct)
     {
-        if (idempotencyKey is { } key && (string.IsNullOrWhiteSpace(key) || key.Length > IdempotencyRecord.MaxKeyLength))
+        // Read from the headers themselves: binding turns an empty header into no header, and an empty key must not
+        // silently make a request unsafe to retry.
+        if (Request.Headers.TryGetValue(IdempotencyKeyHeader, out var keys)
+            && (keys.Count != 1 || string.IsNullOrWhiteSpace(keys[0]) || keys[0]!.Length > IdempotencyRecord.MaxKeyLength
+                || !keys[0]!.All(c => c is >= ' ' and <= '~')))
         {
-            return Problems.Invalid(HttpContext, "Idempotency-Key", $"Must have 1 to {IdempotencyRecord.MaxKeyLength} characters.");
+            return ImportProblems.InvalidRequest(HttpContext, IdempotencyKeyHeader,
+                $"Must be given once, with 1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters.");
         }
 
         if (FormatOf(Request.ContentType) is not { } format)
         {
-            return Problems.Result(StatusCodes.Status415UnsupportedMediaType, "The body must be text/csv or application/json");
+            return Problems.Result(StatusCodes.Status415UnsupportedMediaType, "The body must be text/csv or application/json, in UTF-8");
         }
 
         ImportOutcome outcome;
@@ -104,13 +109,16 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
         return Content(done.Json, "application/json");
     }
 
+    /// <summary>The format of a body in UTF-8 (said, or left unsaid); any other charset is not read at all.</summary>
     private static ImportFormat? FormatOf(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media) switch
-        {
-            true when media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) => ImportFormat.Csv,
-            true when media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) => ImportFormat.Json,
-            _ => null,
-        };
+        MediaTypeHeaderValue.TryParse(contentType, out var media) && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            ? media.MediaType switch
+            {
+                var type when type.Equals("text/csv", StringComparison.OrdinalIgnoreCase) => ImportFormat.Csv,
+                var type when type.Equals("application/json", StringComparison.OrdinalIgnoreCase) => ImportFormat.Json,
+                _ => null,
+            }
+            : null;
 }
 
 /// <summary>An invalid import: nothing was written, and here is every row error (up to 1,000).</summary>
@@ -131,7 +139,7 @@ internal static class ImportProblems
     public static ObjectResult Invalid(HttpContext context, ImportOutcome.Invalid invalid)
     {
         var lines = invalid.Errors.Select(e => e.Line).Distinct().Count();
-        var problem = new ImportProblemDetails(new Dictionary<string, string[]>
+        return Answer(context, new ImportProblemDetails(new Dictionary<string, string[]>
         {
             ["rows"] = [$"{lines} row(s) are invalid; see rowErrors. Nothing was written."],
         })
@@ -140,11 +148,23 @@ internal static class ImportProblems
             Title = "The import is invalid; nothing was written",
             RowErrors = [.. invalid.Errors.Select(e => new RowErrorDto(e.Line, e.Field, e.Message))],
             RowErrorsTruncated = invalid.Truncated,
-        };
-        return new ObjectResult(Problems.Complete(problem, context))
+        });
+    }
+
+    /// <summary>A request refused before its body is read (a header): the same shape, with no row errors.</summary>
+    public static ObjectResult InvalidRequest(HttpContext context, string field, string message) =>
+        Answer(context, new ImportProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The import is invalid; nothing was written",
+            RowErrors = [],
+            RowErrorsTruncated = false,
+        });
+
+    private static ObjectResult Answer(HttpContext context, ImportProblemDetails problem) =>
+        new(Problems.Complete(problem, context))
         {
             StatusCode = StatusCodes.Status400BadRequest,
             ContentTypes = { "application/problem+json" },
         };
-    }
 }

@@ -32,6 +32,7 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
     {
         var errors = new List<string>();
         var query = request.Query;
+        var clock = request.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
         var from = Date(query, "from", errors);
         var to = Date(query, "to", errors);
         var asOfText = Text(query, "asOf");
@@ -85,8 +86,8 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         var first = from ?? end.AddDays(1 - DefaultDays);
         var totals = new TotalsQuery { From = first, To = to, AsOf = asOf, GroupBy = groupBy };
         var timeline = new TimelineQuery { From = first, To = to ?? end, AsOf = asOf };
-        errors.AddRange(new TotalsQueryValidator().Validate(totals).Errors.Select(e => Parameter(e.PropertyName)));
-        if (errors.Count == 0 && !new TimelineQueryValidator().Validate(timeline).IsValid)
+        errors.AddRange(new TotalsQueryValidator(clock).Validate(totals).Errors.Select(e => Parameter(e.PropertyName)));
+        if (errors.Count == 0 && !new TimelineQueryValidator(clock).Validate(timeline).IsValid)
         {
             errors.Add("period");
         }
@@ -175,7 +176,7 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
             return null;
         }
 
-        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (CalendarDateConverter.TryParse(text, out var day))
         {
             return day;
         }

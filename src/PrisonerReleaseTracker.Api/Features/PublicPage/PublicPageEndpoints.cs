@@ -54,7 +54,7 @@ public static class PublicPageEndpoints
     }
 
     private static void Open(RouteHandlerBuilder endpoint, ContentSecurityPolicy policy) =>
-        endpoint.AllowAnonymous().ExcludeFromDescription().CacheOutput(CachePolicy).WithMetadata(policy);
+        endpoint.AllowAnonymous().ExcludeFromDescription().CacheOutput(CachePolicy).WithMetadata(policy, new BudgetAttribute(BudgetKind.Computation));
 
     private static Task HomeAsync(HttpContext http, PageFigures figures, PageAssets assets, IConfiguration configuration, IWebHostEnvironment environment) =>
         RenderAsync(http, assets, async (query, ct) => await figures.AllAsync(query, ct), view => new Dictionary<string, object?>

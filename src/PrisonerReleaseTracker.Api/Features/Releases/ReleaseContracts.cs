@@ -43,7 +43,10 @@ public sealed record CreateReleaseRequest(
 /// <param name="OccurredAt" example="2026-01-25T10:30:00-04:00">When the decision was made; not in the future.</param>
 /// <param name="Note" example="Confirmed by the family by phone.">Why; required for Disputed, Rejected and Retracted.</param>
 /// <param name="SourceIds">Sources behind the decision.</param>
-public sealed record VerificationRequest(VerificationStatus? Status, VerificationMethod? Method, DateTimeOffset? OccurredAt, string? Note, IReadOnlyList<Guid>? SourceIds)
+/// <param name="ExpectedStatus" example="UnderVerification">The release's status the decision is made on (412 when it is no longer that);
+/// this or the release's ETag in <c>If-Match</c> is required (428 without either).</param>
+public sealed record VerificationRequest(VerificationStatus? Status, VerificationMethod? Method, DateTimeOffset? OccurredAt, string? Note, IReadOnlyList<Guid>? SourceIds,
+    VerificationStatus? ExpectedStatus = null)
 {
     /// <summary>The decision, once the validator has seen every required field.</summary>
     internal VerificationDecision ToDecision(Reporter decidedBy) => new(Status!.Value, Method!.Value, OccurredAt!.Value, Note, SourceIds ?? [], decidedBy);

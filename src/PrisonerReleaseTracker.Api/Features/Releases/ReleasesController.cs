@@ -1,3 +1,4 @@
+using Npgsql;
 using PrisonerReleaseTracker.Api.Features.Sources;
 using PrisonerReleaseTracker.Domain.Releases;
 
@@ -11,6 +12,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <summary>List releases</summary>
     /// <remarks>Filters combine with AND; <c>status</c> is the verification status now. Paged with <c>cursor</c>.</remarks>
     [HttpGet]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListReleases([FromQuery] ReleaseFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>
@@ -83,7 +85,10 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// or Rejected; Disputed → UnderVerification, Verified or Rejected; Rejected → UnderVerification; Verified → Retracted;
     /// Retracted → UnderVerification. Disputed, Rejected and Retracted need a note. A broken rule is a 409 titled by the rule.
     /// A Verifier may decide on the release of a protected person it may not identify, and sees it as it sees the history.
-    /// Send the release's <c>ETag</c> in <c>If-Match</c> to decide on the state you read: 412 if the release was decided on since.
+    /// A decision says what it decides on: the release's <c>ETag</c> in <c>If-Match</c> (the version you read), or its
+    /// <c>expectedStatus</c> in the body (the status you decided on), or both (both must hold). Without either it is
+    /// refused (428); when the release was decided on since (another decision landed, even one that ended in the same
+    /// status for an ETag), 412 and nothing is recorded.
     /// The answer's <c>Location</c> is the decision; read the release again for its new <c>ETag</c>.
     /// </remarks>
     [HttpPost("{id:guid}/verifications")]
@@ -93,7 +98,8 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
-    [ReadsIfMatch(required: false)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status428PreconditionRequired, "application/problem+json")]
+    [ReadsIfMatch(required: false, OrBodyField = "expectedStatus")]
     public async Task<IActionResult> CreateVerification(Guid id, VerificationRequest request, CancellationToken ct)
     {
         var (expected, precondition) = ETags.ReadOptionalIfMatch(Request);
@@ -103,9 +109,26 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
             return Problems.NotFound("Release");
         }
 
-        if (precondition is not null || (expected is not null && db.Entry(release).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected))
+        if (precondition is not null)
         {
-            return precondition ?? ETags.Stale();
+            return precondition;
+        }
+
+        if (expected is null && request.ExpectedStatus is null)
+        {
+            return Problems.Result(StatusCodes.Status428PreconditionRequired, "A decision must say what it decides on",
+                "Send the release's ETag in If-Match, or the status you decided on in expectedStatus, or both.");
+        }
+
+        if (expected is not null && db.Entry(release).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected)
+        {
+            return ETags.Stale();
+        }
+
+        if (request.ExpectedStatus is { } expectedStatus && release.Status != expectedStatus)
+        {
+            return Problems.Result(StatusCodes.Status412PreconditionFailed, "The release is not in the status you decided on",
+                $"It is {release.Status}, not {expectedStatus}. Read it again and decide on what it is now.");
         }
 
         var unknownSources = await SourceReferences.FindUnknownAsync(db, request.SourceIds, ct);
@@ -123,9 +146,14 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateConcurrencyException) when (expected is not null)
+        catch (Exception e) when (e is DbUpdateConcurrencyException || e is DbUpdateException { InnerException: PostgresException
         {
-            return ETags.Stale(); // decided by someone else between our read and our write: not the state the caller saw
+            SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure,
+        } })
+        {
+            // Decided by someone else between our read and our write (their decision took the row, or the next sequence
+            // number, first): not the state the caller saw.
+            return ETags.Stale();
         }
 
         var created = (await queries.DecisionAsync(id, recorded.Sequence, caller, ct))!;

@@ -10,6 +10,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
 {
     /// <summary>List sources</summary>
     [HttpGet]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<SourceResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListSources([FromQuery] SourceListQuery query, CancellationToken ct)

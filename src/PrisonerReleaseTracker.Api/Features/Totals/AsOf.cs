@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using PrisonerReleaseTracker.Api.Infrastructure.Json;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
@@ -10,7 +11,15 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// </summary>
 public readonly record struct AsOf(DateTimeOffset Instant) : IParsable<AsOf>
 {
-    public const string Expected = "A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.";
+    public const string Expected = "A date (YYYY-MM-DD) or an RFC 3339 instant with its offset, " + SupportedDates.Range
+        + ", and no later than the end of today in any time zone.";
+
+    /// <summary>
+    /// Whether the moment has been reached somewhere: no later than the end of the latest date now current (UTC+14), read
+    /// in UTC, so that <c>asOf=&lt;today&gt;</c> is valid for every reader and a moment no decision can have reached is refused.
+    /// </summary>
+    public bool IsReachedBy(DateTimeOffset now) =>
+        Instant.UtcDateTime < DateOnly.FromDateTime(now.UtcDateTime.AddHours(14)).AddDays(1).ToDateTime(TimeOnly.MinValue);
 
     public static AsOf Parse(string s, IFormatProvider? provider) =>
         TryParse(s, provider, out var result) ? result : throw new FormatException(Expected);
@@ -23,16 +32,14 @@ public readonly record struct AsOf(DateTimeOffset Instant) : IParsable<AsOf>
             return false;
         }
 
-        if (s.Length == 10 && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (CalendarDateConverter.TryParse(s, out var day))
         {
             result = new AsOf(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10));
             return true;
         }
 
         // An instant names its offset (Z, or +hh:mm after the time): a clock reading without one means no moment.
-        if (s.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
-            && (s.EndsWith('Z') || s.EndsWith('z') || s.LastIndexOfAny(['+', '-']) > s.IndexOf('T', StringComparison.Ordinal)))
+        if (Rfc3339Converter.TryParse(s, out var instant))
         {
             result = new AsOf(instant);
             return true;

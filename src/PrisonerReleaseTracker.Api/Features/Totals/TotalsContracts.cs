@@ -40,7 +40,7 @@ public abstract record TotalsScopeQuery
     /// <example>2026-01-23</example>
     public DateOnly? To { get; init; }
 
-    /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
+    /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted. From 1900-01-01, and no later than the end of today in any time zone.</summary>
     /// <example>2026-01-23</example>
     [ModelBinder(typeof(AsOfBinder))]
     public AsOf? AsOf { get; init; }
@@ -135,23 +135,32 @@ public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset
 /// <summary>The rules of the period and the moment, shared by totals and the timeline.</summary>
 internal abstract class TotalsScopeQueryValidator<T> : AbstractValidator<T> where T : TotalsScopeQuery
 {
-    protected TotalsScopeQueryValidator()
+    protected TotalsScopeQueryValidator(TimeProvider clock)
     {
         RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
+        RuleFor(q => q.AsOf).Must(asOf => asOf!.Value.IsReachedBy(clock.GetUtcNow())).When(q => q.AsOf is not null).WithMessage(AsOf.Expected);
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
 }
 
-internal sealed class TotalsQueryValidator : TotalsScopeQueryValidator<TotalsQuery>;
+internal sealed class TotalsQueryValidator(TimeProvider clock) : TotalsScopeQueryValidator<TotalsQuery>(clock);
 
 internal sealed class TimelineQueryValidator : TotalsScopeQueryValidator<TimelineQuery>
 {
     public const int MaxBuckets = 3700;
 
-    public TimelineQueryValidator()
+    public TimelineQueryValidator(TimeProvider clock) : base(clock)
     {
+        // The cap holds whatever the parameters: an omitted to is the date of asOf (or today), and counts as well.
         RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
-            .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days.");
+            .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days from from.");
+        RuleFor(q => q.From).Must((q, from) => LastDay(q, clock).DayNumber - from!.Value.DayNumber < MaxBuckets)
+            .When(q => q.From is not null && q.To is null)
+            .WithMessage($"At most {MaxBuckets} days before to, which is the date of asOf (or today) when omitted.");
     }
+
+    /// <summary>The last day a timeline without <c>to</c> counts: the UTC date of asOf, or today.</summary>
+    private static DateOnly LastDay(TimelineQuery query, TimeProvider clock) =>
+        DateOnly.FromDateTime((query.AsOf?.Instant ?? clock.GetUtcNow()).UtcDateTime);
 }

@@ -6,6 +6,7 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 [Route("api/v1/totals")]
 [AllowAnonymous]
 [OutputCache(PolicyName = AnswerCache.Policy)]
+[Budget(BudgetKind.Computation)]
 public sealed class TotalsController(TotalsReader reader) : ControllerBase
 {
     /// <summary>Get verified totals as of a moment</summary>

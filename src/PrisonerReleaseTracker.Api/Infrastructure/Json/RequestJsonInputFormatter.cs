@@ -57,9 +57,21 @@ public sealed class RequestJsonInputFormatter : TextInputFormatter, IInputFormat
             context.ModelState.TryAddModelError(FieldPath.OrBody(path), message);
         }
 
-        return readable is Outcome.Failed
-            ? await InputFormatterResult.FailureAsync()
-            : await InputFormatterResult.SuccessAsync(body.Deserialize(context.ModelType, _options));
+        if (readable is Outcome.Failed)
+        {
+            return await InputFormatterResult.FailureAsync();
+        }
+
+        try
+        {
+            return await InputFormatterResult.SuccessAsync(body.Deserialize(context.ModelType, _options));
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            // Every value was read alone above; what fails only as a whole is the body's shape, named as such.
+            context.ModelState.TryAddModelError(FieldPath.Body, "The body could not be read as this operation's request.");
+            return await InputFormatterResult.FailureAsync();
+        }
     }
 
     private enum Outcome { Read, Failed }
@@ -75,7 +87,13 @@ public sealed class RequestJsonInputFormatter : TextInputFormatter, IInputFormat
         var info = _options.GetTypeInfo(type);
         if (info.Kind == JsonTypeInfoKind.Object && node is JsonObject item)
         {
-            foreach (var (name, value) in item.ToList())
+            if (Members(item) is not { } members)
+            {
+                errors[path] = "Member names must be valid UTF-8 text.";
+                return Outcome.Failed;
+            }
+
+            foreach (var (name, value) in members)
             {
                 var member = info.Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
                 if (member is not null && Walk(value, member.PropertyType, FieldPath.Member(path, member.Name), errors) == Outcome.Failed)
@@ -91,7 +109,13 @@ public sealed class RequestJsonInputFormatter : TextInputFormatter, IInputFormat
         {
             for (var i = 0; i < list.Count; i++)
             {
-                if (Walk(list[i], elementType, FieldPath.Index(path, i), errors) == Outcome.Failed)
+                // No list of the API holds nulls; an item that is null is refused, not passed on for a rule to trip over.
+                if (list[i] is null)
+                {
+                    errors[FieldPath.Index(path, i)] = "Must not be null.";
+                    list[i] = Placeholder(elementType);
+                }
+                else if (Walk(list[i], elementType, FieldPath.Index(path, i), errors) == Outcome.Failed)
                 {
                     list[i] = Placeholder(elementType);
                 }
@@ -100,9 +124,9 @@ public sealed class RequestJsonInputFormatter : TextInputFormatter, IInputFormat
             return Outcome.Read;
         }
 
-        if (node.GetValueKind() == JsonValueKind.String && node.GetValue<string>().Contains('\0', StringComparison.Ordinal))
+        if (node.GetValueKind() == JsonValueKind.String && TextProblem(node) is { } problem)
         {
-            errors[path] = "Must not contain the NUL character (U+0000).";
+            errors[path] = problem;
             return Outcome.Failed;
         }
 
@@ -131,8 +155,46 @@ public sealed class RequestJsonInputFormatter : TextInputFormatter, IInputFormat
         }
     }
 
-    private JsonNode? Placeholder(Type type) =>
-        AllowsNull(type) ? null : JsonSerializer.SerializeToNode(Activator.CreateInstance(type), type, _options);
+    /// <summary>
+    /// What stands in for an unreadable list item, so that the rules beside the request still run on the rest without
+    /// tripping over it (their findings about it are not reported: the item is, once). Items are never null.
+    /// </summary>
+    private JsonNode? Placeholder(Type type) => _options.GetTypeInfo(type) switch
+    {
+        _ when type == typeof(string) => JsonValue.Create(""),
+        _ when (Nullable.GetUnderlyingType(type) ?? type).IsEnum => JsonValue.Create(EnumNames.Of(Nullable.GetUnderlyingType(type) ?? type)[0]),
+        { Kind: JsonTypeInfoKind.Object } => new JsonObject(),
+        { Kind: JsonTypeInfoKind.Enumerable } => new JsonArray(),
+        _ when Nullable.GetUnderlyingType(type) is { } plain => JsonSerializer.SerializeToNode(Activator.CreateInstance(plain), plain, _options),
+        _ when type.IsValueType => JsonSerializer.SerializeToNode(Activator.CreateInstance(type), type, _options),
+        _ => null,
+    };
+
+    /// <summary>The members of an object, or null when a name is not valid UTF-8 (read lazily, it cannot be decoded).</summary>
+    private static List<KeyValuePair<string, JsonNode?>>? Members(JsonObject item)
+    {
+        try
+        {
+            return [.. item];
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Why a string value cannot be stored: bytes that are not UTF-8, or a NUL character; null when it can.</summary>
+    private static string? TextProblem(JsonNode node)
+    {
+        try
+        {
+            return TextRules.HasNul(node.GetValue<string>()) ? TextRules.NoNul : null;
+        }
+        catch (InvalidOperationException)
+        {
+            return TextRules.NotUtf8; // the parser checks structure; a string's bytes are decoded only when read
+        }
+    }
 
     private static bool AllowsNull(Type type) => !type.IsValueType || Nullable.GetUnderlyingType(type) is not null;
 
@@ -143,10 +205,10 @@ public sealed class RequestJsonInputFormatter : TextInputFormatter, IInputFormat
         return plain switch
         {
             _ when plain.IsEnum => EnumNames.Expectation(plain),
-            _ when plain == typeof(DateOnly) => "Must be a date as YYYY-MM-DD.",
+            _ when plain == typeof(DateOnly) => CalendarDateConverter.Expectation,
             _ when plain == typeof(DateTimeOffset) => Rfc3339Converter.Expectation,
             _ when plain == typeof(Guid) => "Must be a UUID, such as 019bc5a2-7d4e-7b3a-9c1d-2e5f6a7b8c9d.",
-            _ when plain == typeof(PartialDate) => "Must be a date as YYYY, YYYY-MM or YYYY-MM-DD, naming a real day.",
+            _ when plain == typeof(PartialDate) => "Must be a date as YYYY, YYYY-MM or YYYY-MM-DD, naming a real day, " + SupportedDates.Range + ".",
             _ when plain == typeof(bool) => "Must be true or false.",
             _ when plain == typeof(int) || plain == typeof(long) => "Must be a whole number in range.",
             _ when plain == typeof(string) => "Must be a string.",

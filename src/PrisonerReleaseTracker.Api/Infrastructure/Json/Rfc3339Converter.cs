@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure.Json;
 
@@ -11,7 +12,7 @@ namespace PrisonerReleaseTracker.Api.Infrastructure.Json;
 /// </summary>
 public sealed partial class Rfc3339Converter : JsonConverter<DateTimeOffset>
 {
-    public const string Expectation = "Must be an RFC 3339 instant with its offset, such as 2026-01-25T10:30:00-04:00 or 2026-01-25T14:30:00Z.";
+    public const string Expectation = "Must be an RFC 3339 instant with its offset, such as 2026-01-25T10:30:00-04:00 or 2026-01-25T14:30:00Z, dated " + SupportedDates.Range + ".";
 
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.String && TryParse(reader.GetString(), out var value) ? value : throw new JsonException(Expectation);
@@ -22,9 +23,11 @@ public sealed partial class Rfc3339Converter : JsonConverter<DateTimeOffset>
     {
         value = default;
         return text is not null && Shape().IsMatch(text)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out value);
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out value)
+            && SupportedDates.Contains(value);
     }
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,7})?([Zz]|[+-]\d{2}:\d{2})$")]
+    // ASCII digits only, and \z: "$" would also match before a final line break, which the parse below would then skip.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})\z")]
     private static partial Regex Shape();
 }

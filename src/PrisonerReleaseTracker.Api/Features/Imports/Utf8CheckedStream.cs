@@ -1,0 +1,55 @@
+using System.Text;
+
+namespace PrisonerReleaseTracker.Api.Features.Imports;
+
+/// <summary>
+/// Passes a CSV body through unchanged while checking that it is UTF-8, and stops at the first byte that is not, with
+/// the line it is on (<see cref="ImportFormatException"/>): the CSV reader would otherwise put U+FFFD in its place, and
+/// a name would be stored with a character its sender never wrote. (JSON bodies are checked string by string, where
+/// the field is known.)
+/// </summary>
+public sealed class Utf8CheckedStream(Stream inner) : Stream
+{
+    private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
+    private int _line = 1;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken);
+        return Check(buffer.Span[..read]);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private int Check(ReadOnlySpan<byte> read)
+    {
+        try
+        {
+            // A sequence cut by the buffer's end is kept by the decoder and completed by the next read; the end of the
+            // body (a read of nothing) flushes it, so a truncated last character is found too.
+            _decoder.GetCharCount(read, flush: read.IsEmpty);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var at = Math.Clamp(e.Index, 0, read.Length);
+            throw new ImportFormatException(_line + read[..at].Count((byte)'\n'), "This line is not valid UTF-8 text; an import is read as UTF-8.");
+        }
+
+        _line += read.Count((byte)'\n');
+        return read.Length;
+    }
+}

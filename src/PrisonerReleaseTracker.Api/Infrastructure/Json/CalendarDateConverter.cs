@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using PrisonerReleaseTracker.Domain;
+
+namespace PrisonerReleaseTracker.Api.Infrastructure.Json;
+
+/// <summary>
+/// Calendar dates as <c>YYYY-MM-DD</c> and nothing else (no time, no offset, no other shape), within the calendar the
+/// record holds (<see cref="SupportedDates"/>): in JSON bodies, in query strings (<see cref="StrictQueryBinderProvider"/>)
+/// and as the date form of <c>asOf</c>.
+/// </summary>
+public sealed class CalendarDateConverter : JsonConverter<DateOnly>
+{
+    public const string Expectation = "Must be a date as YYYY-MM-DD, " + SupportedDates.Range + ".";
+
+    public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String && TryParse(reader.GetString(), out var day) ? day : throw new JsonException(Expectation);
+
+    public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    public static bool TryParse(string? text, out DateOnly day)
+    {
+        day = default;
+        return text is { Length: 10 }
+            && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)
+            && SupportedDates.Contains(day);
+    }
+}
