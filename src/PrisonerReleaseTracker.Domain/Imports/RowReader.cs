@@ -1,0 +1,167 @@
+using System.Globalization;
+
+namespace PrisonerReleaseTracker.Domain.Imports;
+
+/// <summary>
+/// Reads the fields of one uploaded row by the shared rules (trimmed text, lists separated by <c>;</c>, booleans, enum
+/// names, partial dates, the shared length limits) and collects its problems, each under the column it is in.
+/// </summary>
+public sealed class RowReader<TColumn>(RawRow<TColumn> raw, ICollection<ImportRowError> errors) where TColumn : struct, Enum
+{
+    /// <summary>Characters that make a spreadsheet read a cell as a formula; exports put a <c>'</c> before them.</summary>
+    private const string FormulaStarts = "=+-@\t\r";
+
+    private readonly HashSet<TColumn> _failed = [];
+
+    public bool Failed => _failed.Count > 0;
+
+    public bool HasError(TColumn column) => _failed.Contains(column);
+
+    public void Fail(TColumn column, string message)
+    {
+        _failed.Add(column);
+        errors.Add(new ImportRowError(raw.Line, raw.Columns.NameOf(column), message));
+    }
+
+    public bool IsGiven(TColumn column) => Clean(raw.Text(column)) is not null || raw.List(column) is { Count: > 0 };
+
+    public string? Text(TColumn column, int maxLength)
+    {
+        if (raw.List(column) is not null)
+        {
+            Fail(column, "Must be a single value, not a list.");
+            return null;
+        }
+
+        var text = Clean(raw.Text(column));
+        if (text is not null && text.Length > maxLength)
+        {
+            Fail(column, $"At most {maxLength} characters.");
+            return null;
+        }
+
+        return text;
+    }
+
+    /// <summary>A JSON array, or text whose items are separated by <c>;</c>; empty items are dropped.</summary>
+    public List<string> List(TColumn column, int maxItemLength)
+    {
+        var items = (raw.List(column) ?? Clean(raw.Text(column))?.Split(';') ?? [])
+            .Select(Clean).OfType<string>().ToList();
+        if (items.Count > Limits.ListItems)
+        {
+            Fail(column, $"At most {Limits.ListItems} items.");
+            return [];
+        }
+
+        if (items.Any(item => item.Length > maxItemLength))
+        {
+            Fail(column, $"Each item has at most {maxItemLength} characters.");
+            return [];
+        }
+
+        return items;
+    }
+
+    /// <summary>Items separated by whitespace (URLs), or a JSON array.</summary>
+    public List<string> Words(TColumn column)
+    {
+        var items = (raw.List(column) ?? Clean(raw.Text(column))?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries) ?? [])
+            .Select(Clean).OfType<string>().ToList();
+        if (items.Count > Limits.ListItems)
+        {
+            Fail(column, $"At most {Limits.ListItems} items.");
+            return [];
+        }
+
+        return items;
+    }
+
+    public bool? Boolean(TColumn column)
+    {
+        var text = Text(column, 5);
+        switch (text?.ToUpperInvariant())
+        {
+            case null:
+                return null;
+            case "TRUE" or "YES" or "1":
+                return true;
+            case "FALSE" or "NO" or "0":
+                return false;
+            default:
+                Fail(column, "Must be true, false, yes, no, 1 or 0.");
+                return null;
+        }
+    }
+
+    public T Enum<T>(TColumn column, T whenEmpty) where T : struct, System.Enum
+    {
+        var text = Text(column, 32);
+        if (text is null)
+        {
+            return whenEmpty;
+        }
+
+        // Names only: Enum.TryParse would also take "3" or "1,2".
+        if (char.IsAsciiLetter(text[0]) && System.Enum.TryParse<T>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value)
+            && !text.Contains(',', StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        Fail(column, $"Must be one of {string.Join(", ", System.Enum.GetNames<T>())}.");
+        return whenEmpty;
+    }
+
+    public PartialDate? PartialDate(TColumn column, DateOnly today)
+    {
+        var text = Text(column, 32);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Domain.PartialDate.TryParse(text, out var date, out var error))
+        {
+            Fail(column, error!);
+            return null;
+        }
+
+        if (date.IsAfter(today))
+        {
+            Fail(column, "Cannot be in the future.");
+            return null;
+        }
+
+        return date;
+    }
+
+    public DateOnly? Date(TColumn column)
+    {
+        var text = Text(column, 32);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            Fail(column, "Expected a date as YYYY-MM-DD.");
+            return null;
+        }
+
+        return date;
+    }
+
+    /// <summary>Trims, treats empty as absent, and undoes the <c>'</c> an export puts before a formula-like value.</summary>
+    private static string? Clean(string? text)
+    {
+        var trimmed = text?.Trim();
+        if (string.IsNullOrEmpty(trimmed))
+        {
+            return null;
+        }
+
+        return trimmed.Length > 1 && trimmed[0] == '\'' && FormulaStarts.Contains(trimmed[1], StringComparison.Ordinal) ? trimmed[1..] : trimmed;
+    }
+}
