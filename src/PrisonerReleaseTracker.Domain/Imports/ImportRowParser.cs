@@ -23,26 +23,12 @@ public static partial class ImportRowParser
         ArgumentNullException.ThrowIfNull(errors);
         var row = new RowReader<ImportColumn>(raw, errors);
 
-        var fullName = row.Text(ImportColumn.FullName, Limits.Name);
-        if (fullName is null && !row.HasError(ImportColumn.FullName))
-        {
-            row.Fail(ImportColumn.FullName, "Required.");
-        }
-
-        var externalIds = row.List(ImportColumn.ExternalId, Limits.ShortText + Limits.Code + 1).Select(ReadExternalId).Distinct().ToList();
-        foreach (var id in externalIds.Where(id => id.Value.Length > Limits.ShortText))
-        {
-            row.Fail(ImportColumn.ExternalId, $"A value has at most {Limits.ShortText} characters.");
-        }
-
+        var fullName = row.RequiredName(ImportColumn.FullName);
+        var externalIds = row.ExternalIds(ImportColumn.ExternalId);
         var otherNames = row.List(ImportColumn.OtherNames, Limits.Name);
         var gender = row.Enum(ImportColumn.Gender, Gender.Unknown);
         var birthDate = row.PartialDate(ImportColumn.BirthDate, today);
-        var nationalities = row.List(ImportColumn.Nationalities, 2).Distinct().ToList();
-        foreach (var code in nationalities.Where(code => !CountryCodes.IsValid(code)))
-        {
-            row.Fail(ImportColumn.Nationalities, $"'{code}' is not an ISO 3166-1 alpha-2 code, such as VE.");
-        }
+        var nationalities = row.Countries(ImportColumn.Nationalities);
 
         var categories = row.List(ImportColumn.Categories, Limits.Code).Distinct().ToList();
         var isProtected = row.Boolean(ImportColumn.IsProtected) ?? false;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Domain.Imports;
 
@@ -21,6 +22,42 @@ public sealed class RowReader<TColumn>(RawRow<TColumn> raw, ICollection<ImportRo
     {
         _failed.Add(column);
         errors.Add(new ImportRowError(raw.Line, raw.Columns.NameOf(column), message));
+    }
+
+    /// <summary>A name the row cannot do without.</summary>
+    public string? RequiredName(TColumn column)
+    {
+        var name = Text(column, Limits.Name);
+        if (name is null && !HasError(column))
+        {
+            Fail(column, "Required.");
+        }
+
+        return name;
+    }
+
+    /// <summary>Identifiers in other systems, <c>scheme:value</c> or a bare value (see <see cref="ImportRowParser.ReadExternalId"/>).</summary>
+    public List<ExternalId> ExternalIds(TColumn column)
+    {
+        var ids = List(column, Limits.ShortText + Limits.Code + 1).Select(ImportRowParser.ReadExternalId).Distinct().ToList();
+        foreach (var id in ids.Where(id => id.Value.Length > Limits.ShortText))
+        {
+            Fail(column, $"A value has at most {Limits.ShortText} characters.");
+        }
+
+        return ids;
+    }
+
+    /// <summary>ISO 3166-1 alpha-2 codes, each once.</summary>
+    public List<string> Countries(TColumn column)
+    {
+        var codes = List(column, 2).Distinct().ToList();
+        foreach (var code in codes.Where(code => !CountryCodes.IsValid(code)))
+        {
+            Fail(column, $"'{code}' is not an ISO 3166-1 alpha-2 code, such as VE.");
+        }
+
+        return codes;
     }
 
     public bool IsGiven(TColumn column) => Clean(raw.Text(column)) is not null || raw.List(column) is { Count: > 0 };
