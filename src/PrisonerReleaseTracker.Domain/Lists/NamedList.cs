@@ -1,3 +1,4 @@
+using System.Globalization;
 using PrisonerReleaseTracker.Domain.Claims;
 
 namespace PrisonerReleaseTracker.Domain.Lists;
@@ -96,14 +97,21 @@ public sealed class NamedList
         };
     }
 
-    /// <summary>Takes the entries, once: a list is published once, and its entries are what was published.</summary>
-    public void AcceptEntries(int count, DateTimeOffset now)
+    /// <summary>Refuses entries when the list has them already: a list is published once, and its entries are what was published.</summary>
+    public void EnsureOpenForEntries()
     {
         if (EntriesUploadedAt is { } uploaded)
         {
             throw new DomainRuleException("A list's entries are uploaded once",
-                $"This list's {EntryCount} entries were uploaded at {uploaded:yyyy-MM-dd HH:mm:ss} UTC; publish a new list for a new version.");
+                string.Create(CultureInfo.InvariantCulture,
+                    $"This list's {EntryCount} entries were uploaded at {uploaded:yyyy-MM-dd HH:mm:ss} UTC; record a new list for a new version."));
         }
+    }
+
+    /// <summary>Takes the entries, once.</summary>
+    public void AcceptEntries(int count, DateTimeOffset now)
+    {
+        EnsureOpenForEntries();
 
         if (count is < 1 or > MaxEntries)
         {
