@@ -108,7 +108,8 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
         return Content(done.Json, "application/json");
     }
 
-    private static ImportFormat? FormatOf(string? contentType) =>
+    /// <summary>The format a body declares by its <c>Content-Type</c>; null for one not read.</summary>
+    internal static ImportFormat? FormatOf(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var media) switch
         {
             true when media.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) => ImportFormat.Csv,
