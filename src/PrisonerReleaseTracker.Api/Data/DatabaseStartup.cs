@@ -44,6 +44,7 @@ public static class DatabaseStartup
         if (configuration.GetValue<bool>("Demo:Seed"))
         {
             await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+            await Features.Lists.DemoList.SeedAsync(scope.ServiceProvider, ct);
         }
     }
 }
