@@ -3,7 +3,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Access;
+using PrisonerReleaseTracker.Domain.Detainees;
+using PrisonerReleaseTracker.Domain.Lists;
 using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
 
 namespace PrisonerReleaseTracker.IntegrationTests.Features;
@@ -391,5 +394,60 @@ public sealed class ListsTests(ApiFixture api)
         Assert.Equal(3, backed["lowerBound"]!.GetValue<int>());
         Assert.Equal(2, backed["distinctPersons"]!.GetValue<int>());
         Assert.Equal(1, backed["verified"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_database_matches_every_entry_as_the_domain_rules_do()
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("LISTS_TEST_SEED"), CultureInfo.InvariantCulture, out var replay) ? replay : Environment.TickCount;
+        var random = new Random(seed);
+        var token = Guid.NewGuid().ToString("N")[..8];
+        const string organization = "Matching Rules NGO";
+        using var contributor = await api.ClientAsync(Role.Contributor, organization);
+        using var other = await api.ClientAsync(Role.Contributor, "Matching Rules Other NGO");
+        // A few names, birth dates of every precision and a few identifiers, so that every level and ties occur.
+        string[] names = [$"Ana {token}", $"ANA  {token}", $"José {token}", $"Jose {token} Pérez", $"Luz {token}"];
+        string?[] births = [null, "1970", "1970-05", "1970-05-02", "1970-05-03", "1971"];
+        string? Pick(string?[] items) => items[random.Next(items.Length)];
+        var people = new List<RecordPerson>();
+        for (var i = 0; i < 14; i++)
+        {
+            var holder = random.Next(3) == 0 ? other : contributor;
+            var (name, birth) = (names[random.Next(names.Length)], Pick(births));
+            string[] otherNames = random.Next(4) == 0 ? [names[random.Next(names.Length)]] : [];
+            var externalId = random.Next(3) == 0 ? $"{token}-{i}" : null;
+            var nationalId = random.Next(3) == 0 ? $"V-{token}-{random.Next(4)}" : null;
+            var id = (await holder.PostOkAsync("/api/v1/detainees", new
+            {
+                fullName = name, otherNames, gender = "Male", birthDate = birth, nationalities = new[] { "VE" }, categories = Array.Empty<string>(),
+                isProtected = false, nationalId,
+                externalIds = externalId is null ? Array.Empty<object>() : [new { scheme = "rules", value = externalId }],
+            })).Id();
+            people.Add(new RecordPerson(id, name, otherNames, birth is null ? null : PartialDate.Parse(birth),
+                externalId is null ? [] : [new ExternalId("rules", externalId)], nationalId, holder == other ? "Matching Rules Other NGO" : organization));
+        }
+
+        var entries = Enumerable.Range(1, 40).Select(n => new ListedPerson(n, n + 1, names[random.Next(names.Length)],
+            random.Next(4) == 0 ? [names[random.Next(names.Length)]] : [], Pick(births) is { } b ? PartialDate.Parse(b) : null,
+            random.Next(3) == 0 ? $"V-{token}-{random.Next(4)}" : null, random.Next(4) == 0 ? [new ExternalId("rules", $"{token}-{random.Next(14)}")] : [],
+            [], null, null, null)).ToList();
+        var csv = new StringBuilder("fullName,otherNames,birthDate,nationalId,externalId\n");
+        foreach (var e in entries)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{e.FullName},{string.Join(';', e.OtherNames)},{e.BirthDate},{e.NationalId},")
+                .Append(string.Join(';', e.ExternalIds.Select(x => $"{x.Scheme}:{x.Value}"))).Append('\n');
+        }
+
+        var list = await ListWithEntriesAsync(contributor, csv.ToString());
+        var rows = (await contributor.GetOkAsync($"/api/v1/lists/{list}/entries?limit=500"))["items"]!.AsArray();
+
+        foreach (var entry in entries)
+        {
+            var expected = MatchRules.Resolve(people.Select(p => (p.Id, Level: MatchRules.LevelOf(entry, organization, p)))
+                .Where(c => c.Level is not null).Select(c => (c.Id, c.Level!.Value)));
+            var row = rows.Single(r => r!["number"]!.GetValue<int>() == entry.Number)!;
+            Assert.True(expected.Level.ToString() == row["matchLevel"]!.GetValue<string>(), $"seed {seed}, entry {entry.Number}: {row.ToJsonString()}");
+            Assert.Equal(expected.Matched, row["person"]?["id"]?.GetValue<Guid>());
+        }
     }
 }
