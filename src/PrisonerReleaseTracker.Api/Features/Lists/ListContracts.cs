@@ -123,6 +123,21 @@ public sealed record OutcomeCounts(
             Of(ListOutcome.StillDetained), Of(ListOutcome.ReleasedOutsidePeriod), Of(ListOutcome.NoDetentionRecord), Of(ListOutcome.NoVisibleMatch),
             Of(ListOutcome.Unresolved), Of(ListOutcome.DuplicateInList));
     }
+
+    /// <summary>The count of <paramref name="outcome"/>.</summary>
+    public int Of(ListOutcome outcome) => outcome switch
+    {
+        ListOutcome.ReleaseVerified => ReleaseVerified,
+        ListOutcome.ReleaseUnverified => ReleaseUnverified,
+        ListOutcome.ReleaseRejected => ReleaseRejected,
+        ListOutcome.HouseArrest => HouseArrest,
+        ListOutcome.StillDetained => StillDetained,
+        ListOutcome.ReleasedOutsidePeriod => ReleasedOutsidePeriod,
+        ListOutcome.NoDetentionRecord => NoDetentionRecord,
+        ListOutcome.NoVisibleMatch => NoVisibleMatch,
+        ListOutcome.Unresolved => Unresolved,
+        _ => DuplicateInList,
+    };
 }
 
 /// <summary>The claimed count a list backs, beside what the list and the record say.</summary>

@@ -193,13 +193,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
             return Problems.NotFound("List");
         }
 
-        var asOf = query.AsOfInstant ?? clock.GetUtcNow();
-        var entries = await reconciliation.ReconcileAsync(list, Caller.From(User), asOf, query.KnownAtInstant, ct);
-        var (distinct, outcomes) = Reconciliation.Count(entries);
-        var claim = list.ClaimId is { } claimId ? await db.Claims.AsNoTracking().SingleAsync(c => c.Id == claimId, ct) : null;
-        var backed = claim is null ? null
-            : new BackedClaim(claim.Id, claim.Count.Display, claim.Count.LowerBound, distinct, outcomes.GetValueOrDefault(ListOutcome.ReleaseVerified));
-        return Ok(new ReconciliationResponse(list.Id, asOf, query.KnownAtInstant, entries.Count, distinct, OutcomeCounts.From(outcomes), backed));
+        return Ok(await reconciliation.AnswerAsync(list, Caller.From(User), query.AsOfInstant ?? clock.GetUtcNow(), query.KnownAtInstant, ct));
     }
 
     /// <summary>List a named list's entries, reconciled</summary>

@@ -107,7 +107,16 @@ public sealed class Reconciliation(AppDbContext db)
             new PersonFacts([.. r.InPeriod.Select(s => s ?? VerificationStatus.Reported)], r.Held, r.AtHouseArrest, r.AnyRelease)));
     }
 
-    /// <summary>The counts of a reconciliation: every outcome, and the entries that do not repeat an earlier one.</summary>
-    internal static (int DistinctPersons, Dictionary<ListOutcome, int> Outcomes) Count(IReadOnlyList<ReconciledEntry> entries) =>
-        (entries.Count(e => e.Outcome != ListOutcome.DuplicateInList), entries.GroupBy(e => e.Outcome).ToDictionary(g => g.Key, g => g.Count()));
+    /// <summary>The reconciliation's counts for <paramref name="caller"/> (null: anonymous), and beside them the claim the list backs.</summary>
+    public async Task<ReconciliationResponse> AnswerAsync(NamedList list, Caller? caller, DateTimeOffset asOf, DateTimeOffset? knownAt, CancellationToken ct)
+    {
+        var entries = await ReconcileAsync(list, caller, asOf, knownAt, ct);
+        var distinct = entries.Count(e => e.Outcome != ListOutcome.DuplicateInList);
+        var outcomes = entries.GroupBy(e => e.Outcome).ToDictionary(g => g.Key, g => g.Count());
+        var claimId = list.ClaimId;
+        var claim = claimId is null ? null : await db.Claims.AsNoTracking().SingleAsync(c => c.Id == claimId, ct);
+        var backed = claim is null ? null
+            : new BackedClaim(claim.Id, claim.Count.Display, claim.Count.LowerBound, distinct, outcomes.GetValueOrDefault(ListOutcome.ReleaseVerified));
+        return new ReconciliationResponse(list.Id, asOf, knownAt, entries.Count, distinct, OutcomeCounts.From(outcomes), backed);
+    }
 }
