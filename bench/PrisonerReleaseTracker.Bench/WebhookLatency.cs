@@ -98,6 +98,9 @@ internal static class WebhookLatency
                 $"webhook-latency: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms from the change's commit to the receiver ({writes} writes one at a time); " +
                 $"{dispatched:F0} deliveries/s draining a backlog of {expected} ({burst} writes x {fanout} subscriptions, written in {writeSeconds:F1} s) vs {posted:F0} raw POST/s " +
                 $"({DispatcherInFlight} in flight, plain HttpClient): ratio {dispatched / posted:F2}"));
+            // One line for bench/run.sh to read.
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT dispatched={dispatched:F1} raw={posted:F1} p50={Percentile(latencies, 0.50):F1} p99={Percentile(latencies, 0.99):F1}"));
             return 0;
         }
         finally

@@ -1,13 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
-using PrisonerReleaseTracker.Api.Features.Webhooks;
 using PrisonerReleaseTracker.Api.Features.PublicPage;
-using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Api.Features.Totals;
+using PrisonerReleaseTracker.Api.Features.Webhooks;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
 // so `dotnet path/to/PrisonerReleaseTracker.Api.dll` needs nothing from the working folder.
@@ -41,15 +38,9 @@ builder.Services.AddSingleton<DataVersion>();
 builder.Services.AddSingleton<ApiKeyStore>();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<IAuditActor, CallerAuditActor>();
-builder.Services.AddMemoryCache(options => options.SizeLimit = ResponseCache.MaxEntries);
-builder.Services.AddSingleton<ResponseCache>();
-builder.Services.AddOutputCache(options => options.AddPolicy(DataVersionCachePolicy.Name, new DataVersionCachePolicy()));
+builder.Services.AddAnswerCache();
 // The options are built once: a context per request then costs an allocation, not a parse of the configuration.
-builder.Services.AddDbContext<AppDbContext>((services, options) => options
-    .UseNpgsql(DatabaseConnection.From(services.GetRequiredService<IConfiguration>()),
-        npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory")
-            .CommandTimeout(services.GetRequiredService<IConfiguration>().GetValue("Database:CommandTimeoutSeconds", 30)))
-    .UseSnakeCaseNamingConvention(), optionsLifetime: ServiceLifetime.Singleton);
+builder.Services.AddDatabase();
 builder.Services.AddApiProtection(builder.Configuration);
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -60,7 +51,7 @@ builder.Services.AddApiProblemDetails();
 builder.Services.AddApiControllers();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.DetaineeQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
-builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Totals.TotalsReader>();
+builder.Services.AddTotals();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Lists.ListUpload>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Lists.Reconciliation>();
 builder.Services.AddImportsAndExports();

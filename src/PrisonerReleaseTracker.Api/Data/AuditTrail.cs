@@ -1,6 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PrisonerReleaseTracker.Api.Features.Changes;
+using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Webhooks;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Changes;
@@ -29,9 +29,15 @@ public static class AuditTrail
     /// <summary>The advisory lock every append takes; an arbitrary constant of this application.</summary>
     private const long ChainLock = 0x5052_5441_5544_4954; // "PRTAUDIT"
 
-    /// <summary>Rows the audit log does not describe: its own, the feed's and the outbox's bookkeeping, and the key ring.</summary>
+    /// <summary>
+    /// Rows the audit log does not describe: its own, the feed's and the outbox's bookkeeping, an import's kept answer,
+    /// and the key ring.
+    /// </summary>
     private static readonly HashSet<Type> Unaudited =
-        [typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey)];
+    [
+        typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(IdempotencyRecord),
+        typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey),
+    ];
 
     /// <summary>What the tracked changes do, per record: owned rows count as fields of their owner.</summary>
     public static List<AuditEvent> Collect(ChangeTracker tracker)
@@ -81,7 +87,7 @@ public static class AuditTrail
         // The lock first, in its own statement: the head is read by the next statement, whose snapshot is taken after
         // the lock is held (in READ COMMITTED, a statement's snapshot is taken when it starts).
         var transactionId = await db.Database
-            .SqlQuery<long>($"SELECT pg_current_xact_id()::text::bigint AS \"Value\" FROM pg_advisory_xact_lock({ChainLock})")
+            .SqlQueryRaw<long>(AuditSql.LockChain, new Npgsql.NpgsqlParameter("chain", ChainLock))
             .SingleAsync(ct);
         var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
@@ -137,4 +143,14 @@ public static class AuditTrail
     }
 
     private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}
+
+/// <summary>The SQL of the audit chain.</summary>
+internal static class AuditSql
+{
+    /// <summary>
+    /// Held until the transaction ends: one writer extends the chain at a time. Answers the transaction's id, whose low
+    /// 32 bits are the xmin of the rows it writes (what ETags are made of).
+    /// </summary>
+    public const string LockChain = """SELECT pg_current_xact_id()::text::bigint AS "Value" FROM pg_advisory_xact_lock(@chain)""";
 }

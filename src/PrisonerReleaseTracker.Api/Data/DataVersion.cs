@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-
 namespace PrisonerReleaseTracker.Api.Data;
 
 /// <summary>
@@ -16,8 +14,20 @@ namespace PrisonerReleaseTracker.Api.Data;
 public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration)
 {
     public const string SequenceName = "prt_data_version";
-    private const string ReadSql = "SELECT last_value AS \"Value\" FROM " + SequenceName;
-    private const string BumpSql = "SELECT nextval('" + SequenceName + "') AS \"Value\"";
+
+    /// <summary>The tables of the record: a statement that changes one moves the version (migration ClaimsAndDataVersion).</summary>
+    private static readonly string[] VersionedTables =
+        ["facilities", "detainees", "detainee_external_ids", "detentions", "detention_transfer", "releases", "verification_events", "sources", "claims"];
+
+    /// <summary>Declares the sequence and the triggers that move it, so that the model holds what the database has.</summary>
+    public static void DeclareIn(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasSequence<long>(SequenceName);
+        foreach (var entityType in modelBuilder.Model.GetEntityTypes().Where(t => VersionedTables.Contains(t.GetTableName())))
+        {
+            entityType.AddTrigger($"{entityType.GetTableName()}_bump_data_version");
+        }
+    }
 
     private readonly TimeSpan _checkEvery = TimeSpan.FromSeconds(configuration.GetValue("Caching:VersionCheckSeconds", 1.0));
     private long _version = -1;
@@ -34,7 +44,7 @@ public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock,
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        version = await db.Database.SqlQueryRaw<long>(ReadSql).SingleAsync(ct);
+        version = await db.Database.SqlQueryRaw<long>(DataVersionSql.Read).SingleAsync(ct);
         Interlocked.Exchange(ref _version, version);
         Interlocked.Exchange(ref _readAtTicks, now);
         return version;
@@ -43,8 +53,15 @@ public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock,
     /// <summary>Moves the number after a commit of this process and remembers it, so this instance sees its own write at once.</summary>
     public async Task BumpAsync(AppDbContext db, CancellationToken ct)
     {
-        var version = await db.Database.SqlQueryRaw<long>(BumpSql).SingleAsync(ct);
+        var version = await db.Database.SqlQueryRaw<long>(DataVersionSql.Bump).SingleAsync(ct);
         Interlocked.Exchange(ref _version, version);
         Interlocked.Exchange(ref _readAtTicks, clock.GetUtcNow().UtcTicks);
     }
+}
+
+/// <summary>The SQL of the data version; the sequence is in the model (<see cref="DataVersion.DeclareIn"/>).</summary>
+internal static class DataVersionSql
+{
+    public const string Read = "SELECT last_value AS \"Value\" FROM " + DataVersion.SequenceName;
+    public const string Bump = "SELECT nextval('" + DataVersion.SequenceName + "') AS \"Value\"";
 }

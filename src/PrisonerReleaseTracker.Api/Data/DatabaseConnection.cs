@@ -2,6 +2,22 @@ using Npgsql;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
+/// <summary>The context's options, built once: the same for the application and for <c>dotnet ef</c>.</summary>
+public static class DatabaseOptions
+{
+    public static IServiceCollection AddDatabase(this IServiceCollection services) =>
+        services.AddDbContext<AppDbContext>((provider, options) =>
+        {
+            var configuration = provider.GetRequiredService<IConfiguration>();
+            Configure(options, DatabaseConnection.From(configuration), configuration.GetValue("Database:CommandTimeoutSeconds", 30));
+        }, optionsLifetime: ServiceLifetime.Singleton);
+
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString, int commandTimeoutSeconds) => options
+        .UseNpgsql(connectionString, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory").CommandTimeout(commandTimeoutSeconds))
+        .UseSnakeCaseNamingConvention()
+        .AddInterceptors(RuleExpansion.Instance);
+}
+
 /// <summary>The connection string, with the defaults that make a database outage a quick 503 rather than a hung request, and hot statements prepared.</summary>
 public static class DatabaseConnection
 {

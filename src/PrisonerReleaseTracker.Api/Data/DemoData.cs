@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Claims;
 using PrisonerReleaseTracker.Domain.Detainees;

@@ -13,8 +13,8 @@ public sealed record Caller(Guid KeyId, string Organization, Role Role)
 
     public Reporter AsReporter() => new(KeyId, Organization);
 
-    /// <summary>Whether this caller holds the record: its own organization's key, or an Admin.</summary>
-    public bool Holds(string organization) => Role == Role.Admin || string.Equals(Organization, organization, StringComparison.Ordinal);
+    /// <summary>Whether this caller holds a record of <paramref name="organization"/> (<see cref="Disclosure.HoldsRule"/>).</summary>
+    public bool Holds(string organization) => Disclosure.Holds(Organization, Role, organization);
 
     public static Caller? From(ClaimsPrincipal user)
     {

@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Api.Data;
-
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>The audit log names the calling key and its organization; work outside a request is the system's.</summary>

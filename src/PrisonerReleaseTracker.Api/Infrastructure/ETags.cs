@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
@@ -93,4 +92,32 @@ public static class Problems
     /// <summary>A 400 for one field, in the same shape as validation errors.</summary>
     public static IActionResult Invalid(HttpContext context, string field, string message) =>
         ValidationProblems.Create(context, new Dictionary<string, string[]> { [field] = [message] });
+}
+
+/// <summary>A single resource as answered: it carries its version as the <c>ETag</c> header does.</summary>
+public interface IVersioned
+{
+    string ETag { get; }
+}
+
+/// <summary>How an action answers a read of one resource, or refuses a change to it.</summary>
+public static class FoundResults
+{
+    /// <summary>A 404 problem when there is no record (<paramref name="organization"/> null), a 403 when the caller does not hold it; null when the caller may change it.</summary>
+    public static IActionResult? RefuseUnlessHeld(this ControllerBase controller, string? organization, string what) =>
+        organization is null ? Problems.NotFound(what)
+        : controller.User.RequiredCaller().Holds(organization) ? null
+        : Problems.Forbidden();
+
+    /// <summary>The resource with its <c>ETag</c> header, or a 404 problem naming <paramref name="what"/>.</summary>
+    public static IActionResult Found<T>(this ControllerBase controller, T? resource, string what) where T : class, IVersioned
+    {
+        if (resource is null)
+        {
+            return Problems.NotFound(what);
+        }
+
+        ETags.Set(controller.Response, resource.ETag);
+        return controller.Ok(resource);
+    }
 }

@@ -1,9 +1,6 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
-using PrisonerReleaseTracker.Domain;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
@@ -73,6 +70,7 @@ public static class OpenApiSetup
             options.ParameterFilter<CamelCaseParameterFilter>();
             options.SchemaFilter<SchemaLimitsFilter>();
             options.SchemaFilter<ProblemSchemaFilter>();
+            options.ParameterFilter<RequiredParametersFilter>();
         });
         return services;
     }

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
-using System.ComponentModel.DataAnnotations;
-using FluentValidation;
+using System.Linq.Expressions;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
@@ -9,14 +8,13 @@ namespace PrisonerReleaseTracker.Api.Infrastructure;
 /// <param name="NextCursor">Pass as <c>cursor</c> to get the next page; null when there is none.</param>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 
-/// <summary>Paging parameters shared by every list.</summary>
+/// <summary>Paging parameters shared by every list: a list takes them as they are, or derives its filters from them.</summary>
 public record PageQuery
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
 
     /// <summary>How many items to return (1 to 500).</summary>
-    [Range(1, MaxLimit)]
     public int Limit { get; init; } = DefaultLimit;
 
     /// <summary>The <c>nextCursor</c> of the previous page.</summary>
@@ -39,6 +37,22 @@ public record PageQuery
 
         after = new Guid(bytes, bigEndian: true);
         return true;
+    }
+
+    /// <summary>
+    /// The rows of this page: after the cursor in id order (ids are time-ordered), one more than the limit so that
+    /// <see cref="ToPage{T}"/> knows whether another page follows.
+    /// </summary>
+    public IQueryable<T> Slice<T>(IQueryable<T> rows, Expression<Func<T, Guid>> id)
+    {
+        TryReadCursor(out var after);
+        if (after is { } start)
+        {
+            Expression<Func<Guid>> boundary = () => start; // a captured value: a parameter of the query, not a constant in its text
+            rows = rows.Where(Expression.Lambda<Func<T, bool>>(Expression.GreaterThan(id.Body, boundary.Body), id.Parameters));
+        }
+
+        return rows.OrderBy(id).Take(Limit + 1);
     }
 
     /// <summary>Cuts a fetched <c>limit + 1</c> rows into a page and the cursor after its last item.</summary>
@@ -65,3 +79,6 @@ public abstract class PageQueryValidator<T> : AbstractValidator<T> where T : Pag
         RuleFor(q => q.Cursor).Must((query, _) => query.TryReadCursor(out Guid? _)).WithMessage("Not a cursor this API issued.");
     }
 }
+
+/// <summary>The paging of a list whose filters are a record of their own (shared with its export).</summary>
+internal sealed class PageValidator : PageQueryValidator<PageQuery>;

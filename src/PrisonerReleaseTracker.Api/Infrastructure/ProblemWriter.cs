@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.AspNetCore.Mvc;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 

@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
-using FluentValidation;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using PrisonerReleaseTracker.Domain;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
@@ -44,7 +42,8 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
             return;
         }
 
-        var rules = RulesFor(context.MemberInfo?.DeclaringType, context.MemberInfo?.Name);
+        // The validator of the type the member was read from: a query record may inherit it from a base it shares with another.
+        var rules = RulesFor(context.MemberInfo?.ReflectedType ?? context.MemberInfo?.DeclaringType, context.MemberInfo?.Name);
         var kind = concrete.Type.Value & ~JsonSchemaType.Null;
         if (kind == JsonSchemaType.String)
         {
@@ -166,4 +165,24 @@ internal static class RuleConditions
 {
     /// <summary>Whether a rule always applies (a rule under <c>When</c> does not make a field required).</summary>
     public static bool HasNoCondition(this IRuleComponent rule) => !rule.HasCondition && !rule.HasAsyncCondition;
+}
+
+/// <summary>A query parameter its validator requires (NotNull, NotEmpty, under no condition) is required in the document.</summary>
+public sealed class RequiredParametersFilter(IServiceScopeFactory scopes) : IParameterFilter
+{
+    public void Apply(IOpenApiParameter parameter, ParameterFilterContext context)
+    {
+        if (parameter is not OpenApiParameter concrete || context.PropertyInfo is not { } property)
+        {
+            return;
+        }
+
+        using var scope = scopes.CreateScope();
+        if (scope.ServiceProvider.GetService(typeof(IValidator<>).MakeGenericType(property.ReflectedType ?? property.DeclaringType!)) is IValidator validator
+            && validator.CreateDescriptor().GetValidatorsForMember(property.Name)
+                .Any(rule => rule.Options.HasNoCondition() && rule.Validator is INotNullValidator or INotEmptyValidator))
+        {
+            concrete.Required = true;
+        }
+    }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Npgsql;
-using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 

@@ -17,14 +17,6 @@ public sealed class ChangeFeedTests(ApiFixture api)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Every name a feed item or a payload may hold; anything else would be a field of the record.</summary>
-    private static readonly HashSet<string> AllowedNames =
-    [
-        "type", "timestamp", "data", "items", "nextCursor",
-        "sequence", "at", "entityType", "entityId", "action", "etag", "status", "counts",
-        "rows", "detaineesCreated", "detaineesMatched", "detentionsCreated", "releasesCreated", "facilitiesCreated", "sourcesCreated",
-    ];
-
     [Fact]
     public async Task Every_kind_of_write_is_one_item_per_record_and_no_payload_carries_a_field_of_a_person()
     {
@@ -33,7 +25,7 @@ public sealed class ChangeFeedTests(ApiFixture api)
         var contributor = await api.ClientAsync(Role.Contributor, organization);
         var verifier = await api.ClientAsync(Role.Verifier, "Feed Privacy Verifiers");
         var (webhook, _) = await contributor.SubscribeAsync(receiver.Url); // every change
-        var start = await LastSequenceAsync(contributor);
+        var start = await ChangeFeed.LastSequenceAsync(contributor);
         var secrets = new[] { "Ximena Feedprivacy Quiroga", "La Negra Feedprivacy", "V-99887766", "Notas privadas feedprivacy", "Sótano feedprivacy",
             "conspiración feedprivacy", "1971-03", "Liberada de noche feedprivacy", "Importada Feedprivacy", "Otra Feedprivacy", "Gobierno feedprivacy",
             "claimed feedprivacy", "withdrawn feedprivacy", "https://example.org/feedprivacy" };
@@ -80,7 +72,7 @@ public sealed class ChangeFeedTests(ApiFixture api)
         var ours = expected.Select(e => e.Id).ToHashSet();
         var messages = await receiver.WaitForAllAsync(m => ours.Contains(m.EntityId),
             found => expected.All(e => found.Any(m => m.EntityId == e.Id && m.Action == e.Action)));
-        var feed = await ReadFeedAsync(contributor, start, item => ours.Contains(item["entityId"]!.GetValue<Guid>()));
+        var feed = await ChangeFeed.ReadAsync(contributor, start, item => ours.Contains(item["entityId"]!.GetValue<Guid>()));
         var detaineeRead = await contributor.GetAsync($"/api/v1/detainees/{detainee}", Ct);
 
         Assert.All(expected, e => Assert.Contains(feed, item => item["entityId"]!.GetValue<Guid>() == e.Id && item["action"]!.GetValue<string>() == e.Action));
@@ -100,7 +92,7 @@ public sealed class ChangeFeedTests(ApiFixture api)
         var payloads = messages.Select(m => m.Body).Concat(feed.Select(i => i.ToJsonString())).ToList();
         Assert.All(payloads, body =>
         {
-            Assert.All(Names(JsonNode.Parse(body)!), name => Assert.Contains(name, AllowedNames));
+            Assert.All(ChangeFeed.Names(JsonNode.Parse(body)!), name => Assert.Contains(name, ChangeFeed.AllowedNames));
             Assert.All(secrets, secret => Assert.DoesNotContain(secret, body, StringComparison.OrdinalIgnoreCase));
         });
         await contributor.DeleteAsync(webhook);
@@ -110,7 +102,7 @@ public sealed class ChangeFeedTests(ApiFixture api)
     public async Task A_reader_following_the_cursor_under_concurrent_writers_sees_every_change_exactly_once()
     {
         var contributor = await api.ClientAsync(Role.Contributor, "Feed Writers " + Guid.NewGuid());
-        var start = await LastSequenceAsync(contributor);
+        var start = await ChangeFeed.LastSequenceAsync(contributor);
         var written = new ConcurrentBag<Guid>();
         var seen = new List<JsonObject>();
         var cursor = start;
@@ -126,7 +118,7 @@ public sealed class ChangeFeedTests(ApiFixture api)
             await db.SaveChangesAsync(Ct);
             var blocked = Enumerable.Range(0, 4).Select(_ => Task.Run(async () => written.Add(await Records.FacilityAsync(contributor)), Ct)).ToList();
             await Task.Delay(300, Ct);
-            var whileHeld = await ReadFeedAsync(contributor, cursor, _ => true);
+            var whileHeld = await ChangeFeed.ReadAsync(contributor, cursor, _ => true);
             Assert.DoesNotContain(whileHeld, i => i["entityId"]!.GetValue<Guid>() == held.Id || written.Contains(i["entityId"]!.GetValue<Guid>()));
             Assert.Empty(written); // they wait for the lock
             await transaction.CommitAsync(Ct);
@@ -183,50 +175,4 @@ public sealed class ChangeFeedTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, badType.StatusCode);
     }
-
-    /// <summary>The sequence of the feed's last item now (0 when empty).</summary>
-    private static async Task<long> LastSequenceAsync(HttpClient client)
-    {
-        var cursor = 0L;
-        while (true)
-        {
-            var page = await client.GetOkAsync($"/api/v1/changes?limit=500{(cursor > 0 ? $"&cursor={cursor}" : "")}");
-            var items = page["items"]!.AsArray();
-            if (items.Count == 0)
-            {
-                return cursor;
-            }
-
-            cursor = items[^1]!["sequence"]!.GetValue<long>();
-            if (page["nextCursor"] is null)
-            {
-                return cursor;
-            }
-        }
-    }
-
-    private static async Task<List<JsonObject>> ReadFeedAsync(HttpClient client, long after, Func<JsonObject, bool> keep)
-    {
-        var found = new List<JsonObject>();
-        var cursor = after;
-        while (true)
-        {
-            var page = await client.GetOkAsync($"/api/v1/changes?limit=500{(cursor > 0 ? $"&cursor={cursor}" : "")}");
-            var items = page["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
-            found.AddRange(items.Where(keep));
-            if (page["nextCursor"] is null)
-            {
-                return found;
-            }
-
-            cursor = items[^1]["sequence"]!.GetValue<long>();
-        }
-    }
-
-    private static IEnumerable<string> Names(JsonNode node) => node switch
-    {
-        JsonObject o => o.SelectMany(p => p.Value is null ? [p.Key] : Names(p.Value).Prepend(p.Key)),
-        JsonArray a => a.Where(i => i is not null).SelectMany(i => Names(i!)),
-        _ => [],
-    };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -61,11 +62,13 @@ public sealed class SecurityTests(ApiFixture api)
     {
         using var holder = await api.ClientAsync(Role.Contributor, "Protecting NGO");
         using var verifier = await api.ClientAsync(Role.Verifier, "Counting Verifiers");
+        var day = api.OwnPeriod();
         var id = (await holder.PostOkAsync("/api/v1/detainees", ProtectedPerson("Contada " + Guid.NewGuid()))).Id();
-        var release = await Records.ReleaseAsync(holder, await Records.DetentionAsync(holder, id, await Records.FacilityAsync(holder), "2005"), "2007-06-01");
-        (await Records.DecideAsync(verifier, release, "Verified", "2007-06-02T10:00:00Z")).EnsureSuccessStatusCode();
+        var detention = await Records.DetentionAsync(holder, id, await Records.FacilityAsync(holder), (day.Year - 1).ToString(CultureInfo.InvariantCulture));
+        var release = await Records.ReleaseAsync(holder, detention, $"{day:yyyy-MM-dd}");
+        (await Records.DecideAsync(verifier, release, "Verified", $"{day.AddDays(1):yyyy-MM-dd}T10:00:00Z")).EnsureSuccessStatusCode();
 
-        var totals = await api.Anonymous().GetOkAsync("/api/v1/totals?from=2007-06-01&to=2007-06-01");
+        var totals = await api.Anonymous().GetOkAsync($"/api/v1/totals?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}");
 
         Assert.Equal(1, totals["releases"]!["verified"]!.GetValue<int>());
     }

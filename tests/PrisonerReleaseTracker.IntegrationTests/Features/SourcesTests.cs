@@ -25,11 +25,11 @@ public sealed class SourcesTests(ApiFixture api)
             language = "es",
         });
         var read = await researcher.GetOkAsync($"/api/v1/sources/{created.Id()}");
-        var listed = await researcher.GetOkAsync("/api/v1/sources?kind=NgoReport&limit=500");
+        var listed = await researcher.AllItemsAsync("/api/v1/sources?kind=NgoReport&limit=500");
 
         Assert.Equal("https://example.org/excarcelaciones", read["url"]!.GetValue<string>());
         Assert.Equal("es", read["language"]!.GetValue<string>());
-        Assert.Contains(listed["items"]!.AsArray(), s => s!.Id() == created.Id());
+        Assert.Contains(listed, s => s.Id() == created.Id());
     }
 
     [Theory]

@@ -8,8 +8,8 @@ using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
 namespace PrisonerReleaseTracker.IntegrationTests.Features;
 
 /// <summary>
-/// Totals share the test database with other tests, so each test here counts releases in a year of its
-/// own, far from the dates other tests use.
+/// Totals count everything dated in a period, so each test here counts releases in a period of its own that the
+/// fixture allocates (<see cref="ApiFixture.OwnPeriod"/>): it counts only what it made.
 /// </summary>
 public sealed class TotalsTests(ApiFixture api)
 {
@@ -20,20 +20,24 @@ public sealed class TotalsTests(ApiFixture api)
     private async Task<Guid> ReleaseOnAsync(HttpClient contributor, DateOnly day)
     {
         var facility = await Records.FacilityAsync(contributor);
-        var detention = await Records.DetentionAsync(contributor, await Records.DetaineeAsync(contributor), facility, arrestedOn: "2010");
+        var detention = await Records.DetentionAsync(contributor, await Records.DetaineeAsync(contributor), facility,
+            arrestedOn: (day.Year - 1).ToString(CultureInfo.InvariantCulture));
         return await Records.ReleaseAsync(contributor, detention, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
     }
 
     private static string Iso(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>Ten in the morning, UTC, of <paramref name="day"/>.</summary>
+    private static string At(DateOnly day) => Iso(new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
+
     [Fact]
     public async Task Totals_as_of_any_moment_match_an_independent_replay_of_the_decisions()
     {
-        var seed = Environment.TickCount;
-        var random = new Random(seed);
+        var random = TestSeed.Random(out var seed);
         using var contributor = await api.ClientAsync(Role.Contributor, "Replay NGO");
         using var verifier = await api.ClientAsync(Role.Verifier, "Replay Verifiers");
-        var start = new DateOnly(2015, 3, 1);
+        var start = api.OwnPeriod();
+        var midnight = new DateTimeOffset(start.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var decisions = new List<(Guid Release, DateOnly ReleasedOn, string Status, DateTimeOffset At)>();
         var releases = new List<(Guid Id, DateOnly On)>();
         // Each release walks a legal path; some end Verified, some pending, one is verified then retracted.
@@ -59,7 +63,7 @@ public sealed class TotalsTests(ApiFixture api)
         // own: beside each answer, their counts as of the statement and as of asOf come from the same replay.
         int VerifiedAsOf(DateOnly from, DateOnly to, DateTimeOffset asOf) => releases.Count(r => r.On >= from && r.On <= to
             && decisions.Where(d => d.Release == r.Id && d.At <= asOf).Select(d => d.Status).LastOrDefault() == "Verified");
-        var claimMoments = Enumerable.Range(0, 4).Select(_ => new DateTimeOffset(2015, 3, 1, 0, 0, 0, TimeSpan.Zero).AddMinutes(random.Next(0, 60 * 24 * 40)))
+        var claimMoments = Enumerable.Range(0, 4).Select(_ => midnight.AddMinutes(random.Next(0, 60 * 24 * 40)))
             .Append(decisions[0].At).ToList();
         claimMoments.Add(claimMoments[0]);
         var claims = new List<(Guid Id, DateOnly From, DateOnly To, DateTimeOffset StatedAt)>();
@@ -76,7 +80,7 @@ public sealed class TotalsTests(ApiFixture api)
             claims.Add((claim.Id(), periodFrom, periodTo, statedAt));
         }
 
-        var moments = Enumerable.Range(0, 5).Select(_ => new DateTimeOffset(2015, 3, 1, 0, 0, 0, TimeSpan.Zero).AddHours(random.Next(0, 24 * 40)))
+        var moments = Enumerable.Range(0, 5).Select(_ => midnight.AddHours(random.Next(0, 24 * 40)))
             .Append(decisions.Where(d => d.Status == "Retracted").Select(d => d.At.AddSeconds(-1)).First())
             .Append(DateTimeOffset.UtcNow);
         foreach (var asOf in moments)
@@ -132,15 +136,16 @@ public sealed class TotalsTests(ApiFixture api)
     {
         using var contributor = await api.ClientAsync(Role.Contributor, "Retraction NGO");
         using var verifier = await api.ClientAsync(Role.Verifier, "Retraction Verifiers");
-        var release = await ReleaseOnAsync(contributor, new DateOnly(2014, 5, 10));
-        (await Records.DecideAsync(verifier, release, "Verified", "2014-05-11T10:00:00Z")).EnsureSuccessStatusCode();
-        const string before = "/api/v1/totals?from=2014-05-10&to=2014-05-10&asOf=2014-05-20";
+        var day = api.OwnPeriod();
+        var release = await ReleaseOnAsync(contributor, day);
+        (await Records.DecideAsync(verifier, release, "Verified", At(day.AddDays(1)))).EnsureSuccessStatusCode();
+        var before = $"/api/v1/totals?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}&asOf={day.AddDays(10):yyyy-MM-dd}";
         Assert.Equal(1, (await contributor.GetOkAsync(before))["releases"]!["verified"]!.GetValue<int>());
 
-        (await Records.DecideAsync(verifier, release, "Retracted", "2014-06-01T10:00:00Z", "Re-arrested the same day.")).EnsureSuccessStatusCode();
+        (await Records.DecideAsync(verifier, release, "Retracted", At(day.AddDays(22)), "Re-arrested the same day.")).EnsureSuccessStatusCode();
 
         Assert.Equal(1, (await contributor.GetOkAsync(before))["releases"]!["verified"]!.GetValue<int>());
-        var now = await contributor.GetOkAsync("/api/v1/totals?from=2014-05-10&to=2014-05-10");
+        var now = await contributor.GetOkAsync($"/api/v1/totals?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}");
         Assert.Equal(0, now["releases"]!["verified"]!.GetValue<int>());
         Assert.Equal(1, now["releases"]!["retracted"]!.GetValue<int>());
     }
@@ -151,13 +156,15 @@ public sealed class TotalsTests(ApiFixture api)
         using var contributor = await api.ClientAsync(Role.Contributor, "VerifiedBy NGO");
         using var alpha = await api.ClientAsync(Role.Verifier, "Alpha Verifiers");
         using var beta = await api.ClientAsync(Role.Verifier, "Beta Verifiers");
-        var first = await ReleaseOnAsync(contributor, new DateOnly(2013, 2, 1));
-        var second = await ReleaseOnAsync(contributor, new DateOnly(2013, 2, 2));
-        (await Records.DecideAsync(alpha, first, "Verified", "2013-02-03T10:00:00Z")).EnsureSuccessStatusCode();
-        (await Records.DecideAsync(beta, second, "Verified", "2013-02-03T10:00:00Z")).EnsureSuccessStatusCode();
+        var day = api.OwnPeriod();
+        var first = await ReleaseOnAsync(contributor, day);
+        var second = await ReleaseOnAsync(contributor, day.AddDays(1));
+        (await Records.DecideAsync(alpha, first, "Verified", At(day.AddDays(2)))).EnsureSuccessStatusCode();
+        (await Records.DecideAsync(beta, second, "Verified", At(day.AddDays(2)))).EnsureSuccessStatusCode();
+        var period = $"from={day:yyyy-MM-dd}&to={day.AddDays(27):yyyy-MM-dd}";
 
-        var all = await contributor.GetOkAsync("/api/v1/totals?from=2013-02-01&to=2013-02-28");
-        var alphaOnly = await contributor.GetOkAsync("/api/v1/totals?from=2013-02-01&to=2013-02-28&verifiedBy=Alpha%20Verifiers");
+        var all = await contributor.GetOkAsync($"/api/v1/totals?{period}");
+        var alphaOnly = await contributor.GetOkAsync($"/api/v1/totals?{period}&verifiedBy=Alpha%20Verifiers");
 
         Assert.Equal(2, all["releases"]!["verified"]!.GetValue<int>());
         Assert.Equal(1, alphaOnly["releases"]!["verified"]!.GetValue<int>());
@@ -170,16 +177,17 @@ public sealed class TotalsTests(ApiFixture api)
         using var contributor = await api.ClientAsync(Role.Contributor, "Cache NGO");
         using var verifier = await api.ClientAsync(Role.Verifier, "Cache Verifiers");
         using var anonymous = api.Anonymous();
-        var release = await ReleaseOnAsync(contributor, new DateOnly(2012, 7, 1));
-        const string now = "/api/v1/totals?from=2012-07-01&to=2012-07-31";
-        const string past = "/api/v1/totals?from=2012-07-01&to=2012-07-31&asOf=2012-08-01";
+        var day = api.OwnPeriod();
+        var release = await ReleaseOnAsync(contributor, day);
+        var now = $"/api/v1/totals?from={day:yyyy-MM-dd}&to={day.AddDays(30):yyyy-MM-dd}";
+        var past = $"{now}&asOf={day.AddDays(31):yyyy-MM-dd}";
 
         // "As of now" answers carry the moment they were computed, so other tests' writes change them;
         // an answer as of a past moment is the same bytes until a write touches that past.
         var first = await anonymous.GetAsync(now, Ct);
         var pastFirst = await anonymous.GetAsync(past, Ct);
         var revalidated = await anonymous.SendAsync(WithIfNoneMatch(past, pastFirst.Headers.ETag!), Ct);
-        (await Records.DecideAsync(verifier, release, "Verified", "2012-07-15T10:00:00Z")).EnsureSuccessStatusCode();
+        (await Records.DecideAsync(verifier, release, "Verified", At(day.AddDays(14)))).EnsureSuccessStatusCode();
         var afterWrite = await anonymous.SendAsync(WithIfNoneMatch(now, first.Headers.ETag!), Ct);
         var pastAfter = await anonymous.SendAsync(WithIfNoneMatch(past, pastFirst.Headers.ETag!), Ct);
 
@@ -216,16 +224,18 @@ public sealed class TotalsTests(ApiFixture api)
     {
         using var contributor = await api.ClientAsync(Role.Contributor, "Timeline NGO");
         using var verifier = await api.ClientAsync(Role.Verifier, "Timeline Verifiers");
-        var release = await ReleaseOnAsync(contributor, new DateOnly(2011, 3, 9));
-        (await Records.DecideAsync(verifier, release, "Verified", "2011-03-10T10:00:00Z")).EnsureSuccessStatusCode();
+        var start = api.OwnPeriod();
+        var wednesday = start.AddDays(((int)DayOfWeek.Wednesday - (int)start.DayOfWeek + 7) % 7);
+        var release = await ReleaseOnAsync(contributor, wednesday);
+        (await Records.DecideAsync(verifier, release, "Verified", At(wednesday.AddDays(1)))).EnsureSuccessStatusCode();
 
-        var days = (await contributor.GetOkAsync("/api/v1/totals/timeline?from=2011-03-07&to=2011-03-13"))["points"]!.AsArray();
-        var weeks = (await contributor.GetOkAsync("/api/v1/totals/timeline?from=2011-03-09&to=2011-03-20&interval=week"))["points"]!.AsArray();
+        var days = (await contributor.GetOkAsync($"/api/v1/totals/timeline?from={wednesday.AddDays(-2):yyyy-MM-dd}&to={wednesday.AddDays(4):yyyy-MM-dd}"))["points"]!.AsArray();
+        var weeks = (await contributor.GetOkAsync($"/api/v1/totals/timeline?from={wednesday:yyyy-MM-dd}&to={wednesday.AddDays(11):yyyy-MM-dd}&interval=week"))["points"]!.AsArray();
 
         Assert.Equal(7, days.Count);
         Assert.Equal([0, 0, 1, 0, 0, 0, 0], days.Select(p => p!["verified"]!.GetValue<int>()));
         Assert.Equal([0, 0, 1, 1, 1, 1, 1], days.Select(p => p!["cumulativeVerified"]!.GetValue<int>()));
-        Assert.Equal(["2011-03-09", "2011-03-14"], weeks.Select(p => p!["date"]!.GetValue<string>()));
+        Assert.Equal([$"{wednesday:yyyy-MM-dd}", $"{wednesday.AddDays(5):yyyy-MM-dd}"], weeks.Select(p => p!["date"]!.GetValue<string>()));
     }
 
     private static HttpRequestMessage WithIfNoneMatch(string url, EntityTagHeaderValue etag)

@@ -55,6 +55,15 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public HttpClient Admin() => WithKey(AdminKey);
 
+    private static readonly DateOnly FirstOwnDay = new(1800, 1, 1);
+    private int _periods;
+
+    /// <summary>
+    /// The first day of a year of days that no other test uses: a test that counts what the record holds for some
+    /// days (totals, timelines, claims beside them) counts only what it made there. Arrests in it are dated the year before.
+    /// </summary>
+    public DateOnly OwnPeriod() => FirstOwnDay.AddDays(366 * Interlocked.Increment(ref _periods));
+
     public HttpClient WithKey(string key)
     {
         var client = Factory.CreateDefaultClient(new ContractCheckingHandler());

@@ -26,6 +26,25 @@ public static class Records
 
     public static Guid Id(this JsonNode node) => node["id"]!.GetValue<Guid>();
 
+    /// <summary>
+    /// Every item of a list, following <c>nextCursor</c>: a test finds what it made however many items other tests
+    /// made before it under the same filter.
+    /// </summary>
+    public static async Task<List<JsonNode>> AllItemsAsync(this HttpClient client, string url)
+    {
+        var items = new List<JsonNode>();
+        string? cursor = null;
+        do
+        {
+            var page = await client.GetOkAsync(cursor is null ? url : $"{url}{(url.Contains('?', StringComparison.Ordinal) ? '&' : '?')}cursor={cursor}");
+            items.AddRange(page["items"]!.AsArray().Select(item => item!));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+
+        return items;
+    }
+
     public static async Task<Guid> FacilityAsync(HttpClient contributor, string kind = "Prison", string? name = null) =>
         (await contributor.PostOkAsync("/api/v1/facilities", new { name = name ?? $"{kind} {Guid.NewGuid():N}", kind, country = "VE" })).Id();
 

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Audit;
 
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
@@ -18,5 +16,11 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.Property(e => e.Hash).HasMaxLength(64).IsFixedLength();
         builder.HasIndex(e => new { e.EntityType, e.EntityId });
         builder.HasIndex(e => e.At);
+        // Entries are appended, never changed (migration AuditLog).
+        builder.ToTable(table =>
+        {
+            table.HasTrigger("audit_entries_append_only");
+            table.HasTrigger("audit_entries_no_truncate");
+        });
     }
 }

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
@@ -9,6 +7,13 @@ internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
 {
     /// <summary>Folded names and other names; what <c>q</c> searches, through a trigram index.</summary>
     public const string SearchText = "SearchText";
+
+    /// <summary>The folded full name; an import finds the namesakes of its rows on record by it.</summary>
+    public const string FoldedName = "FoldedName";
+
+    /// <summary>The first and last day a partial birth date may mean, for an import's namesakes.</summary>
+    public const string BornFrom = "BirthDateEarliest";
+    public const string BornTo = "BirthDateLatest";
 
     /// <summary>Every name of the person (full and other names), folded; a list's entries find their namesakes by it.</summary>
     public const string FoldedNames = "FoldedNames";
@@ -40,6 +45,11 @@ internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
         builder.Property<string>(SearchText)
             .HasComputedColumnSql("prt_search_text(full_name, other_names)", stored: true);
         builder.HasIndex(SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.Property<string>(FoldedName).HasComputedColumnSql("prt_fold(full_name)", stored: true);
+        // The namesakes of a name, oldest ids first: an import lists the first few of each without sorting.
+        builder.HasIndex(FoldedName, nameof(Detainee.Id));
+        builder.Property<DateOnly?>(BornFrom).HasComputedColumnSql(PartialDateConversion.EarliestDaySql("birth_date"), stored: true);
+        builder.Property<DateOnly?>(BornTo).HasComputedColumnSql(PartialDateConversion.LatestDaySql("birth_date"), stored: true);
         builder.HasIndex(d => d.Nationalities).HasMethod("gin");
         builder.HasIndex(d => d.Categories).HasMethod("gin");
         builder.HasIndex(d => d.Status);

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Facilities;
 
 namespace PrisonerReleaseTracker.Api.Data.Configurations;

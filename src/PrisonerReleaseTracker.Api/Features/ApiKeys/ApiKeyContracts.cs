@@ -1,10 +1,5 @@
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Features.ApiKeys;
@@ -26,7 +21,7 @@ public sealed record CreateApiKeyRequest(string Name, string Organization, Role?
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record ApiKeyResponse(
     Guid Id, string Name, string Organization, Role Role, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     internal static readonly Expression<Func<ApiKey, ApiKeyResponse>> Projection = k =>
         new ApiKeyResponse(k.Id, k.Name, k.Organization, k.Role, k.Prefix, k.CreatedAt, k.RevokedAt, ETags.From(EF.Property<uint>(k, AppDbContext.RowVersion)));

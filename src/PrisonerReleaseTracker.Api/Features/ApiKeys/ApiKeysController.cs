@@ -1,14 +1,8 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Features.ApiKeys;
 
 /// <summary>API keys: who may call, for which organization, with which role.</summary>
-[ApiController]
 [Route("api/v1/api-keys")]
 [Tags("API keys")]
 [Authorize(Policy = Policies.Admin)]
@@ -21,14 +15,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListApiKeys([FromQuery] ApiKeyListQuery query, CancellationToken ct)
     {
-        query.TryReadCursor(out var after);
-        var keys = db.ApiKeys.AsNoTracking();
-        if (after is { } start)
-        {
-            keys = keys.Where(k => k.Id > start);
-        }
-
-        var fetched = await keys.OrderBy(k => k.Id).Take(query.Limit + 1).Select(ApiKeyResponse.Projection).ToListAsync(ct);
+        var fetched = await query.Slice(db.ApiKeys.AsNoTracking(), k => k.Id).Select(ApiKeyResponse.Projection).ToListAsync(ct);
         return Ok(query.ToPage(fetched, k => k.Id));
     }
 
@@ -37,16 +24,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     [HttpGet("{id:guid}")]
     [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetApiKey(Guid id, CancellationToken ct)
-    {
-        if (await FindAsync(id, ct) is not { } key)
-        {
-            return Problems.NotFound("API key");
-        }
-
-        ETags.Set(Response, key.ETag);
-        return Ok(key);
-    }
+    public async Task<IActionResult> GetApiKey(Guid id, CancellationToken ct) => this.Found(await FindAsync(id, ct), "API key");
 
     /// <summary>Issue an API key</summary>
     /// <remarks>The answer holds the key itself, this once; only its hash is stored.</remarks>

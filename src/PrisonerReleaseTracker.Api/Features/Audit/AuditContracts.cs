@@ -1,6 +1,3 @@
-using FluentValidation;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Audit;
 
 namespace PrisonerReleaseTracker.Api.Features.Audit;

@@ -1,17 +1,10 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Audit;
 
 namespace PrisonerReleaseTracker.Api.Features.Audit;
 
 /// <summary>The tamper-evident audit log: every write, and every read of sensitive data, hash-chained.</summary>
-[ApiController]
 [Route("api/v1/audit")]
-[Tags("Audit")]
 [Authorize(Policy = Policies.Admin)]
 public sealed class AuditController(AppDbContext db) : ControllerBase
 {

@@ -1,10 +1,5 @@
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Claims;
 
 namespace PrisonerReleaseTracker.Api.Features.Claims;
@@ -78,7 +73,7 @@ public sealed record PeriodResponse(DateOnly From, DateOnly To);
 public sealed record ClaimResponse(
     Guid Id, string Claimant, ClaimantKind ClaimantKind, ClaimMetric Metric, DateTimeOffset StatedAt, PeriodResponse Period,
     ClaimCountResponse Count, string OriginalText, IReadOnlyList<Guid> SourceIds, Guid? SupersedesClaimId, ClaimStatus Status,
-    DateTimeOffset? EndedAt, string? RetractionNote, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag)
+    DateTimeOffset? EndedAt, string? RetractionNote, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     /// <summary>A claim with its row version, as read by <see cref="Read"/>.</summary>
     internal sealed record Versioned(Claim Claim, uint Version);

@@ -1,17 +1,10 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Claims;
 
 namespace PrisonerReleaseTracker.Api.Features.Claims;
 
 /// <summary>Claims: counts somebody stated. They stand beside the verified figures and are never added to them.</summary>
-[ApiController]
 [Route("api/v1/claims")]
-[Tags("Claims")]
 public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : ControllerBase
 {
     /// <summary>List claims</summary>
@@ -22,13 +15,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListClaims([FromQuery] ClaimListQuery query, CancellationToken ct)
     {
-        query.TryReadCursor(out var after);
         var claims = db.Claims.AsNoTracking();
-        if (after is { } start)
-        {
-            claims = claims.Where(c => c.Id > start);
-        }
-
         if (query.Metric is { } metric)
         {
             claims = claims.Where(c => c.Metric == metric);
@@ -51,7 +38,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
             claims = claims.Where(c => c.StatedAt < before);
         }
 
-        var fetched = await ClaimResponse.Read(claims.OrderBy(c => c.Id).Take(query.Limit + 1)).ToListAsync(ct);
+        var fetched = await ClaimResponse.Read(query.Slice(claims, c => c.Id)).ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ClaimResponse.From)], c => c.Id));
     }
 
@@ -61,17 +48,9 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [AllowAnonymous]
     [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct)
-    {
-        if (await ClaimResponse.Read(db.Claims.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct) is not { } read)
-        {
-            return Problems.NotFound("Claim");
-        }
-
-        var claim = ClaimResponse.From(read);
-        ETags.Set(Response, claim.ETag);
-        return Ok(claim);
-    }
+    public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct) =>
+        this.Found(await ClaimResponse.Read(db.Claims.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct) is { } read
+            ? ClaimResponse.From(read) : null, "Claim");
 
     /// <summary>Record a claim</summary>
     /// <remarks>Claims are never edited: a revision is a new claim naming the one it supersedes.</remarks>
@@ -121,17 +100,12 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     public async Task<IActionResult> RetractClaim(Guid id, RetractClaimRequest request, CancellationToken ct)
     {
         var claim = await db.Claims.SingleOrDefaultAsync(c => c.Id == id, ct);
-        if (claim is null)
+        if (this.RefuseUnlessHeld(claim?.Organization, "Claim") is { } refused)
         {
-            return Problems.NotFound("Claim");
+            return refused;
         }
 
-        if (!User.RequiredCaller().Holds(claim.Organization))
-        {
-            return Problems.Forbidden();
-        }
-
-        claim.Retract(request.Note.Trim(), clock.GetUtcNow());
+        claim!.Retract(request.Note.Trim(), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         var retracted = Saved(claim);
         ETags.Set(Response, retracted.ETag);

@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
@@ -74,12 +71,12 @@ public sealed record DetaineeResponse(
     string Organization,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    [property: JsonPropertyName("etag")] string ETag);
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned;
 
-/// <summary>Filters of the detainee list.</summary>
-public sealed record DetaineeListQuery : PageQuery
+/// <summary>Which people to list or export; filters combine with AND.</summary>
+public sealed record DetaineeFilter
 {
-    /// <summary>Part of a name or other name; case and accents are ignored (<c>jose angel</c> finds "José Ángel").</summary>
+    /// <summary>Part of a name or other name, in any script; case and accents are ignored (<c>jose angel</c> finds "José Ángel").</summary>
     public string? Q { get; init; }
 
     /// <summary>Only people of this nationality (ISO 3166-1 alpha-2).</summary>
@@ -127,9 +124,9 @@ internal sealed class DetaineeRequestValidator : AbstractValidator<DetaineeReque
     }
 }
 
-internal sealed class DetaineeListQueryValidator : PageQueryValidator<DetaineeListQuery>
+internal sealed class DetaineeFilterValidator : AbstractValidator<DetaineeFilter>
 {
-    public DetaineeListQueryValidator()
+    public DetaineeFilterValidator()
     {
         RuleFor(q => q.Q).MaximumLength(Limits.Name);
         RuleFor(q => q.Nationality).Must(CountryCodes.IsValid).When(q => q.Nationality is not null).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");

@@ -1,70 +1,65 @@
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Data.Configurations;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
 
-/// <summary>Reads of detainees, projected in SQL and shaped for the caller.</summary>
-public sealed class DetaineeQueries(AppDbContext db)
+/// <summary>The people a <see cref="DetaineeFilter"/> selects: the one reading of the filter, for the list and the export.</summary>
+public static class DetaineeFiltering
 {
-    public async Task<Page<DetaineeResponse>> ListAsync(DetaineeListQuery query, Caller caller, CancellationToken ct)
+    public static IQueryable<Detainee> Matching(this IQueryable<Detainee> detainees, DetaineeFilter filter, Caller caller)
     {
-        query.TryReadCursor(out var after);
-        var detainees = db.Detainees.AsNoTracking();
-        if (after is { } start)
+        if (!string.IsNullOrWhiteSpace(filter.Q))
         {
-            detainees = detainees.Where(d => d.Id > start);
-        }
-
-        if (!string.IsNullOrWhiteSpace(query.Q))
-        {
-            var pattern = "%" + EscapeLike(query.Q) + "%";
-            detainees = detainees.Where(d => EF.Functions.Like(EF.Property<string>(d, DetaineeConfiguration.SearchText), AppDbContext.Fold(pattern), "\\"));
+            var pattern = "%" + DetaineeQueries.EscapeLike(filter.Q) + "%";
             // A name search must not reveal that a protected person is on record: no oracle.
-            if (caller.Role != Role.Admin)
-            {
-                detainees = detainees.Where(d => !d.IsProtected || d.Organization == caller.Organization);
-            }
+            detainees = detainees.IdentifiableBy(caller)
+                .Where(d => EF.Functions.Like(EF.Property<string>(d, DetaineeConfiguration.SearchText), AppDbContext.Fold(pattern), "\\"));
         }
 
-        if (query.Nationality is { } nationality)
+        if (filter.Nationality is { } nationality)
         {
             detainees = detainees.Where(d => d.Nationalities.Contains(nationality));
         }
 
-        if (query.Category is { } category)
+        if (filter.Category is { } category)
         {
             detainees = detainees.Where(d => d.Categories.Contains(category));
         }
 
-        if (query.Status is { } status)
+        if (filter.Status is { } status)
         {
             detainees = detainees.Where(d => d.Status == status);
         }
 
-        if (query.FacilityId is { } facilityId)
+        if (filter.FacilityId is { } facilityId)
         {
             detainees = detainees.Where(d => d.Detentions.Any(x => x.ReleasedOn == null && x.FacilityId == facilityId));
         }
 
-        if (query.ArrestedFrom is { } from)
+        if (filter.ArrestedFrom is { } from)
         {
             detainees = detainees.Where(d => d.Detentions.Any(x => EF.Property<DateOnly?>(x, DetentionConfiguration.ArrestedTo) >= from));
         }
 
-        if (query.ArrestedTo is { } to)
+        if (filter.ArrestedTo is { } to)
         {
             detainees = detainees.Where(d => d.Detentions.Any(x => EF.Property<DateOnly?>(x, DetentionConfiguration.ArrestedFrom) <= to));
         }
 
-        var rows = await Project(detainees.OrderBy(d => d.Id).Take(query.Limit + 1)).ToListAsync(ct);
-        var page = query.ToPage([.. rows.Select(r => r.ToResponse(caller))], d => d.Id);
-        await AuditSensitiveReadsAsync(rows.Where(r => page.Items.Any(i => i.Id == r.Id)), caller, ct);
-        return page;
+        return detainees;
+    }
+}
+
+/// <summary>Reads of detainees, projected in SQL and shaped for the caller.</summary>
+public sealed class DetaineeQueries(AppDbContext db)
+{
+    public async Task<Page<DetaineeResponse>> ListAsync(DetaineeFilter filter, PageQuery page, Caller caller, CancellationToken ct)
+    {
+        var rows = await Project(page.Slice(db.Detainees.AsNoTracking().Matching(filter, caller), d => d.Id)).ToListAsync(ct);
+        var shown = page.ToPage([.. rows.Select(r => r.ToResponse(caller))], d => d.Id);
+        await AuditSensitiveReadsAsync(rows.Where(r => shown.Items.Any(i => i.Id == r.Id)), caller, ct);
+        return shown;
     }
 
     /// <summary>One detainee as <paramref name="caller"/> may see them; <paramref name="auditRead"/> is false when answering the caller's own write.</summary>
@@ -107,7 +102,7 @@ public sealed class DetaineeQueries(AppDbContext db)
         d.Organization, d.CreatedAt, d.UpdatedAt, EF.Property<uint>(d, AppDbContext.RowVersion)));
 
     /// <summary>A typed <c>%</c> or <c>_</c> is a character to find, not a wildcard.</summary>
-    private static string EscapeLike(string text) => text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal)
+    internal static string EscapeLike(string text) => text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal)
         .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private sealed record DetaineeRow(
@@ -115,26 +110,17 @@ public sealed class DetaineeQueries(AppDbContext db)
         List<string> Categories, List<ExternalIdDto> ExternalIds, bool IsProtected, string? NationalId, string? Notes,
         DetaineeStatus Status, Guid? CurrentFacilityId, string Organization, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, uint Version)
     {
-        /// <summary>
-        /// Sensitive fields only reach the organization that holds the record, and Admins. Anyone else sees a
-        /// protected person through a stable pseudonym, with nothing that identifies her.
-        /// </summary>
         public DetaineeResponse ToResponse(Caller caller)
         {
-            var holds = caller.Holds(Organization);
-            if (IsProtected && !holds)
-            {
-                return new DetaineeResponse(Id, Visibility.ProtectedLabel(Id), [], Gender, null, Nationalities, Categories, [], true,
-                    null, null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt, ETags.From(Version));
-            }
-
-            return new DetaineeResponse(Id, FullName, OtherNames, Gender, BirthDate, Nationalities, Categories, ExternalIds, IsProtected,
-                holds ? NationalId : null, holds ? Notes : null, Status, CurrentFacilityId, Organization, CreatedAt, UpdatedAt, ETags.From(Version));
+            var seen = caller.See(Id, IsProtected, Organization);
+            return new DetaineeResponse(Id, seen.Name(FullName), seen.Identifying(OtherNames), Gender, seen.Identifying(BirthDate), Nationalities,
+                Categories, seen.Identifying(ExternalIds), IsProtected, seen.Sensitive(NationalId), seen.Sensitive(Notes), Status, CurrentFacilityId,
+                Organization, CreatedAt, UpdatedAt, ETags.From(Version));
         }
 
         public List<string> SensitiveFieldsShownTo(Caller caller)
         {
-            if (!caller.Holds(Organization))
+            if (!caller.See(Id, IsProtected, Organization).Held)
             {
                 return [];
             }

@@ -1,16 +1,9 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
 
 /// <summary>People deprived of liberty.</summary>
-[ApiController]
 [Route("api/v1/detainees")]
-[Tags("Detainees")]
 [Authorize(Policy = Policies.Researcher)]
 public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries, TimeProvider clock) : ControllerBase
 {
@@ -19,24 +12,16 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     [HttpGet]
     [ProducesResponseType<Page<DetaineeResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ListDetainees([FromQuery] DetaineeListQuery query, CancellationToken ct) =>
-        Ok(await queries.ListAsync(query, User.RequiredCaller(), ct));
+    public async Task<IActionResult> ListDetainees([FromQuery] DetaineeFilter filter, [FromQuery] PageQuery page, CancellationToken ct) =>
+        Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a detainee</summary>
     /// <remarks>The <c>ETag</c> header carries the version to send in <c>If-Match</c> when updating.</remarks>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<DetaineeResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetDetainee(Guid id, CancellationToken ct)
-    {
-        if (await queries.GetAsync(id, User.RequiredCaller(), ct) is not { } found)
-        {
-            return Problems.NotFound("Detainee");
-        }
-
-        ETags.Set(Response, found.ETag);
-        return Ok(found);
-    }
+    public async Task<IActionResult> GetDetainee(Guid id, CancellationToken ct) =>
+        this.Found(await queries.GetAsync(id, User.RequiredCaller(), ct), "Detainee");
 
     /// <summary>Record a detainee</summary>
     [HttpPost]
@@ -72,27 +57,17 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
         var caller = User.RequiredCaller();
         var (expected, precondition) = ETags.ReadIfMatch(Request);
         var detainee = await db.Detainees.SingleOrDefaultAsync(d => d.Id == id, ct);
-        if (detainee is null)
+        if ((this.RefuseUnlessHeld(detainee?.Organization, "Detainee") ?? precondition) is { } refused)
         {
-            return Problems.NotFound("Detainee");
+            return refused;
         }
 
-        if (!caller.Holds(detainee.Organization))
-        {
-            return Problems.Forbidden();
-        }
-
-        if (precondition is not null)
-        {
-            return precondition;
-        }
-
-        if (db.Entry(detainee).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected)
+        if (db.Entry(detainee!).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected)
         {
             return ETags.Stale();
         }
 
-        detainee.Update(request.ToDetails(), clock.GetUtcNow());
+        detainee!.Update(request.ToDetails(), clock.GetUtcNow());
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,10 +1,5 @@
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detentions;
@@ -33,10 +28,10 @@ public sealed record TransferResponse(Guid? FromFacilityId, Guid ToFacilityId, D
 /// <param name="Id">Its id.</param>
 /// <param name="DetaineeId">The person detained.</param>
 /// <param name="ArrestedOn">Arrest date at the precision known.</param>
-/// <param name="ArrestPlace">Where the arrest happened.</param>
-/// <param name="ArrestingAuthority">Who made the arrest.</param>
+/// <param name="ArrestPlace">Where the arrest happened; null for a protected person the caller may not identify.</param>
+/// <param name="ArrestingAuthority">Who made the arrest; null for a protected person the caller may not identify.</param>
 /// <param name="FacilityId">Where the person is held now, or was held last.</param>
-/// <param name="Charges">Charges, as stated.</param>
+/// <param name="Charges">Charges, as stated; empty for a protected person the caller may not identify.</param>
 /// <param name="IsOpen">Whether the detention is still open (house arrest included).</param>
 /// <param name="ReleasedOn">The day a release ended it.</param>
 /// <param name="Transfers">Moves between facilities, oldest first.</param>
@@ -45,13 +40,17 @@ public sealed record TransferResponse(Guid? FromFacilityId, Guid ToFacilityId, D
 public sealed record DetentionResponse(
     Guid Id, Guid DetaineeId, PartialDate? ArrestedOn, string? ArrestPlace, string? ArrestingAuthority, Guid? FacilityId,
     IReadOnlyList<string> Charges, bool IsOpen, DateOnly? ReleasedOn, IReadOnlyList<TransferResponse> Transfers, DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
+    /// <summary>The answer for a detention, read in SQL.</summary>
     internal static readonly Expression<Func<Detention, DetentionResponse>> Projection = d => new DetentionResponse(
         d.Id, d.DetaineeId, d.ArrestedOn, d.ArrestPlace, d.ArrestingAuthority, d.FacilityId, d.Charges, d.ReleasedOn == null, d.ReleasedOn,
         d.Transfers.OrderBy(t => t.TransferredOn).ThenBy(t => t.RecordedAt)
             .Select(t => new TransferResponse(t.FromFacilityId, t.ToFacilityId, t.TransferredOn, t.RecordedAt)).ToList(),
         d.CreatedAt, ETags.From(EF.Property<uint>(d, AppDbContext.RowVersion)));
+
+    /// <summary>What the caller may see of it: nothing of the arrest of a person the caller may not identify.</summary>
+    internal DetentionResponse AsSeen(Seen person) => person.Identified ? this : this with { ArrestPlace = null, ArrestingAuthority = null, Charges = [] };
 }
 
 internal sealed class CreateDetentionRequestValidator : AbstractValidator<CreateDetentionRequest>

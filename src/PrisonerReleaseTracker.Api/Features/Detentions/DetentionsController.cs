@@ -1,14 +1,6 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-
 namespace PrisonerReleaseTracker.Api.Features.Detentions;
 
 /// <summary>Detention episodes and transfers between facilities.</summary>
-[ApiController]
-[Tags("Detentions")]
 [Authorize(Policy = Policies.Researcher)]
 public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : ControllerBase
 {
@@ -19,13 +11,14 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> ListDetentions(Guid detaineeId, CancellationToken ct)
     {
-        if (!await db.Detainees.AnyAsync(d => d.Id == detaineeId, ct))
+        if (await SeenAsync(detaineeId, ct) is not { } seen)
         {
             return Problems.NotFound("Detainee");
         }
 
-        return Ok(await db.Detentions.AsNoTracking().Where(d => d.DetaineeId == detaineeId).OrderBy(d => d.CreatedAt)
-            .Select(DetentionResponse.Projection).ToListAsync(ct));
+        var detentions = await db.Detentions.AsNoTracking().Where(d => d.DetaineeId == detaineeId).OrderBy(d => d.CreatedAt)
+            .Select(DetentionResponse.Projection).ToListAsync(ct);
+        return Ok(detentions.Select(d => d.AsSeen(seen)).ToList());
     }
 
     /// <summary>Get a detention</summary>
@@ -33,16 +26,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     [HttpGet("api/v1/detentions/{id:guid}")]
     [ProducesResponseType<DetentionResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetDetention(Guid id, CancellationToken ct)
-    {
-        if (await FindAsync(id, ct) is not { } detention)
-        {
-            return Problems.NotFound("Detention");
-        }
-
-        ETags.Set(Response, detention.ETag);
-        return Ok(detention);
-    }
+    public async Task<IActionResult> GetDetention(Guid id, CancellationToken ct) => this.Found(await FindAsync(id, ct), "Detention");
 
     /// <summary>Open a detention</summary>
     /// <remarks>A person has at most one open detention: a second is a 409.</remarks>
@@ -56,14 +40,9 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     public async Task<IActionResult> CreateDetention(Guid detaineeId, CreateDetentionRequest request, CancellationToken ct)
     {
         var detainee = await db.Detainees.Include(d => d.Detentions).SingleOrDefaultAsync(d => d.Id == detaineeId, ct);
-        if (detainee is null)
+        if (this.RefuseUnlessHeld(detainee?.Organization, "Detainee") is { } refused)
         {
-            return Problems.NotFound("Detainee");
-        }
-
-        if (!User.RequiredCaller().Holds(detainee.Organization))
-        {
-            return Problems.Forbidden();
+            return refused;
         }
 
         var facility = request.FacilityId is { } facilityId ? await db.Facilities.FindAsync([facilityId], ct) : null;
@@ -72,12 +51,9 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
             return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
         }
 
-        var detention = detainee.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
+        var detention = detainee!.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
         db.Detentions.Add(detention);
-        await db.SaveChangesAsync(ct);
-        var created = (await FindAsync(detention.Id, ct))!;
-        ETags.Set(Response, created.ETag);
-        return CreatedAtAction(nameof(GetDetention), new { id = detention.Id }, created);
+        return await SavedAsync(detention.Id, ct);
     }
 
     /// <summary>Transfer a detention to another facility</summary>
@@ -95,14 +71,9 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     public async Task<IActionResult> TransferDetention(Guid detentionId, TransferRequest request, CancellationToken ct)
     {
         var detention = await db.Detentions.Include(d => d.Transfers).SingleOrDefaultAsync(d => d.Id == detentionId, ct);
-        if (detention is null)
+        if (this.RefuseUnlessHeld(detention?.Organization, "Detention") is { } refused)
         {
-            return Problems.NotFound("Detention");
-        }
-
-        if (!User.RequiredCaller().Holds(detention.Organization))
-        {
-            return Problems.Forbidden();
+            return refused;
         }
 
         var facility = await db.Facilities.FindAsync([request.FacilityId!.Value], ct);
@@ -111,13 +82,28 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
             return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
         }
 
-        db.Add(detention.Transfer(facility, request.TransferredOn!.Value, clock.GetUtcNow()));
-        await db.SaveChangesAsync(ct);
-        var transferred = (await FindAsync(detention.Id, ct))!;
-        ETags.Set(Response, transferred.ETag);
-        return CreatedAtAction(nameof(GetDetention), new { id = detention.Id }, transferred);
+        db.Add(detention!.Transfer(facility, request.TransferredOn!.Value, clock.GetUtcNow()));
+        return await SavedAsync(detention.Id, ct);
     }
 
-    private Task<DetentionResponse?> FindAsync(Guid id, CancellationToken ct) =>
-        db.Detentions.AsNoTracking().Where(d => d.Id == id).Select(DetentionResponse.Projection).SingleOrDefaultAsync(ct);
+    /// <summary>Saves, and answers 201 with the detention read back (its new ETag) and where to read it again.</summary>
+    private async Task<IActionResult> SavedAsync(Guid detentionId, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        var saved = (await FindAsync(detentionId, ct))!;
+        ETags.Set(Response, saved.ETag);
+        return CreatedAtAction(nameof(GetDetention), new { id = detentionId }, saved);
+    }
+
+    /// <summary>A detention as the caller may see it.</summary>
+    private async Task<DetentionResponse?> FindAsync(Guid id, CancellationToken ct) =>
+        await db.Detentions.AsNoTracking().Where(d => d.Id == id).Select(DetentionResponse.Projection).SingleOrDefaultAsync(ct) is { } detention
+            ? detention.AsSeen((await SeenAsync(detention.DetaineeId, ct))!.Value)
+            : null;
+
+    /// <summary>How the detainee appears to the caller; null when there is no such detainee.</summary>
+    private async Task<Seen?> SeenAsync(Guid detaineeId, CancellationToken ct) =>
+        await db.Detainees.Where(d => d.Id == detaineeId).Select(d => new { d.IsProtected, d.Organization }).SingleOrDefaultAsync(ct) is { } person
+            ? User.RequiredCaller().See(detaineeId, person.IsProtected, person.Organization)
+            : null;
 }

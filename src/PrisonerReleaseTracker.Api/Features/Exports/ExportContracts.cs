@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
-using FluentValidation;
 using Microsoft.Net.Http.Headers;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Imports;
 using PrisonerReleaseTracker.Domain.Releases;
@@ -46,6 +44,16 @@ public sealed record DetaineeExportRow(
     [
         "id", .. ImportColumns.Names, "status", "organization",
     ];
+
+    internal static DetaineeExportRow From(ExportRecord r, Caller caller)
+    {
+        var person = caller.See(r.PersonId, r.IsProtected, r.Organization);
+        return new DetaineeExportRow(r.PersonId, person.Identifying(r.ExternalIds), person.Name(r.FullName), person.Identifying(r.OtherNames), r.Gender,
+            person.Identifying(r.BirthDate)?.ToString(), r.Nationalities, r.Categories, r.IsProtected, person.Sensitive(r.NationalId),
+            person.Sensitive(r.Notes), r.ArrestedOn?.ToString(), r.Facility, r.FacilityCountry?.Trim(), person.Identifying(r.ArrestingAuthority),
+            person.Identifying(r.Charges ?? []), r.ReleasedOn, r.ReleaseKind, r.ChargesDropped, r.TravelBan, r.BarredFromPublicStatements,
+            r.MustReportToCourt, person.Identifying(r.SourceUrls), r.Status, r.Organization);
+    }
 
     internal string?[] ToCsv() =>
     [
@@ -99,6 +107,17 @@ public sealed record ReleaseExportRow(
         "id", "detaineeId", .. ImportColumns.Names, "verificationStatus", "lastDecidedAt", "lastDecidedBy", "reportedByOrganization", "createdAt",
     ];
 
+    internal static ReleaseExportRow From(ExportRecord r, Caller caller)
+    {
+        var person = caller.See(r.PersonId, r.IsProtected, r.Organization);
+        return new ReleaseExportRow(r.ReleaseId!.Value, r.PersonId, person.Identifying(r.ExternalIds), person.Name(r.FullName),
+            person.Identifying(r.OtherNames), r.Gender, person.Identifying(r.BirthDate)?.ToString(), r.Nationalities, r.Categories, r.IsProtected,
+            person.Sensitive(r.NationalId), person.Sensitive(r.Notes), r.ArrestedOn?.ToString(), r.Facility, r.FacilityCountry?.Trim(),
+            person.Identifying(r.ArrestingAuthority), person.Identifying(r.Charges ?? []), r.ReleasedOn!.Value, r.ReleaseKind!.Value, r.ChargesDropped,
+            r.TravelBan!.Value, r.BarredFromPublicStatements!.Value, r.MustReportToCourt!.Value, person.Identifying(r.SourceUrls),
+            r.VerificationStatus!.Value, r.LastDecidedAt, r.LastDecidedBy, r.ReportedByOrganization!, r.ReleaseCreatedAt!.Value);
+    }
+
     internal string?[] ToCsv() =>
     [
         Id.ToString(), DetaineeId.ToString(),
@@ -131,57 +150,11 @@ internal static class ExportCsv
     private static string? Bool(bool? value) => value switch { true => "true", false => "false", null => null };
 }
 
-/// <summary>Filters of the detainee export: those of the detainee list, and the format.</summary>
-public sealed record DetaineeExportQuery
+/// <summary>How to write an export.</summary>
+public sealed record ExportFormatQuery
 {
     /// <summary><c>csv</c> or <c>json</c>; when omitted, the <c>Accept</c> header decides (<c>text/csv</c> or <c>application/json</c>), else CSV.</summary>
     public ExportFormat? Format { get; init; }
-
-    /// <summary>Part of a name or other name, in any script; case and accents are ignored.</summary>
-    public string? Q { get; init; }
-
-    /// <summary>Only people of this nationality (ISO 3166-1 alpha-2).</summary>
-    public string? Nationality { get; init; }
-
-    /// <summary>Only people in this category.</summary>
-    public string? Category { get; init; }
-
-    /// <summary>Only people with this status.</summary>
-    public DetaineeStatus? Status { get; init; }
-
-    /// <summary>Only people currently held in this facility.</summary>
-    public Guid? FacilityId { get; init; }
-
-    /// <summary>Only people with a detention whose arrest date may fall on or after this day.</summary>
-    public DateOnly? ArrestedFrom { get; init; }
-
-    /// <summary>Only people with a detention whose arrest date may fall on or before this day.</summary>
-    public DateOnly? ArrestedTo { get; init; }
-}
-
-/// <summary>Filters of the release export: those of the release list, and the format.</summary>
-public sealed record ReleaseExportQuery
-{
-    /// <summary><c>csv</c> or <c>json</c>; when omitted, the <c>Accept</c> header decides (<c>text/csv</c> or <c>application/json</c>), else CSV.</summary>
-    public ExportFormat? Format { get; init; }
-
-    /// <summary>Only releases on or after this day.</summary>
-    public DateOnly? ReleasedFrom { get; init; }
-
-    /// <summary>Only releases on or before this day.</summary>
-    public DateOnly? ReleasedTo { get; init; }
-
-    /// <summary>Only releases whose verification status is now this.</summary>
-    public VerificationStatus? Status { get; init; }
-
-    /// <summary>Only releases from this facility.</summary>
-    public Guid? FacilityId { get; init; }
-
-    /// <summary>Only releases of people of this nationality (ISO 3166-1 alpha-2).</summary>
-    public string? Nationality { get; init; }
-
-    /// <summary>Only releases of people in this category.</summary>
-    public string? Category { get; init; }
 }
 
 /// <summary>The file an export writes.</summary>
@@ -214,28 +187,5 @@ internal static class ExportFormats
 
         var json = Quality("application/json");
         return json > 0 && json > Quality("text/csv") ? ExportFormat.Json : ExportFormat.Csv;
-    }
-}
-
-internal sealed class DetaineeExportQueryValidator : AbstractValidator<DetaineeExportQuery>
-{
-    public DetaineeExportQueryValidator()
-    {
-        RuleFor(q => q.Q).MaximumLength(Limits.Name);
-        RuleFor(q => q.Nationality).Must(CountryCodes.IsValid).When(q => q.Nationality is not null).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");
-        RuleFor(q => q.Category).MaximumLength(Limits.Code);
-        RuleFor(q => q.ArrestedTo).GreaterThanOrEqualTo(q => q.ArrestedFrom).When(q => q.ArrestedFrom is not null && q.ArrestedTo is not null)
-            .WithMessage("Must not be before arrestedFrom.");
-    }
-}
-
-internal sealed class ReleaseExportQueryValidator : AbstractValidator<ReleaseExportQuery>
-{
-    public ReleaseExportQueryValidator()
-    {
-        RuleFor(q => q.ReleasedTo).GreaterThanOrEqualTo(q => q.ReleasedFrom).When(q => q.ReleasedFrom is not null && q.ReleasedTo is not null)
-            .WithMessage("Must not be before releasedFrom.");
-        RuleFor(q => q.Nationality).Must(CountryCodes.IsValid).When(q => q.Nationality is not null).WithMessage("Must be an ISO 3166-1 alpha-2 code, such as VE.");
-        RuleFor(q => q.Category).MaximumLength(Limits.Code);
     }
 }

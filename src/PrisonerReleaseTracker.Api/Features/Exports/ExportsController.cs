@@ -1,15 +1,13 @@
 using System.Text.Json;
 using CsvHelper;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Api.Features.Detainees;
+using PrisonerReleaseTracker.Api.Features.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Exports;
 
 /// <summary>Everything out again, in the import's columns, streamed.</summary>
-[ApiController]
 [Route("api/v1/exports")]
 [Tags("Imports and exports")]
 [Authorize(Policy = Policies.Researcher)]
@@ -24,20 +22,16 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     /// objects; lists as arrays); without <c>format</c>, the <c>Accept</c> header chooses (<c>application/json</c> or
     /// <c>text/csv</c>), else CSV. Rows are streamed as they are read, ordered by id. Sensitive fields (national id,
     /// notes) only reach the holding organization and Admins; a protected person held elsewhere appears only under a
-    /// stable pseudonym, without names, birth date, identifiers or sources, and <c>q</c> never finds them. In CSV, a
+    /// stable pseudonym, without names, birth date, identifiers, arresting authority, charges or sources, and <c>q</c> never finds them;
+    /// the url of a source also cited for such a person is left out of every row. In CSV, a
     /// text starting like a spreadsheet formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>) is written after a <c>'</c>,
     /// which an import removes again.
     /// </remarks>
     [HttpGet("detainees")]
     [ProducesResponseType<IReadOnlyList<DetaineeExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ExportDetainees([FromQuery] DetaineeExportQuery query, CancellationToken ct)
-    {
-        await queries.RecordExportAsync("DetaineeExport", ct);
-        var rows = queries.DetaineesAsync(query, User.RequiredCaller(), ct);
-        await WriteAsync(ExportFormats.Choose(query.Format, Request.GetTypedHeaders().Accept), "detainees", rows, DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
-        return new EmptyResult();
-    }
+    public Task<IActionResult> ExportDetainees([FromQuery] DetaineeFilter filter, [FromQuery] ExportFormatQuery output, CancellationToken ct) =>
+        ExportAsync("detainees", "DetaineeExport", output, queries.DetaineesAsync(filter, User.RequiredCaller(), ct), DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
 
     /// <summary>Export releases</summary>
     /// <remarks>
@@ -49,11 +43,15 @@ public sealed class ExportsController(ExportQueries queries, IOptions<JsonOption
     [HttpGet("releases")]
     [ProducesResponseType<IReadOnlyList<ReleaseExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ExportReleases([FromQuery] ReleaseExportQuery query, CancellationToken ct)
+    public Task<IActionResult> ExportReleases([FromQuery] ReleaseFilter filter, [FromQuery] ExportFormatQuery output, CancellationToken ct) =>
+        ExportAsync("releases", "ReleaseExport", output, queries.ReleasesAsync(filter, User.RequiredCaller(), ct), ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
+
+    /// <summary>Notes the export in the audit log, then streams its rows as the caller asked (the rows are read as they are written).</summary>
+    private async Task<IActionResult> ExportAsync<T>(string name, string audited, ExportFormatQuery output, IAsyncEnumerable<T> rows, string[] header,
+        Func<T, string?[]> toCsv, CancellationToken ct)
     {
-        await queries.RecordExportAsync("ReleaseExport", ct);
-        var rows = queries.ReleasesAsync(query, User.RequiredCaller(), ct);
-        await WriteAsync(ExportFormats.Choose(query.Format, Request.GetTypedHeaders().Accept), "releases", rows, ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
+        await queries.RecordExportAsync(audited, ct);
+        await WriteAsync(ExportFormats.Choose(output.Format, Request.GetTypedHeaders().Accept), name, rows, header, toCsv, ct);
         return new EmptyResult();
     }
 

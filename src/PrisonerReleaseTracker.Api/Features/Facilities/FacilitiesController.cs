@@ -1,16 +1,9 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Facilities;
 
 namespace PrisonerReleaseTracker.Api.Features.Facilities;
 
 /// <summary>Places of detention.</summary>
-[ApiController]
 [Route("api/v1/facilities")]
-[Tags("Facilities")]
 public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : ControllerBase
 {
     /// <summary>List facilities</summary>
@@ -21,13 +14,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListFacilities([FromQuery] FacilityListQuery query, CancellationToken ct)
     {
-        query.TryReadCursor(out var after);
         var facilities = db.Facilities.AsNoTracking();
-        if (after is { } start)
-        {
-            facilities = facilities.Where(f => f.Id > start);
-        }
-
         if (query.Country is { } country)
         {
             facilities = facilities.Where(f => f.Country == country);
@@ -38,7 +25,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
             facilities = facilities.Where(f => f.Kind == kind);
         }
 
-        var fetched = await facilities.OrderBy(f => f.Id).Take(query.Limit + 1).Select(FacilityResponse.Projection).ToListAsync(ct);
+        var fetched = await query.Slice(facilities, f => f.Id).Select(FacilityResponse.Projection).ToListAsync(ct);
         return Ok(query.ToPage(fetched, f => f.Id));
     }
 
@@ -48,17 +35,8 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [AllowAnonymous]
     [ProducesResponseType<FacilityResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetFacility(Guid id, CancellationToken ct)
-    {
-        var facility = await db.Facilities.AsNoTracking().Where(f => f.Id == id).Select(FacilityResponse.Projection).SingleOrDefaultAsync(ct);
-        if (facility is null)
-        {
-            return Problems.NotFound("Facility");
-        }
-
-        ETags.Set(Response, facility.ETag);
-        return Ok(facility);
-    }
+    public async Task<IActionResult> GetFacility(Guid id, CancellationToken ct) =>
+        this.Found(await db.Facilities.AsNoTracking().Where(f => f.Id == id).Select(FacilityResponse.Projection).SingleOrDefaultAsync(ct), "Facility");
 
     /// <summary>Record a facility</summary>
     [HttpPost]

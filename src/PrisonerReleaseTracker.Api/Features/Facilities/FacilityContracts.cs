@@ -1,10 +1,5 @@
 using System.Linq.Expressions;
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Facilities;
 
 namespace PrisonerReleaseTracker.Api.Features.Facilities;
@@ -28,7 +23,7 @@ public sealed record CreateFacilityRequest(string Name, FacilityKind? Kind, stri
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record FacilityResponse(
     Guid Id, string Name, FacilityKind Kind, string? City, string? Region, string Country, DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     internal static readonly Expression<Func<Facility, FacilityResponse>> Projection = f =>
         new FacilityResponse(f.Id, f.Name, f.Kind, f.City, f.Region, f.Country, f.CreatedAt, ETags.From(EF.Property<uint>(f, AppDbContext.RowVersion)));

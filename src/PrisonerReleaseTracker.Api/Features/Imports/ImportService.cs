@@ -1,13 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Api.Data.Configurations;
 using PrisonerReleaseTracker.Api.Features.Changes;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Imports;
@@ -63,25 +60,27 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         var key = request.DryRun ? null : request.IdempotencyKey;
 
         await db.Database.OpenConnectionAsync(ct);
+        db.Database.SetCommandTimeout(CommandTimeoutSeconds);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var sql = new Commands(connection, caller, now, request.DryRun, key);
+        var sql = new Commands(db, caller, now, request.DryRun, key);
 
-        // PostgreSQL checks the client socket every 500 ms while a statement runs, so a dead API process (or
-        // connection) ends the import's statement and transaction instead of letting it run on and commit.
-        await sql.ExecuteAsync("SET LOCAL client_connection_check_interval = 500", ct);
+        await sql.ExecuteAsync(ImportSql.CheckClient, ct);
         if (key is not null)
         {
-            if (!await sql.ScalarAsync<bool>(ImportSql.LockKey, ct))
+            if (!await sql.Query<bool>(ImportSql.LockKey).SingleAsync(ct))
             {
                 return new ImportOutcome.KeyInUse();
             }
 
-            if (await sql.FindStoredAsync(now - IdempotencyRecord.Lifetime, ct) is { } stored)
+            var expired = now - IdempotencyRecord.Lifetime;
+            if (await db.Set<IdempotencyRecord>().AsNoTracking()
+                    .Where(r => r.Organization == caller.Organization && r.Key == key && r.CreatedAt > expired)
+                    .Select(r => new { r.RequestHash, r.ResponseBody }).FirstOrDefaultAsync(ct) is { } stored)
             {
                 await body.DrainAsync(ct);
-                return Convert.ToHexStringLower(hash.GetHashAndReset()) == stored.Hash
-                    ? new ImportOutcome.Done(stored.Body, Replayed: true)
+                return Convert.ToHexStringLower(hash.GetHashAndReset()) == stored.RequestHash
+                    ? new ImportOutcome.Done(stored.ResponseBody, Replayed: true)
                     : new ImportOutcome.KeyReused();
             }
         }
@@ -100,19 +99,18 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         }
 
         await sql.ExecuteAsync(ImportSql.ResolveFacilities, ct);
-        var withoutCountry = await sql.ListAsync(ImportSql.FacilitiesWithoutCountry, r => r.GetInt32(0), ct);
+        var withoutCountry = await sql.Query<int>(ImportSql.FacilitiesWithoutCountry).ToListAsync(ct);
         if (withoutCountry.Count > 0)
         {
             return new ImportOutcome.Invalid([.. withoutCountry.Select(line => new ImportRowError(line, ImportColumns.NameOf(ImportColumn.Facility),
                 "No facility of this name is on record; a new one needs a country: fill facilityCountry, or nationalities."))], false);
         }
 
-        await sql.ExecuteAsync(ImportSql.ResolveSources, ct);
-        var counts = (await sql.ListAsync(ImportSql.Counts, r => Enumerable.Range(0, 7).Select(r.GetInt32).ToArray(), ct))[0];
-        var duplicates = await sql.ListAsync(ImportSql.PossibleDuplicates,
-            r => new PossibleDuplicate(r.GetInt32(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.IsDBNull(2) ? null : r.GetInt32(2)), ct);
+        await ResolveSourcesAsync(sql, caller, ct);
+        var counts = await sql.Query<ImportCounts>(ImportSql.Counts).SingleAsync(ct);
         var importId = request.DryRun ? (Guid?)null : Guid.CreateVersion7(now);
-        var result = new ImportResult(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], duplicates, request.DryRun, importId);
+        var result = new ImportResult(counts.Rows, counts.DetaineesCreated, counts.DetaineesMatched, counts.DetentionsCreated, counts.ReleasesCreated,
+            counts.FacilitiesCreated, counts.SourcesCreated, await PossibleDuplicatesAsync(sql, caller, ct), request.DryRun, importId);
         var json = JsonSerializer.Serialize(result, ResultJson);
         if (request.DryRun)
         {
@@ -120,19 +118,67 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         }
 
         await sql.ExecuteAsync(ImportSql.Insert, ct);
-        var written = new ImportCounts(result.Rows, result.DetaineesCreated, result.DetaineesMatched, result.DetentionsCreated, result.ReleasesCreated,
-            result.FacilitiesCreated, result.SourcesCreated);
-        var change = new PendingChange(new ChangeDraft(ChangeEntityType.Import, importId!.Value, ChangeAction.Imported, Counts: written), "Import", importId.Value);
+        var change = new PendingChange(new ChangeDraft(ChangeEntityType.Import, importId!.Value, ChangeAction.Imported, Counts: counts), "Import", importId.Value);
         await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId.Value, WrittenFields(result))], [change], actor, now, ct);
-        await db.SaveChangesAsync(ct);
         if (key is not null)
         {
-            await sql.StoreAsync(Convert.ToHexStringLower(hash.GetHashAndReset()), StatusCodes.Status200OK, json, now - IdempotencyRecord.Lifetime, ct);
+            await KeepAnswerAsync(key, Convert.ToHexStringLower(hash.GetHashAndReset()), json, caller, now, ct);
         }
 
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await version.BumpAsync(db, ct);
         return new ImportOutcome.Done(json, Replayed: false);
+    }
+
+    /// <summary>
+    /// Each URL of the file resolves to the oldest source on record with that URL that the importer may see; a source
+    /// withheld from the importer is not matched (a new one is made), so an import cannot tell what is on record.
+    /// </summary>
+    private async Task ResolveSourcesAsync(Commands sql, Caller caller, CancellationToken ct)
+    {
+        await sql.ExecuteAsync(ImportSql.StageSources, ct);
+        var urls = sql.Query<string>(ImportSql.StagedSourceUrls);
+        var (organization, role) = (caller.Organization, caller.Role);
+        var onRecord = (await db.Sources.AsNoTracking()
+                .Where(s => urls.Contains(s.Url) && !Visibility.WithheldSource(db, organization, role, s.Id))
+                .OrderBy(s => s.Url).ThenBy(s => s.Id).Select(s => new { s.Url, s.Id }).ToListAsync(ct))
+            .DistinctBy(s => s.Url).ToList();
+        await sql.ExecuteAsync(ImportSql.ResolveSources, ct,
+            new NpgsqlParameter("urls", onRecord.Select(s => s.Url).ToArray()), new NpgsqlParameter("ids", onRecord.Select(s => s.Id).ToArray()));
+    }
+
+    /// <summary>
+    /// Possible duplicates of the rows that create a person: people on record the importer may identify (never someone
+    /// else's protected person), then earlier rows of the file, each with the same folded name and a birth date that
+    /// could be the same day (unknown is compatible); the first lines' first, at most <see cref="ImportSql.MaxDuplicates"/>.
+    /// </summary>
+    private async Task<List<PossibleDuplicate>> PossibleDuplicatesAsync(Commands sql, Caller caller, CancellationToken ct)
+    {
+        var onRecord = await (
+            from r in sql.Query<StagedPerson>(ImportSql.NewPeople)
+            from d in db.Detainees.IdentifiableBy(caller)
+                .Where(d => EF.Property<string>(d, DetaineeConfiguration.FoldedName) == r.NameKey
+                    && (r.BirthEarliest == null || d.BirthDate == null
+                        || (EF.Property<DateOnly?>(d, DetaineeConfiguration.BornFrom) <= r.BirthLatest
+                            && r.BirthEarliest <= EF.Property<DateOnly?>(d, DetaineeConfiguration.BornTo))))
+                .OrderBy(d => d.Id).Take(ImportSql.MaxDuplicatesPerRow)
+            orderby r.Line, d.Id
+            select new PossibleDuplicate(r.Line, d.Id, null)).Take(ImportSql.MaxDuplicates).ToListAsync(ct);
+        var inFile = await sql.Query<PossibleDuplicate>(ImportSql.EarlierRowDuplicates, new NpgsqlParameter("max_duplicates", ImportSql.MaxDuplicates))
+            .ToListAsync(ct);
+        return [.. onRecord.Concat(inFile).OrderBy(d => d.Line).ThenBy(d => d.ExistingLine.HasValue).ThenBy(d => d.ExistingLine)
+            .ThenBy(d => d.ExistingDetaineeId).Take(ImportSql.MaxDuplicates)];
+    }
+
+    /// <summary>Keeps the answer for the key's lifetime; expired answers go as a new one is kept.</summary>
+    private async Task KeepAnswerAsync(string key, string requestHash, string json, Caller caller, DateTimeOffset now, CancellationToken ct)
+    {
+        var expired = now - IdempotencyRecord.Lifetime;
+        await db.Set<IdempotencyRecord>()
+            .Where(r => r.CreatedAt <= expired || (r.Organization == caller.Organization && r.Key == key))
+            .ExecuteDeleteAsync(ct);
+        db.Add(new IdempotencyRecord(caller.Organization, key, requestHash, StatusCodes.Status200OK, json, now));
     }
 
     /// <summary>Reads, checks and COPYs every row; null when all are valid, else the problems (nothing is kept).</summary>
@@ -233,62 +279,19 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         }.Where(x => x.Count > 0).Select(x => x.Name),
     ];
 
-    /// <summary>Parameterized commands on the import's connection (they run in its transaction).</summary>
-    private sealed class Commands(NpgsqlConnection connection, Caller caller, DateTimeOffset now, bool dryRun, string? idempotencyKey)
+    /// <summary>The import's SQL on its connection, in its transaction, with the parameters every statement may use.</summary>
+    private sealed class Commands(AppDbContext db, Caller caller, DateTimeOffset now, bool dryRun, string? idempotencyKey)
     {
-        public async Task<int> ExecuteAsync(string text, CancellationToken ct)
-        {
-            await using var command = Create(text);
-            return await command.ExecuteNonQueryAsync(ct);
-        }
+        public Task<int> ExecuteAsync(string text, CancellationToken ct, params NpgsqlParameter[] more) =>
+            db.Database.ExecuteSqlRawAsync(text, Parameters(more), ct);
 
-        public async Task<T> ScalarAsync<T>(string text, CancellationToken ct)
-        {
-            await using var command = Create(text);
-            return (T)(await command.ExecuteScalarAsync(ct))!;
-        }
+        /// <summary>Rows read by column name into <typeparamref name="T"/>; a query LINQ may compose with the record.</summary>
+        public IQueryable<T> Query<T>(string text, params NpgsqlParameter[] more) => db.Database.SqlQueryRaw<T>(text, Parameters(more));
 
-        public async Task<List<T>> ListAsync<T>(string text, Func<NpgsqlDataReader, T> read, CancellationToken ct)
-        {
-            await using var command = Create(text);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var items = new List<T>();
-            while (await reader.ReadAsync(ct))
-            {
-                items.Add(read(reader));
-            }
-
-            return items;
-        }
-
-        public async Task<(string Hash, string Body)?> FindStoredAsync(DateTimeOffset expired, CancellationToken ct)
-        {
-            await using var command = Create(ImportSql.FindKey);
-            command.Parameters.AddWithValue("expired", expired);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(2)) : null;
-        }
-
-        public async Task StoreAsync(string hash, int status, string body, DateTimeOffset expired, CancellationToken ct)
-        {
-            await using var command = Create(ImportSql.StoreKey);
-            command.Parameters.AddWithValue("hash", hash);
-            command.Parameters.AddWithValue("status", status);
-            command.Parameters.AddWithValue("body", body);
-            command.Parameters.AddWithValue("expired", expired);
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        private NpgsqlCommand Create(string text)
-        {
-            var command = new NpgsqlCommand(text, connection) { CommandTimeout = CommandTimeoutSeconds };
-            command.Parameters.AddWithValue("org", caller.Organization);
-            command.Parameters.AddWithValue("key", caller.KeyId);
-            command.Parameters.AddWithValue("now", now);
-            command.Parameters.AddWithValue("admin", caller.Role == Role.Admin);
-            command.Parameters.AddWithValue("dry", dryRun);
-            command.Parameters.AddWithValue("idempotencyKey", idempotencyKey ?? "");
-            return command;
-        }
+        private object[] Parameters(NpgsqlParameter[] more) =>
+        [
+            new NpgsqlParameter("org", caller.Organization), new NpgsqlParameter("key", caller.KeyId), new NpgsqlParameter("now", now),
+            new NpgsqlParameter("dry", dryRun), new NpgsqlParameter("idempotencyKey", idempotencyKey ?? ""), .. more,
+        ];
     }
 }

@@ -1,14 +1,26 @@
-using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Domain.Detainees;
+using PrisonerReleaseTracker.Domain.Facilities;
+using PrisonerReleaseTracker.Domain.Releases;
+using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
 
 /// <summary>
 /// The SQL of an import. Rows reach a temporary staging table by binary COPY; matching, facilities, sources
 /// and the inserts into the record are set-based statements over it, all in the import's one transaction.
-/// Parameters: <c>@org</c>, <c>@key</c> (the importing key's id), <c>@now</c>, <c>@admin</c>, <c>@dry</c>.
+/// What the import reads of the record as the importer may see it (namesakes, sources on record) is asked in LINQ
+/// (<see cref="ImportService"/>), where the visibility rules apply. Names of tables and columns are checked against
+/// the model by a test; enum values come from the enums. Parameters: <c>@org</c>, <c>@key</c> (the importing key's
+/// id), <c>@now</c>, <c>@dry</c>, <c>@idempotencyKey</c>.
 /// </summary>
 internal static class ImportSql
 {
+    /// <summary>
+    /// PostgreSQL checks the client socket every 500 ms while a statement runs, so a dead API process (or connection)
+    /// ends the import's statement and transaction instead of letting it run on and commit.
+    /// </summary>
+    public const string CheckClient = "SET LOCAL client_connection_check_interval = 500";
+
     public const string CreateStaging = """
         CREATE TEMP TABLE import_rows (
             line integer NOT NULL,
@@ -120,95 +132,83 @@ internal static class ImportSql
         UPDATE import_rows r SET facility_id = i.id FROM import_facilities i WHERE r.facility_key = i.key AND r.matched_id IS NULL;
         """;
 
-    public const string FacilitiesWithoutCountry = "SELECT first_line FROM import_facilities WHERE id IS NULL ORDER BY first_line LIMIT 1000";
+    public const string FacilitiesWithoutCountry = "SELECT first_line AS \"Value\" FROM import_facilities WHERE id IS NULL ORDER BY first_line LIMIT 1000";
 
-    /// <summary>Sources by exact URL: an existing one, or a new one of kind Other.</summary>
-    public const string ResolveSources = """
+    /// <summary>The distinct source URLs of the rows that create something, each to be resolved to a source.</summary>
+    public const string StageSources = """
         CREATE TEMP TABLE import_sources ON COMMIT DROP AS
             SELECT u.url, min(r.line) AS first_line, NULL::uuid AS id, false AS is_new
             FROM import_rows r CROSS JOIN LATERAL unnest(r.source_urls) AS u(url)
             WHERE r.matched_id IS NULL
             GROUP BY u.url;
         CREATE UNIQUE INDEX ON import_sources (url);
+        """;
 
-        UPDATE import_sources i SET id = s.id
-        FROM (SELECT DISTINCT ON (url) url, id FROM sources WHERE url IN (SELECT url FROM import_sources) ORDER BY url, id) s
-        WHERE s.url = i.url;
+    /// <summary>The URLs to resolve, for the query that finds the sources on record the importer may see.</summary>
+    public const string StagedSourceUrls = "SELECT url AS \"Value\" FROM import_sources";
 
+    /// <summary>Sources by exact URL: the one on record found for it (<c>@urls</c>, <c>@ids</c>), or a new one.</summary>
+    public const string ResolveSources = """
+        UPDATE import_sources i SET id = found.id FROM unnest(@urls::text[], @ids::uuid[]) AS found(url, id) WHERE found.url = i.url;
         UPDATE import_sources SET id = prt_uuid_v7(), is_new = true WHERE id IS NULL;
         """;
 
+    /// <summary>What an import creates, named as <see cref="Domain.Changes.ImportCounts"/> reads it.</summary>
     public const string Counts = """
-        SELECT count(*)::int,
-               count(*) FILTER (WHERE matched_id IS NULL)::int,
-               count(*) FILTER (WHERE matched_id IS NOT NULL)::int,
-               count(*) FILTER (WHERE matched_id IS NULL AND detention_id IS NOT NULL)::int,
-               count(*) FILTER (WHERE matched_id IS NULL AND release_id IS NOT NULL)::int,
-               (SELECT count(*) FROM import_facilities WHERE is_new)::int,
-               (SELECT count(*) FROM import_sources WHERE is_new)::int
+        SELECT count(*)::int AS rows,
+               count(*) FILTER (WHERE matched_id IS NULL)::int AS detainees_created,
+               count(*) FILTER (WHERE matched_id IS NOT NULL)::int AS detainees_matched,
+               count(*) FILTER (WHERE matched_id IS NULL AND detention_id IS NOT NULL)::int AS detentions_created,
+               count(*) FILTER (WHERE matched_id IS NULL AND release_id IS NOT NULL)::int AS releases_created,
+               (SELECT count(*) FROM import_facilities WHERE is_new)::int AS facilities_created,
+               (SELECT count(*) FROM import_sources WHERE is_new)::int AS sources_created
         FROM import_rows
         """;
 
+    /// <summary>The rows that create a person, with what their namesakes on record are found by (<see cref="StagedPerson"/>).</summary>
+    public const string NewPeople = "SELECT line, name_key, birth_earliest, birth_latest FROM import_rows WHERE matched_id IS NULL";
+
     /// <summary>
-    /// Possible duplicates of the rows that create a person: people on record (that the caller may know of:
-    /// not someone else's protected person) and earlier rows of the file, with the same folded name and a
-    /// birth date that could be the same day (unknown is compatible).
+    /// Possible duplicates within the file: for each row that creates a person, the first earlier row with the same
+    /// folded name and a birth date that could be the same day (unknown is compatible). Walks the file in line order
+    /// and stops at the cap (<c>@max_duplicates</c>). Columns named as <see cref="PossibleDuplicate"/> reads them.
     /// </summary>
-    public static readonly string PossibleDuplicates = $"""
-        SELECT line, existing_id, existing_line FROM (
-            (SELECT r.line, d.id AS existing_id, NULL::int AS existing_line
-             FROM import_rows r
-             CROSS JOIN LATERAL (
-                 SELECT d.id FROM detainees d
-                 WHERE prt_fold(d.full_name) = r.name_key
-                   AND (@admin OR NOT d.is_protected OR d.organization = @org)
-                   AND (r.birth_earliest IS NULL OR d.birth_date IS NULL
-                        OR ({PartialDateConversion.EarliestDaySql("d.birth_date")} <= r.birth_latest
-                            AND r.birth_earliest <= {PartialDateConversion.LatestDaySql("d.birth_date")}))
-                 ORDER BY d.id
-                 LIMIT {MaxDuplicatesPerRow}) d
-             WHERE r.matched_id IS NULL
-             ORDER BY r.line, d.id
-             LIMIT {MaxDuplicates})
-            UNION ALL
-            (SELECT r.line, CASE WHEN @dry THEN NULL ELSE e.detainee_id END, e.line
-             FROM import_rows r
-             CROSS JOIN LATERAL (
-                 SELECT e.line, e.detainee_id FROM import_rows e
-                 WHERE e.name_key = r.name_key AND e.line < r.line AND e.matched_id IS NULL
-                   AND (r.birth_earliest IS NULL OR e.birth_earliest IS NULL
-                        OR (e.birth_earliest <= r.birth_latest AND r.birth_earliest <= e.birth_latest))
-                 ORDER BY e.line
-                 LIMIT 1) e
-             WHERE r.matched_id IS NULL
-             ORDER BY r.line
-             LIMIT {MaxDuplicates})
-        ) found
-        ORDER BY line, existing_line NULLS FIRST, existing_id
-        LIMIT {MaxDuplicates}
+    public const string EarlierRowDuplicates = """
+        SELECT r.line, CASE WHEN @dry THEN NULL ELSE e.detainee_id END AS existing_detainee_id, e.line AS existing_line
+        FROM import_rows r
+        CROSS JOIN LATERAL (
+            SELECT e.line, e.detainee_id FROM import_rows e
+            WHERE e.name_key = r.name_key AND e.line < r.line AND e.matched_id IS NULL
+              AND (r.birth_earliest IS NULL OR e.birth_earliest IS NULL
+                   OR (e.birth_earliest <= r.birth_latest AND r.birth_earliest <= e.birth_latest))
+            ORDER BY e.line
+            LIMIT 1) e
+        WHERE r.matched_id IS NULL
+        ORDER BY r.line
+        LIMIT @max_duplicates
         """;
 
     /// <summary>
-    /// The answer lists at most this many possible duplicates, the first lines' first. Each half of the query walks
-    /// the file in line order and stops at the cap, so a file full of common names costs as many lookups as it
-    /// takes to fill the list, not one per row against every namesake on record.
+    /// The answer lists at most this many possible duplicates, the first lines' first. The namesakes on record and the
+    /// earlier rows are each found walking the file in line order and stopping at the cap, so a file full of common
+    /// names costs as many lookups as it takes to fill the list, not one per row against every namesake on record.
     /// </summary>
     public const int MaxDuplicates = 1000;
 
     /// <summary>Namesakes on record listed for one row, the oldest ids first (the folded-name index holds them in that order).</summary>
     public const int MaxDuplicatesPerRow = 10;
 
-    public const string Insert = """
+    public const string Insert = $"""
         INSERT INTO facilities (id, name, kind, city, region, country, organization, created_at)
-        SELECT id, name, 'Other', NULL, NULL, country, @org, @now FROM import_facilities WHERE is_new ORDER BY first_line;
+        SELECT id, name, '{nameof(FacilityKind.Other)}', NULL, NULL, country, @org, @now FROM import_facilities WHERE is_new ORDER BY first_line;
 
         INSERT INTO sources (id, url, publisher, kind, title, published_at, language, organization, created_at)
-        SELECT id, url, NULL, 'Other', NULL, NULL, NULL, @org, @now FROM import_sources WHERE is_new ORDER BY first_line;
+        SELECT id, url, NULL, '{nameof(SourceKind.Other)}', NULL, NULL, NULL, @org, @now FROM import_sources WHERE is_new ORDER BY first_line;
 
         INSERT INTO detainees (id, full_name, other_names, gender, birth_date, nationalities, categories, is_protected, national_id, notes,
                                status, organization, created_at, updated_at)
         SELECT detainee_id, full_name, other_names, gender, birth_date, nationalities, categories, is_protected, national_id, notes,
-               CASE WHEN release_id IS NOT NULL THEN 'Released' WHEN detention_id IS NOT NULL THEN 'Detained' ELSE 'Unknown' END,
+               CASE WHEN release_id IS NOT NULL THEN '{nameof(DetaineeStatus.Released)}' WHEN detention_id IS NOT NULL THEN '{nameof(DetaineeStatus.Detained)}' ELSE '{nameof(DetaineeStatus.Unknown)}' END,
                @org, @now, @now
         FROM import_rows WHERE matched_id IS NULL ORDER BY line;
 
@@ -228,24 +228,14 @@ internal static class ImportSql
                               conditions_must_report_to_court, conditions_travel_ban)
         SELECT r.release_id, r.detention_id, r.detainee_id, r.released_on, r.release_kind, r.facility_id,
                ARRAY(SELECT s.id FROM unnest(r.source_urls) WITH ORDINALITY AS u(url, n) JOIN import_sources s ON s.url = u.url ORDER BY u.n),
-               NULL, @key, @org, @org, @now, 'Reported', NULL, NULL, 0,
+               NULL, @key, @org, @org, @now, '{nameof(VerificationStatus.Reported)}', NULL, NULL, 0,
                r.barred_from_public_statements, r.charges_dropped, r.must_report_to_court, r.travel_ban
         FROM import_rows r WHERE r.matched_id IS NULL AND r.release_id IS NOT NULL ORDER BY r.line;
         """;
 
     /// <summary>Held until the transaction ends (or its connection dies): a second request with the key meanwhile is a 409.</summary>
-    public const string LockKey = "SELECT pg_try_advisory_xact_lock(hashtextextended(@org || E'\\n' || @idempotencyKey, 6))";
-
-    public const string FindKey = """
-        SELECT request_hash, response_status, response_body FROM idempotency_keys
-        WHERE organization = @org AND key = @idempotencyKey AND created_at > @expired
-        """;
-
-    public const string StoreKey = """
-        INSERT INTO idempotency_keys (organization, key, request_hash, response_status, response_body, created_at)
-        VALUES (@org, @idempotencyKey, @hash, @status, @body, @now)
-        ON CONFLICT (organization, key) DO UPDATE SET request_hash = EXCLUDED.request_hash, response_status = EXCLUDED.response_status,
-            response_body = EXCLUDED.response_body, created_at = EXCLUDED.created_at;
-        DELETE FROM idempotency_keys WHERE created_at <= @expired;
-        """;
+    public const string LockKey = "SELECT pg_try_advisory_xact_lock(hashtextextended(@org || E'\\n' || @idempotencyKey, 6)) AS \"Value\"";
 }
+
+/// <summary>A row that creates a person, as its namesakes on record are found.</summary>
+internal sealed record StagedPerson(int Line, string NameKey, DateOnly? BirthEarliest, DateOnly? BirthLatest);

@@ -1,13 +1,9 @@
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
-using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
 
 /// <summary>Bulk import of detainees, their detentions and releases from a partner's list.</summary>
-[ApiController]
 [Route("api/v1/imports")]
 [Tags("Imports and exports")]
 public sealed class ImportsController(ImportService imports) : ControllerBase

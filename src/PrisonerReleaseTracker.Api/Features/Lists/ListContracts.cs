@@ -1,11 +1,6 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Claims;
 using PrisonerReleaseTracker.Api.Features.Totals;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Claims;
 using PrisonerReleaseTracker.Domain.Lists;
 
@@ -46,7 +41,7 @@ public sealed record CreateListRequest(
 public sealed record ListResponse(
     Guid Id, string Title, string Claimant, ClaimantKind ClaimantKind, DateTimeOffset StatedAt, PeriodResponse Period, ListMetric Metric,
     IReadOnlyList<Guid> SourceIds, Guid? ClaimId, string Organization, int Size, DateTimeOffset? EntriesUploadedAt, DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     internal sealed record Versioned(NamedList List, uint Version);
 
@@ -72,15 +67,13 @@ public record ReconciliationQuery
 {
     /// <summary>The record as of this moment (release statuses, detentions): an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
     /// <example>2026-01-23</example>
-    public string? AsOf { get; init; }
+    [ModelBinder(typeof(AsOfBinder))]
+    public AsOf? AsOf { get; init; }
 
     /// <summary>Only matches and decisions recorded by this moment count (same forms as <c>asOf</c>). All when omitted.</summary>
     /// <example>2026-01-25T12:00:00Z</example>
-    public string? KnownAt { get; init; }
-
-    internal DateTimeOffset? AsOfInstant => TotalsQuery.TryParseAsOf(AsOf, out var instant) ? instant : null;
-
-    internal DateTimeOffset? KnownAtInstant => TotalsQuery.TryParseAsOf(KnownAt, out var instant) ? instant : null;
+    [ModelBinder(typeof(AsOfBinder))]
+    public AsOf? KnownAt { get; init; }
 }
 
 /// <summary>The format of an entries listing.</summary>
@@ -100,15 +93,15 @@ public sealed record ListEntriesQuery : PageQuery
 
     /// <summary>The record as of this moment (see the reconciliation).</summary>
     /// <example>2026-01-23</example>
-    public string? AsOf { get; init; }
+    [ModelBinder(typeof(AsOfBinder))]
+    public AsOf? AsOf { get; init; }
 
     /// <summary>Only matches and decisions recorded by this moment count.</summary>
-    public string? KnownAt { get; init; }
+    [ModelBinder(typeof(AsOfBinder))]
+    public AsOf? KnownAt { get; init; }
 
     /// <summary><c>json</c> (a page) or <c>csv</c> (every entry, in list order; the paging parameters are ignored).</summary>
     public EntriesFormat? Format { get; init; }
-
-    internal ReconciliationQuery Moments => new() { AsOf = AsOf, KnownAt = KnownAt };
 }
 
 /// <summary>How many entries have each outcome: every outcome present, zero included.</summary>
@@ -209,25 +202,7 @@ internal sealed class CreateListRequestValidator : AbstractValidator<CreateListR
 
 internal sealed class ListListQueryValidator : PageQueryValidator<ListListQuery>;
 
-internal sealed class ReconciliationQueryValidator : AbstractValidator<ReconciliationQuery>
-{
-    public ReconciliationQueryValidator()
-    {
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _)).WithMessage(AsOfForms);
-        RuleFor(q => q.KnownAt).Must(text => TotalsQuery.TryParseAsOf(text, out _)).WithMessage(AsOfForms);
-    }
-
-    internal const string AsOfForms = "A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.";
-}
-
-internal sealed class ListEntriesQueryValidator : PageQueryValidator<ListEntriesQuery>
-{
-    public ListEntriesQueryValidator()
-    {
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _)).WithMessage(ReconciliationQueryValidator.AsOfForms);
-        RuleFor(q => q.KnownAt).Must(text => TotalsQuery.TryParseAsOf(text, out _)).WithMessage(ReconciliationQueryValidator.AsOfForms);
-    }
-}
+internal sealed class ListEntriesQueryValidator : PageQueryValidator<ListEntriesQuery>;
 
 internal sealed class MatchDecisionRequestValidator : AbstractValidator<MatchDecisionRequest>
 {

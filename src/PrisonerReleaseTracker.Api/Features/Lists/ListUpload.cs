@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Domain.Imports;
 using PrisonerReleaseTracker.Domain.Lists;

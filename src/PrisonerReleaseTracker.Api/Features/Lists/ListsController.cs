@@ -1,13 +1,8 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using CsvHelper;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Lists;
 
 namespace PrisonerReleaseTracker.Api.Features.Lists;
@@ -26,19 +21,13 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListLists([FromQuery] ListListQuery query, CancellationToken ct)
     {
-        query.TryReadCursor(out var after);
         var lists = db.NamedLists.AsNoTracking();
-        if (after is { } start)
-        {
-            lists = lists.Where(l => l.Id > start);
-        }
-
         if (query.Metric is { } metric)
         {
             lists = lists.Where(l => l.Metric == metric);
         }
 
-        var fetched = await ListResponse.Read(lists.OrderBy(l => l.Id).Take(query.Limit + 1)).ToListAsync(ct);
+        var fetched = await ListResponse.Read(query.Slice(lists, l => l.Id)).ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ListResponse.From)], l => l.Id));
     }
 
@@ -48,17 +37,9 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [AllowAnonymous]
     [ProducesResponseType<ListResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetList(Guid id, CancellationToken ct)
-    {
-        if (await ListResponse.Read(db.NamedLists.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is not { } read)
-        {
-            return Problems.NotFound("List");
-        }
-
-        var list = ListResponse.From(read);
-        ETags.Set(Response, list.ETag);
-        return Ok(list);
-    }
+    public async Task<IActionResult> GetList(Guid id, CancellationToken ct) =>
+        this.Found(await ListResponse.Read(db.NamedLists.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is { } read
+            ? ListResponse.From(read) : null, "List");
 
     /// <summary>Record a named list</summary>
     /// <remarks>
@@ -127,14 +108,9 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     public async Task<IActionResult> UploadEntries(Guid id, [FromServices] ListUpload upload, CancellationToken ct)
     {
         var list = await db.NamedLists.SingleOrDefaultAsync(l => l.Id == id, ct);
-        if (list is null)
+        if (this.RefuseUnlessHeld(list?.Organization, "List") is { } refused)
         {
-            return Problems.NotFound("List");
-        }
-
-        if (!User.RequiredCaller().Holds(list.Organization))
-        {
-            return Problems.Forbidden();
+            return refused;
         }
 
         if (ImportsController.FormatOf(Request.ContentType) is not { } format)
@@ -142,7 +118,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
             return Problems.Result(StatusCodes.Status415UnsupportedMediaType, "The body must be text/csv or application/json");
         }
 
-        list.EnsureOpenForEntries(); // a second upload is refused before its body is read
+        list!.EnsureOpenForEntries(); // a second upload is refused before its body is read
         UploadOutcome outcome;
         try
         {
@@ -193,7 +169,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
             return Problems.NotFound("List");
         }
 
-        return Ok(await reconciliation.AnswerAsync(list, Caller.From(User), query.AsOfInstant ?? clock.GetUtcNow(), query.KnownAtInstant, ct));
+        return Ok(await reconciliation.AnswerAsync(list, Caller.From(User), query.AsOf?.Instant ?? clock.GetUtcNow(), query.KnownAt?.Instant, ct));
     }
 
     /// <summary>List a named list's entries, reconciled</summary>
@@ -217,8 +193,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
             return Problems.NotFound("List");
         }
 
-        var moments = query.Moments;
-        var entries = await reconciliation.ReconcileAsync(list, User.RequiredCaller(), moments.AsOfInstant ?? clock.GetUtcNow(), moments.KnownAtInstant, ct);
+        var entries = await reconciliation.ReconcileAsync(list, User.RequiredCaller(), query.AsOf?.Instant ?? clock.GetUtcNow(), query.KnownAt?.Instant, ct);
         var selected = entries.Where(e => query.Outcome is not { } outcome || e.Outcome == outcome).ToList();
         if (query.Format == EntriesFormat.Csv)
         {

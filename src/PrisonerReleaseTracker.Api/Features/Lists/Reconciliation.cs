@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Facilities;
 using PrisonerReleaseTracker.Domain.Lists;
@@ -34,7 +30,7 @@ public sealed class Reconciliation(AppDbContext db)
         var entries = await db.ListEntries.AsNoTracking().Where(e => e.ListId == listId).OrderBy(e => e.Number)
             .Select(e => new { e.Id, e.Number, e.FullName, e.BirthDate, Folded = EF.Property<string>(e, Data.Configurations.ListEntryConfiguration.FoldedName) })
             .ToListAsync(ct);
-        var people = Identifiable(db.Detainees.AsNoTracking(), caller);
+        var people = db.Detainees.AsNoTracking().IdentifiableBy(caller);
         // The upload's matches count from the moment they were made.
         var matchesKnown = knownAt is null || list.EntriesUploadedAt <= knownAt;
         var candidates = matchesKnown
@@ -70,19 +66,7 @@ public sealed class Reconciliation(AppDbContext db)
 
     /// <summary>Whether <paramref name="caller"/> may identify the person <paramref name="personId"/> (false too when there is none).</summary>
     internal Task<bool> IdentifiableAsync(Guid personId, Caller caller, CancellationToken ct) =>
-        Identifiable(db.Detainees.AsNoTracking(), caller).AnyAsync(d => d.Id == personId, ct);
-
-    /// <summary>The people <paramref name="caller"/> may identify (anonymous callers: nobody protected).</summary>
-    private static IQueryable<Detainee> Identifiable(IQueryable<Detainee> people, Caller? caller)
-    {
-        if (caller is null)
-        {
-            return people.Where(d => !d.IsProtected);
-        }
-
-        var (organization, admin) = (caller.Organization, caller.Role == Domain.Access.Role.Admin);
-        return people.Where(d => !d.IsProtected || admin || d.Organization == organization);
-    }
+        db.Detainees.AsNoTracking().IdentifiableBy(caller).AnyAsync(d => d.Id == personId, ct);
 
     private sealed record Known(string FullName, PersonFacts Facts);
 

@@ -16,31 +16,36 @@ public sealed class PageFigures(TotalsReader reader)
     /// <summary>Everything the full page shows.</summary>
     public async Task<PageFiguresView> AllAsync(PageQuery query, CancellationToken ct)
     {
+        var scope = reader.ScopeOf(query.Scope);
         TotalsResponse? totals = null;
         var breakdowns = new List<PageBreakdown>();
         foreach (var by in query.GroupBy is { } one ? [one] : MainBreakdowns)
         {
-            var answer = await reader.TotalsAsync(query.From, query.To, query.AsOf, by, null, ct);
+            var answer = await reader.TotalsAsync(scope, by, ct);
             totals ??= answer;
             breakdowns.Add(new PageBreakdown(by, answer.Breakdown));
         }
 
-        return new PageFiguresView(totals!, breakdowns, await TimelineAsync(query, totals!.AsOf, ct));
+        return new PageFiguresView(totals!, breakdowns, await TimelineAsync(query, scope, ct));
     }
 
     /// <summary>The totals and the timeline, without breakdowns (the embed).</summary>
     public async Task<PageFiguresView> SummaryAsync(PageQuery query, CancellationToken ct)
     {
-        var totals = await TotalsAsync(query, ct);
-        return new PageFiguresView(totals, [], await TimelineAsync(query, totals.AsOf, ct));
+        var (scope, totals) = await TotalsAsync(query, ct);
+        return new PageFiguresView(totals, [], await TimelineAsync(query, scope, ct));
     }
 
-    public Task<TotalsResponse> TotalsAsync(PageQuery query, CancellationToken ct) =>
-        reader.TotalsAsync(query.From, query.To, query.AsOf, null, null, ct);
+    /// <summary>The totals without breakdown, and the scope they were counted for (as of now, when the URL says no moment).</summary>
+    public async Task<(TotalsScope Scope, TotalsResponse Totals)> TotalsAsync(PageQuery query, CancellationToken ct)
+    {
+        var scope = reader.ScopeOf(query.Scope);
+        return (scope, await reader.TotalsAsync(scope, null, ct));
+    }
 
-    /// <summary>The timeline; <paramref name="answeredAsOf"/> is the moment the totals were true at (it decides days or weeks).</summary>
-    public Task<TimelineResponse> TimelineAsync(PageQuery query, DateTimeOffset answeredAsOf, CancellationToken ct) =>
-        reader.TimelineAsync(query.From, query.To, query.AsOf, query.Interval(answeredAsOf), null, ct);
+    /// <summary>The timeline of the same <paramref name="scope"/> as the totals beside it; its moment decides days or weeks.</summary>
+    public Task<TimelineResponse> TimelineAsync(PageQuery query, TotalsScope scope, CancellationToken ct) =>
+        reader.TimelineAsync(scope with { Interval = query.Interval(scope.AsOf) }, ct);
 }
 
 /// <summary>One breakdown of the verified releases.</summary>

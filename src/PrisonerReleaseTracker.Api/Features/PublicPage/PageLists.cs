@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Lists;
 using PrisonerReleaseTracker.Domain.Lists;
 

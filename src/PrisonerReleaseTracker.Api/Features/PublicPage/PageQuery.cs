@@ -13,14 +13,17 @@ namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 /// <param name="From">First release day shown.</param>
 /// <param name="To">Last release day shown; the date of the moment when omitted.</param>
 /// <param name="AsOfText">asOf as written in the URL, kept for the links; null means now.</param>
-/// <param name="AsOf">asOf read as an instant; null means now.</param>
+/// <param name="AsOf">asOf read as the API reads it; null means now.</param>
 /// <param name="GroupBy">One breakdown only; null shows the main four.</param>
 /// <param name="Language">es or en.</param>
 /// <param name="LanguageInUrl">Whether the URL chose the language (else Accept-Language did).</param>
 /// <param name="DefaultPeriod">Whether the period is the default one (no <c>from</c> in the URL).</param>
-public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, DateTimeOffset? AsOf, TotalsGroupBy? GroupBy, string Language,
+public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, AsOf? AsOf, TotalsGroupBy? GroupBy, string Language,
     bool LanguageInUrl, bool DefaultPeriod)
 {
+    /// <summary>The period and the moment, as <c>/api/v1/totals</c> takes them.</summary>
+    public TotalsScopeQuery Scope => new TotalsQuery { From = From, To = To, AsOf = AsOf };
+
     /// <summary>The default period's length, ending on the day of the moment asked about.</summary>
     public const int DefaultDays = 30;
 
@@ -32,9 +35,17 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, Da
         var from = Date(query, "from", errors);
         var to = Date(query, "to", errors);
         var asOfText = Text(query, "asOf");
-        if (!TotalsQuery.TryParseAsOf(asOfText, out var asOf))
+        AsOf? asOf = null;
+        if (asOfText is not null)
         {
-            errors.Add("asOf");
+            if (Totals.AsOf.TryParse(asOfText, CultureInfo.InvariantCulture, out var parsed))
+            {
+                asOf = parsed;
+            }
+            else
+            {
+                errors.Add("asOf");
+            }
         }
 
         // Issue 13 brings the record as known at a moment; until then a URL that asks for it cannot be answered honestly.
@@ -70,10 +81,10 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, Da
         }
 
         // Until tallies exist (issue 13), the default view is the last 30 days, ending on the day of the moment asked about.
-        var end = to ?? (asOf is { } moment ? DateOnly.FromDateTime(moment.UtcDateTime) : today);
+        var end = to ?? (asOf is { } moment ? DateOnly.FromDateTime(moment.Instant.UtcDateTime) : today);
         var first = from ?? end.AddDays(1 - DefaultDays);
-        var totals = new TotalsQuery { From = first, To = to, AsOf = asOfText, GroupBy = groupBy };
-        var timeline = new TimelineQuery { From = first, To = to ?? end, AsOf = asOfText };
+        var totals = new TotalsQuery { From = first, To = to, AsOf = asOf, GroupBy = groupBy };
+        var timeline = new TimelineQuery { From = first, To = to ?? end, AsOf = asOf };
         errors.AddRange(new TotalsQueryValidator().Validate(totals).Errors.Select(e => Parameter(e.PropertyName)));
         if (errors.Count == 0 && !new TimelineQueryValidator().Validate(timeline).IsValid)
         {

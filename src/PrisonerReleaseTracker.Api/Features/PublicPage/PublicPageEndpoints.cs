@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Net.Http.Headers;
-using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 
@@ -39,7 +38,7 @@ public static class PublicPageEndpoints
         // The answers cache of the totals (one entry per query string and data version), varied also by the language a
         // reader gets without lang in the URL and by today's date (the default period ends today).
         services.Configure<OutputCacheOptions>(options => options.AddPolicy(CachePolicy, policy => policy
-            .AddPolicy<DataVersionCachePolicy>()
+            .ByDataVersion()
             .VaryByValue(http => new KeyValuePair<string, string>("page",
                 $"{PageLanguage.Resolve(http.Request)}|{Today(http).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}")), excludeDefaultPolicy: true));
         return services;
@@ -87,8 +86,8 @@ public static class PublicPageEndpoints
             return;
         }
 
-        var totals = await figures.TotalsAsync(query, http.RequestAborted);
-        var timeline = await figures.TimelineAsync(query, totals.AsOf, http.RequestAborted);
+        var (scope, totals) = await figures.TotalsAsync(query, http.RequestAborted);
+        var timeline = await figures.TimelineAsync(query, scope, http.RequestAborted);
         await WriteSvgAsync(http, FileName(query, totals.AsOf, "timeline"), typeof(TimelineChart), new Dictionary<string, object?>
         {
             [nameof(TimelineChart.Timeline)] = timeline,
@@ -104,7 +103,7 @@ public static class PublicPageEndpoints
             return;
         }
 
-        var totals = await figures.TotalsAsync(query, http.RequestAborted);
+        var (_, totals) = await figures.TotalsAsync(query, http.RequestAborted);
         await WriteSvgAsync(http, FileName(query, totals.AsOf, "claims"), typeof(ClaimsChart), new Dictionary<string, object?>
         {
             [nameof(ClaimsChart.Claims)] = PageView.Latest(totals.Claims),
@@ -179,33 +178,21 @@ public static class PublicPageEndpoints
     }
 
     /// <summary>
-    /// The bytes with an ETag (their hash), <c>Cache-Control</c> as for the totals, and the language; 304 when the reader
-    /// holds them. The output cache keeps the whole answer and replays it, 304s included, until the data version moves.
+    /// The bytes as the answers cache writes the totals (<see cref="AnswerCache.WriteAsync"/>), with the language. The
+    /// output cache keeps the whole answer and replays it, 304s included, until the data version moves.
     /// </summary>
-    private static async Task WriteAsync(HttpContext http, byte[] body, string contentType, PageQuery? query = null)
+    private static Task WriteAsync(HttpContext http, byte[] body, string contentType, PageQuery? query = null)
     {
-        var response = http.Response;
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
-        response.Headers.ETag = etag;
-        response.Headers.CacheControl = $"public, max-age={http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Caching:Totals:MaxAgeSeconds", 15)}";
         if (query is not null)
         {
-            response.Headers.ContentLanguage = query.Language;
+            http.Response.Headers.ContentLanguage = query.Language;
             if (!query.LanguageInUrl)
             {
-                response.Headers.Vary = "Accept-Language";
+                http.Response.Headers.Vary = "Accept-Language";
             }
         }
 
-        if (http.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(new EntityTagHeaderValue(etag), useStrongComparison: false)))
-        {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            return;
-        }
-
-        response.ContentType = contentType;
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, http.RequestAborted);
+        return AnswerCache.WriteAsync(http, body, contentType);
     }
 
     private static string FileName(PageQuery query, DateTimeOffset asOf, string what) =>

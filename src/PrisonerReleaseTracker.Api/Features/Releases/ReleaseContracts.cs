@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
@@ -54,10 +51,10 @@ public sealed record VerificationRequest(VerificationStatus? Status, Verificatio
 
 /// <summary>A source, as cited.</summary>
 /// <param name="Id">Its id.</param>
-/// <param name="Url">Where it can be read.</param>
+/// <param name="Url">Where it can be read; null when the source is also cited for a protected person the caller may not identify.</param>
 /// <param name="Publisher">Who published it.</param>
-/// <param name="Title">Its title.</param>
-public sealed record CitedSource(Guid Id, string Url, string? Publisher, string? Title);
+/// <param name="Title">Its title; null when the url is.</param>
+public sealed record CitedSource(Guid Id, string? Url, string? Publisher, string? Title);
 
 /// <summary>The person released, as the caller may see them.</summary>
 /// <param name="Id">The detainee's id.</param>
@@ -73,8 +70,8 @@ public sealed record ReleasedPerson(Guid Id, string Name, IReadOnlyList<string> 
 /// <param name="Kind">How the detention ended.</param>
 /// <param name="Conditions">What the person still faces.</param>
 /// <param name="FacilityId">The facility released from.</param>
-/// <param name="Sources">Sources that report it.</param>
-/// <param name="Note">Free note.</param>
+/// <param name="Sources">Sources that report it; empty for a protected person the caller may not identify.</param>
+/// <param name="Note">Free note; null for a protected person the caller may not identify.</param>
 /// <param name="ReportedBy">The key and organization that reported it.</param>
 /// <param name="VerificationStatus">The status now: Reported until a first decision.</param>
 /// <param name="LastDecidedAt">When the decision behind the status was made.</param>
@@ -85,7 +82,7 @@ public sealed record ReleasedPerson(Guid Id, string Name, IReadOnlyList<string> 
 public sealed record ReleaseResponse(
     Guid Id, Guid DetentionId, ReleasedPerson Detainee, DateOnly ReleasedOn, ReleaseKind Kind, ReleaseConditionsDto Conditions,
     Guid? FacilityId, IReadOnlyList<CitedSource> Sources, string? Note, ReporterDto ReportedBy, VerificationStatus VerificationStatus,
-    DateTimeOffset? LastDecidedAt, string? LastDecidedBy, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag);
+    DateTimeOffset? LastDecidedAt, string? LastDecidedBy, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag) : IVersioned;
 
 /// <summary>Who reported or decided.</summary>
 /// <param name="KeyId">The API key.</param>
@@ -100,15 +97,19 @@ public sealed record ReporterDto(Guid KeyId, string Organization);
 /// <param name="OccurredAt">When the decision was made.</param>
 /// <param name="RecordedAt">When the server recorded it.</param>
 /// <param name="DecidedBy">The key and organization behind it.</param>
-/// <param name="Note">Why.</param>
-/// <param name="SourceIds">Sources behind it.</param>
+/// <param name="Note">Why; null for a protected person the caller may not identify.</param>
+/// <param name="SourceIds">Sources behind it; empty for a protected person the caller may not identify.</param>
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record VerificationEventResponse(
     Guid Id, int Sequence, VerificationStatus Status, VerificationMethod Method, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt,
-    ReporterDto DecidedBy, string? Note, IReadOnlyList<Guid> SourceIds, [property: JsonPropertyName("etag")] string ETag);
+    ReporterDto DecidedBy, string? Note, IReadOnlyList<Guid> SourceIds, [property: JsonPropertyName("etag")] string ETag) : IVersioned
+{
+    /// <summary>What the caller may see of it: not why, nor from where, for a person the caller may not identify.</summary>
+    internal VerificationEventResponse AsSeen(Seen person) => person.Identified ? this : this with { Note = null, SourceIds = [] };
+}
 
-/// <summary>Filters of the release list.</summary>
-public sealed record ReleaseListQuery : PageQuery
+/// <summary>Which releases to list or export; filters combine with AND.</summary>
+public sealed record ReleaseFilter
 {
     /// <summary>Only releases on or after this day.</summary>
     public DateOnly? ReleasedFrom { get; init; }
@@ -164,9 +165,9 @@ internal sealed class ReleaseConditionsRequestValidator : AbstractValidator<Rele
     }
 }
 
-internal sealed class ReleaseListQueryValidator : PageQueryValidator<ReleaseListQuery>
+internal sealed class ReleaseFilterValidator : AbstractValidator<ReleaseFilter>
 {
-    public ReleaseListQueryValidator()
+    public ReleaseFilterValidator()
     {
         RuleFor(q => q.ReleasedTo).GreaterThanOrEqualTo(q => q.ReleasedFrom).When(q => q.ReleasedFrom is not null && q.ReleasedTo is not null)
             .WithMessage("Must not be before releasedFrom.");

@@ -1,108 +1,128 @@
 using System.Linq.Expressions;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
 
-/// <summary>Reads of releases and their verification histories, projected in SQL.</summary>
-public sealed class ReleaseQueries(AppDbContext db)
+/// <summary>The releases a <see cref="ReleaseFilter"/> selects: the one reading of the filter, for the list and the export.</summary>
+public static class ReleaseFiltering
 {
-    public async Task<Page<ReleaseResponse>> ListAsync(ReleaseListQuery query, Caller caller, CancellationToken ct)
+    public static IQueryable<Release> Matching(this IQueryable<Release> releases, ReleaseFilter filter, AppDbContext db)
     {
-        query.TryReadCursor(out var after);
-        var releases = db.Releases.AsNoTracking();
-        if (after is { } start)
-        {
-            releases = releases.Where(r => r.Id > start);
-        }
-
-        if (query.ReleasedFrom is { } from)
+        if (filter.ReleasedFrom is { } from)
         {
             releases = releases.Where(r => r.ReleasedOn >= from);
         }
 
-        if (query.ReleasedTo is { } to)
+        if (filter.ReleasedTo is { } to)
         {
             releases = releases.Where(r => r.ReleasedOn <= to);
         }
 
-        if (query.Status is { } status)
+        if (filter.Status is { } status)
         {
             releases = releases.Where(r => r.Status == status);
         }
 
-        if (query.FacilityId is { } facilityId)
+        if (filter.FacilityId is { } facilityId)
         {
             releases = releases.Where(r => r.FacilityId == facilityId);
         }
 
-        if (query.Nationality is { } nationality)
+        if (filter.Nationality is { } nationality)
         {
             releases = releases.Where(r => db.Detainees.Any(d => d.Id == r.DetaineeId && d.Nationalities.Contains(nationality)));
         }
 
-        if (query.Category is { } category)
+        if (filter.Category is { } category)
         {
             releases = releases.Where(r => db.Detainees.Any(d => d.Id == r.DetaineeId && d.Categories.Contains(category)));
         }
 
-        var rows = await Project(db, releases.OrderBy(r => r.Id).Take(query.Limit + 1)).ToListAsync(ct);
-        return query.ToPage([.. rows.Select(row => Shape(row, caller))], r => r.Id);
+        return releases;
+    }
+}
+
+/// <summary>Reads of releases and their verification histories, projected in SQL and shaped for the caller.</summary>
+public sealed class ReleaseQueries(AppDbContext db)
+{
+    public async Task<Page<ReleaseResponse>> ListAsync(ReleaseFilter filter, PageQuery page, Caller caller, CancellationToken ct)
+    {
+        var rows = await Project(page.Slice(db.Releases.AsNoTracking().Matching(filter, db), r => r.Id), caller).ToListAsync(ct);
+        return page.ToPage([.. rows.Select(row => row.ToResponse(caller))], r => r.Id);
     }
 
     public async Task<ReleaseResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct) =>
-        await ById(db, id, ct) is { } row ? Shape(row, caller) : null;
+        await Project(db.Releases.AsNoTracking().Where(r => r.Id == id), caller).FirstOrDefaultAsync(ct) is { } row ? row.ToResponse(caller) : null;
 
-    /// <summary>
-    /// The hottest read, compiled once: <see cref="Project"/> for one id. A compiled query cannot call a method, so
-    /// the projection is spelled out again here; keep the two the same.
-    /// </summary>
-    private static readonly Func<AppDbContext, Guid, CancellationToken, Task<ReleaseRow?>> ById = EF.CompileAsyncQuery(
-        (AppDbContext db, Guid id, CancellationToken _) => (
-            from r in db.Releases.AsNoTracking()
-            where r.Id == id
-            join d in db.Detainees on r.DetaineeId equals d.Id
-            select new ReleaseRow(r.Id, r.DetentionId, d.Id, d.FullName, d.IsProtected, d.Organization, d.Nationalities, r.ReleasedOn, r.Kind,
-                r.Conditions.ChargesDropped, r.Conditions.TravelBan, r.Conditions.BarredFromPublicStatements, r.Conditions.MustReportToCourt,
-                r.FacilityId, r.SourceIds,
-                db.Sources.Where(s => r.SourceIds.Contains(s.Id)).Select(s => new CitedSource(s.Id, s.Url, s.Publisher, s.Title)).ToList(),
-                r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
-                EF.Property<uint>(r, AppDbContext.RowVersion))).FirstOrDefault());
+    /// <summary>The decisions on a release in the order made, as the caller may see them; null when there is no such release.</summary>
+    public async Task<List<VerificationEventResponse>?> HistoryAsync(Guid releaseId, Caller caller, CancellationToken ct)
+    {
+        if (await PersonReleasedAsync(releaseId, caller, ct) is not { } person)
+        {
+            return null;
+        }
 
-    public Task<List<VerificationEventResponse>> HistoryAsync(Guid releaseId, CancellationToken ct) =>
-        db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId).OrderBy(e => e.Sequence).Select(Decision).ToListAsync(ct);
+        var events = await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId).OrderBy(e => e.Sequence).Select(Decision).ToListAsync(ct);
+        return [.. events.Select(e => e.AsSeen(person))];
+    }
 
-    public Task<VerificationEventResponse?> DecisionAsync(Guid releaseId, int sequence, CancellationToken ct) =>
-        db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId && e.Sequence == sequence).Select(Decision).SingleOrDefaultAsync(ct);
+    /// <summary>One decision on a release, as the caller may see it; null when there is none.</summary>
+    public async Task<VerificationEventResponse?> DecisionAsync(Guid releaseId, int sequence, Caller caller, CancellationToken ct) =>
+        await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == releaseId && e.Sequence == sequence).Select(Decision).SingleOrDefaultAsync(ct)
+            is { } decision
+            ? decision.AsSeen((await PersonReleasedAsync(releaseId, caller, ct))!.Value)
+            : null;
 
     private static readonly Expression<Func<VerificationEvent, VerificationEventResponse>> Decision = e => new VerificationEventResponse(
         e.Id, e.Sequence, e.Status, e.Method, e.OccurredAt, e.RecordedAt, new ReporterDto(e.KeyId, e.Organization), e.Note, e.SourceIds,
         ETags.From(EF.Property<uint>(e, AppDbContext.RowVersion)));
 
-    private static IQueryable<ReleaseRow> Project(AppDbContext db, IQueryable<Release> releases) =>
-        from r in releases
-        join d in db.Detainees on r.DetaineeId equals d.Id
-        select new ReleaseRow(r.Id, r.DetentionId, d.Id, d.FullName, d.IsProtected, d.Organization, d.Nationalities, r.ReleasedOn, r.Kind,
-            r.Conditions.ChargesDropped, r.Conditions.TravelBan, r.Conditions.BarredFromPublicStatements, r.Conditions.MustReportToCourt,
-            r.FacilityId, r.SourceIds,
-            db.Sources.Where(s => r.SourceIds.Contains(s.Id)).Select(s => new CitedSource(s.Id, s.Url, s.Publisher, s.Title)).ToList(),
-            r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
-            EF.Property<uint>(r, AppDbContext.RowVersion));
+    /// <summary>How the person a release freed appears to the caller; null when there is no such release.</summary>
+    public async Task<Seen?> PersonReleasedAsync(Guid releaseId, Caller caller, CancellationToken ct)
+    {
+        var person = await (from r in db.Releases
+                            where r.Id == releaseId
+                            join d in db.Detainees on r.DetaineeId equals d.Id
+                            select new { d.Id, d.IsProtected, d.Organization }).FirstOrDefaultAsync(ct);
+        return person is null ? null : caller.See(person.Id, person.IsProtected, person.Organization);
+    }
 
-    /// <summary>The answer for a caller: a protected person's name only for those who may see it; sources in the order cited.</summary>
-    private static ReleaseResponse Shape(ReleaseRow r, Caller caller) => new(
-        r.Id, r.DetentionId,
-        new ReleasedPerson(r.DetaineeId, Visibility.NameFor(caller, r.DetaineeId, r.FullName, r.IsProtected, r.DetaineeOrganization), r.Nationalities),
-        r.ReleasedOn, r.Kind, new ReleaseConditionsDto(r.ChargesDropped, r.TravelBan, r.BarredFromPublicStatements, r.MustReportToCourt),
-        r.FacilityId, [.. r.SourceIds.Select(id => r.Sources.Find(s => s.Id == id)).OfType<CitedSource>()], r.Note,
-        new ReporterDto(r.ReportedByKeyId, r.ReportedByOrganization), r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
-        ETags.From(r.Version));
+    private IQueryable<ReleaseRow> Project(IQueryable<Release> releases, Caller caller)
+    {
+        var (organization, role) = (caller.Organization, caller.Role);
+        return from r in releases
+               join d in db.Detainees on r.DetaineeId equals d.Id
+               select new ReleaseRow(r.Id, r.DetentionId, d.Id, d.FullName, d.IsProtected, d.Organization, d.Nationalities, r.ReleasedOn, r.Kind,
+                   r.Conditions.ChargesDropped, r.Conditions.TravelBan, r.Conditions.BarredFromPublicStatements, r.Conditions.MustReportToCourt,
+                   r.FacilityId,
+                   // The cited ids joined to the sources (unnest, by primary key), in the order cited.
+                   r.SourceIds.Join(db.Sources, id => id, s => s.Id,
+                           (_, s) => new CitedSourceRow(s.Id, s.Url, s.Publisher, s.Title, Visibility.WithheldSource(db, organization, role, s.Id)))
+                       .ToList(),
+                   r.Note, r.ReportedByKeyId, r.ReportedByOrganization, r.Status, r.StatusOccurredAt, r.StatusOrganization, r.CreatedAt,
+                   EF.Property<uint>(r, AppDbContext.RowVersion));
+    }
+
+    private sealed record CitedSourceRow(Guid Id, string Url, string? Publisher, string? Title, bool Withheld)
+    {
+        public CitedSource ToCited() => Withheld ? new CitedSource(Id, null, Publisher, null) : new CitedSource(Id, Url, Publisher, Title);
+    }
 
     private sealed record ReleaseRow(
         Guid Id, Guid DetentionId, Guid DetaineeId, string FullName, bool IsProtected, string DetaineeOrganization, List<string> Nationalities,
         DateOnly ReleasedOn, ReleaseKind Kind, bool? ChargesDropped, bool TravelBan, bool BarredFromPublicStatements, bool MustReportToCourt,
-        Guid? FacilityId, List<Guid> SourceIds, List<CitedSource> Sources, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
-        VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt, uint Version);
+        Guid? FacilityId, List<CitedSourceRow> Sources, string? Note, Guid ReportedByKeyId, string ReportedByOrganization,
+        VerificationStatus Status, DateTimeOffset? StatusOccurredAt, string? StatusOrganization, DateTimeOffset CreatedAt, uint Version)
+    {
+        /// <summary>The answer for a caller: the person as the caller may see them; sources in the order cited.</summary>
+        public ReleaseResponse ToResponse(Caller caller)
+        {
+            var person = caller.See(DetaineeId, IsProtected, DetaineeOrganization);
+            return new ReleaseResponse(Id, DetentionId, new ReleasedPerson(DetaineeId, person.Name(FullName), Nationalities), ReleasedOn, Kind,
+                new ReleaseConditionsDto(ChargesDropped, TravelBan, BarredFromPublicStatements, MustReportToCourt), FacilityId,
+                person.Identifying([.. Sources.Select(s => s.ToCited())]),
+                person.Identifying(Note), new ReporterDto(ReportedByKeyId, ReportedByOrganization), Status, StatusOccurredAt, StatusOrganization,
+                CreatedAt, ETags.From(Version));
+        }
+    }
 }

@@ -1,17 +1,10 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
 
 /// <summary>Releases: the end of a detention, as reported, and how each was verified.</summary>
-[ApiController]
 [Route("api/v1/releases")]
-[Tags("Releases")]
 [Authorize(Policy = Policies.Researcher)]
 public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, TimeProvider clock) : ControllerBase
 {
@@ -20,24 +13,16 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpGet]
     [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ListReleases([FromQuery] ReleaseListQuery query, CancellationToken ct) =>
-        Ok(await queries.ListAsync(query, User.RequiredCaller(), ct));
+    public async Task<IActionResult> ListReleases([FromQuery] ReleaseFilter filter, [FromQuery] PageQuery page, CancellationToken ct) =>
+        Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a release</summary>
     /// <remarks>With its verification status now, when and by whom it was last decided, its conditions and sources.</remarks>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<ReleaseResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct)
-    {
-        if (await queries.GetAsync(id, User.RequiredCaller(), ct) is not { } release)
-        {
-            return Problems.NotFound("Release");
-        }
-
-        ETags.Set(Response, release.ETag);
-        return Ok(release);
-    }
+    public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct) =>
+        this.Found(await queries.GetAsync(id, User.RequiredCaller(), ct), "Release");
 
     /// <summary>Report a release</summary>
     /// <remarks>Closes the detention. The release starts as Reported; the server records the reporting key and organization.</remarks>
@@ -81,23 +66,15 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [ProducesResponseType<IReadOnlyList<VerificationEventResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> ListVerifications(Guid id, CancellationToken ct) =>
-        await db.Releases.AnyAsync(r => r.Id == id, ct) ? Ok(await queries.HistoryAsync(id, ct)) : Problems.NotFound("Release");
+        await queries.HistoryAsync(id, User.RequiredCaller(), ct) is { } history ? Ok(history) : Problems.NotFound("Release");
 
     /// <summary>Get one verification decision</summary>
     /// <remarks>Decisions are numbered from 1 in the order they were recorded, and never change.</remarks>
     [HttpGet("{id:guid}/verifications/{sequence:int}")]
     [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetVerification(Guid id, int sequence, CancellationToken ct)
-    {
-        if (await queries.DecisionAsync(id, sequence, ct) is not { } decision)
-        {
-            return Problems.NotFound("Verification decision");
-        }
-
-        ETags.Set(Response, decision.ETag);
-        return Ok(decision);
-    }
+    public async Task<IActionResult> GetVerification(Guid id, int sequence, CancellationToken ct) =>
+        this.Found(await queries.DecisionAsync(id, sequence, User.RequiredCaller(), ct), "Verification decision");
 
     /// <summary>Record a verification decision</summary>
     /// <remarks>
@@ -105,6 +82,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// Legal moves: Reported → UnderVerification, Verified, Disputed or Rejected; UnderVerification → Verified, Disputed
     /// or Rejected; Disputed → UnderVerification, Verified or Rejected; Rejected → UnderVerification; Verified → Retracted;
     /// Retracted → UnderVerification. Disputed, Rejected and Retracted need a note. A broken rule is a 409 titled by the rule.
+    /// A Verifier may decide on the release of a protected person it may not identify, and sees it as it sees the history.
     /// Send the release's <c>ETag</c> in <c>If-Match</c> to decide on the state you read: 412 if the release was decided on since.
     /// The answer's <c>Location</c> is the decision; read the release again for its new <c>ETag</c>.
     /// </remarks>
@@ -136,8 +114,9 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
             return ValidationProblems.Create(HttpContext, unknownSources);
         }
 
+        var caller = User.RequiredCaller();
         var latest = await db.VerificationEvents.AsNoTracking().Where(e => e.ReleaseId == id).OrderByDescending(e => e.Sequence).FirstOrDefaultAsync(ct);
-        var decision = request.ToDecision(User.RequiredCaller().AsReporter());
+        var decision = request.ToDecision(caller.AsReporter());
         var recorded = release.Decide(decision, latest, clock.GetUtcNow());
         db.VerificationEvents.Add(recorded);
         try
@@ -149,7 +128,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
             return ETags.Stale(); // decided by someone else between our read and our write: not the state the caller saw
         }
 
-        var created = (await queries.DecisionAsync(id, recorded.Sequence, ct))!;
+        var created = (await queries.DecisionAsync(id, recorded.Sequence, caller, ct))!;
         ETags.Set(Response, created.ETag);
         return CreatedAtAction(nameof(GetVerification), new { id, sequence = recorded.Sequence }, created);
     }

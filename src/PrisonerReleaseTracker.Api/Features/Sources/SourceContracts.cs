@@ -1,10 +1,4 @@
-using System.Linq.Expressions;
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Features.Sources;
@@ -20,20 +14,21 @@ public sealed record CreateSourceRequest(string Url, string? Publisher, SourceKi
 
 /// <summary>Where a fact comes from.</summary>
 /// <param name="Id">Its id.</param>
-/// <param name="Url">Where it can be read.</param>
+/// <param name="Url">Where it can be read; null when the source is cited for a protected person the caller may not identify.</param>
 /// <param name="Publisher">Who published it.</param>
 /// <param name="Kind">What kind of publisher.</param>
-/// <param name="Title">Its title.</param>
+/// <param name="Title">Its title; null when the url is.</param>
 /// <param name="PublishedAt">When it was published.</param>
 /// <param name="Language">BCP 47 language tag.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it: send it back in <c>If-Match</c> or <c>If-None-Match</c>.</param>
 public sealed record SourceResponse(
-    Guid Id, string Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language, DateTimeOffset CreatedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    Guid Id, string? Url, string? Publisher, SourceKind Kind, string? Title, DateTimeOffset? PublishedAt, string? Language, DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
-    internal static readonly Expression<Func<Source, SourceResponse>> Projection = s =>
-        new SourceResponse(s.Id, s.Url, s.Publisher, s.Kind, s.Title, s.PublishedAt, s.Language, s.CreatedAt, ETags.From(EF.Property<uint>(s, AppDbContext.RowVersion)));
+    /// <summary>The answer for a source; <paramref name="withheld"/> when it is cited for a person the caller may not identify.</summary>
+    internal static SourceResponse From(Source s, uint version, bool withheld) => new(
+        s.Id, withheld ? null : s.Url, s.Publisher, s.Kind, withheld ? null : s.Title, s.PublishedAt, s.Language, s.CreatedAt, ETags.From(version));
 }
 
 /// <summary>Paging of the source list.</summary>

@@ -1,16 +1,9 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Features.Sources;
 
 /// <summary>Where facts come from: releases, decisions and claims cite sources by id.</summary>
-[ApiController]
 [Route("api/v1/sources")]
-[Tags("Sources")]
 [Authorize(Policy = Policies.Researcher)]
 public sealed class SourcesController(AppDbContext db, TimeProvider clock) : ControllerBase
 {
@@ -20,19 +13,13 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListSources([FromQuery] SourceListQuery query, CancellationToken ct)
     {
-        query.TryReadCursor(out var after);
         var sources = db.Sources.AsNoTracking();
-        if (after is { } start)
-        {
-            sources = sources.Where(s => s.Id > start);
-        }
-
         if (query.Kind is { } kind)
         {
             sources = sources.Where(s => s.Kind == kind);
         }
 
-        var fetched = await sources.OrderBy(s => s.Id).Take(query.Limit + 1).Select(SourceResponse.Projection).ToListAsync(ct);
+        var fetched = await AsSeen(query.Slice(sources, s => s.Id)).ToListAsync(ct);
         return Ok(query.ToPage(fetched, s => s.Id));
     }
 
@@ -40,17 +27,8 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [HttpGet("{id:guid}")]
     [ProducesResponseType<SourceResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetSource(Guid id, CancellationToken ct)
-    {
-        var source = await db.Sources.AsNoTracking().Where(s => s.Id == id).Select(SourceResponse.Projection).SingleOrDefaultAsync(ct);
-        if (source is null)
-        {
-            return Problems.NotFound("Source");
-        }
-
-        ETags.Set(Response, source.ETag);
-        return Ok(source);
-    }
+    public async Task<IActionResult> GetSource(Guid id, CancellationToken ct) =>
+        this.Found(await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct), "Source");
 
     /// <summary>Record a source</summary>
     [HttpPost]
@@ -64,8 +42,15 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
             User.RequiredCaller().Organization, clock.GetUtcNow());
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);
-        var created = await db.Sources.AsNoTracking().Where(s => s.Id == source.Id).Select(SourceResponse.Projection).SingleAsync(ct);
+        var created = await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == source.Id)).SingleAsync(ct);
         ETags.Set(Response, created.ETag);
         return CreatedAtAction(nameof(GetSource), new { id = source.Id }, created);
+    }
+
+    /// <summary>The sources as the caller may see them: a source cited for a person the caller may not identify without its url and title.</summary>
+    private IQueryable<SourceResponse> AsSeen(IQueryable<Source> sources)
+    {
+        var (organization, role) = (User.RequiredCaller().Organization, User.RequiredCaller().Role);
+        return sources.Select(s => SourceResponse.From(s, EF.Property<uint>(s, AppDbContext.RowVersion), Visibility.WithheldSource(db, organization, role, s.Id)));
     }
 }

@@ -1,9 +1,5 @@
-using System.ComponentModel.DataAnnotations;
-using System.Globalization;
 using System.Text.Json.Serialization;
-using FluentValidation;
 using PrisonerReleaseTracker.Api.Features.Claims;
-using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
@@ -33,12 +29,11 @@ public enum TimelineInterval
     [JsonStringEnumMemberName("week")] Week,
 }
 
-/// <summary>What to count: releases dated in [from, to], each with its verification status as of <c>asOf</c>.</summary>
-public sealed record TotalsQuery
+/// <summary>The period and the moment a totals answer is about: releases dated in [from, to], each with its verification status as of <c>asOf</c>.</summary>
+public abstract record TotalsScopeQuery
 {
     /// <summary>First release day counted.</summary>
     /// <example>2026-01-08</example>
-    [Required]
     public DateOnly? From { get; init; }
 
     /// <summary>Last release day counted; the date of <c>asOf</c> when omitted.</summary>
@@ -47,62 +42,27 @@ public sealed record TotalsQuery
 
     /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
     /// <example>2026-01-23</example>
-    public string? AsOf { get; init; }
+    [ModelBinder(typeof(AsOfBinder))]
+    public AsOf? AsOf { get; init; }
 
+    /// <summary>Count only the decisions of this organization.</summary>
+    public string? VerifiedBy { get; init; }
+}
+
+/// <summary>What to count, and how to break the verified releases down.</summary>
+public sealed record TotalsQuery : TotalsScopeQuery
+{
     /// <summary>Break verified releases down by: facility, nationality, category, gender, releaseKind or chargesDropped.</summary>
     /// <example>nationality</example>
     public TotalsGroupBy? GroupBy { get; init; }
-
-    /// <summary>Count only the decisions of this organization.</summary>
-    public string? VerifiedBy { get; init; }
-
-    /// <summary>Reads <see cref="AsOf"/>: a date alone is the last microsecond of that day, UTC.</summary>
-    public static bool TryParseAsOf(string? text, out DateTimeOffset? asOf)
-    {
-        asOf = null;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return true;
-        }
-
-        if (text.Length == 10 && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            asOf = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10);
-            return true;
-        }
-
-        if (text.Contains('T', StringComparison.Ordinal)
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
-            && (text.EndsWith('Z') || text.EndsWith("z", StringComparison.Ordinal) || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal)))
-        {
-            asOf = instant;
-            return true;
-        }
-
-        return false;
-    }
 }
 
-/// <summary>The days and buckets of the timeline.</summary>
-public sealed record TimelineQuery
+/// <summary>What to count, and the buckets of the timeline.</summary>
+public sealed record TimelineQuery : TotalsScopeQuery
 {
-    /// <summary>First release day counted.</summary>
-    /// <example>2026-01-08</example>
-    [Required]
-    public DateOnly? From { get; init; }
-
-    /// <summary>Last release day counted; the date of <c>asOf</c> when omitted.</summary>
-    public DateOnly? To { get; init; }
-
-    /// <summary>The moment the answer is true at, as for totals.</summary>
-    public string? AsOf { get; init; }
-
     /// <summary>day (the default) or week (weeks start on Monday; the first is cut at <c>from</c>).</summary>
     /// <example>day</example>
     public TimelineInterval? Interval { get; init; }
-
-    /// <summary>Count only the decisions of this organization.</summary>
-    public string? VerifiedBy { get; init; }
 }
 
 /// <summary>Releases in the period by their verification status as of the moment.</summary>
@@ -172,30 +132,26 @@ public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVe
 public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
     IReadOnlyList<ReconciledClaim> Claims);
 
-internal sealed class TotalsQueryValidator : AbstractValidator<TotalsQuery>
+/// <summary>The rules of the period and the moment, shared by totals and the timeline.</summary>
+internal abstract class TotalsScopeQueryValidator<T> : AbstractValidator<T> where T : TotalsScopeQuery
 {
-    public TotalsQueryValidator()
+    protected TotalsScopeQueryValidator()
     {
         RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _))
-            .WithMessage("A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.");
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
 }
 
-internal sealed class TimelineQueryValidator : AbstractValidator<TimelineQuery>
+internal sealed class TotalsQueryValidator : TotalsScopeQueryValidator<TotalsQuery>;
+
+internal sealed class TimelineQueryValidator : TotalsScopeQueryValidator<TimelineQuery>
 {
     public const int MaxBuckets = 3700;
 
     public TimelineQueryValidator()
     {
-        RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
-        RuleFor(q => q.AsOf).Must(text => TotalsQuery.TryParseAsOf(text, out _))
-            .WithMessage("A date (YYYY-MM-DD) or an RFC 3339 instant with its offset.");
-        RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber < MaxBuckets)
             .When(q => q.From is not null && q.To is not null).WithMessage($"At most {MaxBuckets} days.");
-        RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }
 }

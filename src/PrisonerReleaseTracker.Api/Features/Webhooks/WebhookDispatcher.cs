@@ -1,7 +1,6 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PrisonerReleaseTracker.Api.Data;
+using Npgsql;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Webhooks;
 
@@ -72,11 +71,11 @@ public sealed class WebhookDispatcher(
         var secrets = scope.ServiceProvider.GetRequiredService<WebhookSecrets>();
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // A session that stops talking while it holds deliveries (its instance gone from the network) lets them go.
         var hold = (int)(_options.LongestRound + TimeSpan.FromSeconds(30)).TotalMilliseconds;
-        await db.Database.ExecuteSqlAsync($"SELECT set_config('idle_in_transaction_session_timeout', {hold.ToString(CultureInfo.InvariantCulture)}, true)", ct);
+        await db.Database.ExecuteSqlRawAsync(WebhookSql.ReleaseClaimsWhenIdle,
+            [new NpgsqlParameter("milliseconds", hold.ToString(CultureInfo.InvariantCulture))], ct);
         var claimed = await db.WebhookDeliveries
-            .FromSqlRaw(WebhookSql.Claim(db.Model), nameof(WebhookDeliveryStatus.Pending), nameof(WebhookStatus.Active), now, _options.BatchSize)
+            .FromSqlRaw(WebhookSql.Claim, new NpgsqlParameter("now", now), new NpgsqlParameter("batch", _options.BatchSize))
             .ToListAsync(ct);
         if (claimed.Count == 0)
         {

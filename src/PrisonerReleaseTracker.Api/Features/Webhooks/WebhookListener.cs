@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PrisonerReleaseTracker.Api.Data;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 
@@ -46,7 +45,7 @@ public sealed class WebhookListener(WebhookSignal signal, IConfiguration configu
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, _) => signal.Pulse();
-                await using (var listen = new NpgsqlCommand("LISTEN " + Channel, connection))
+                await using (var listen = new NpgsqlCommand(WebhookSql.Listen, connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }

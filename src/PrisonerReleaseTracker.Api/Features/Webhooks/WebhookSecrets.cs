@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
@@ -29,7 +27,7 @@ public sealed class WebhookSecrets(IDataProtectionProvider provider)
     {
         var db = services.GetRequiredService<AppDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({KeyRingLock})", ct);
+        await db.Database.ExecuteSqlRawAsync(WebhookSql.LockKeyRing, [new Npgsql.NpgsqlParameter("key_ring", KeyRingLock)], ct);
         services.GetRequiredService<WebhookSecrets>().Protect("key ring check");
         await transaction.CommitAsync(ct);
     }

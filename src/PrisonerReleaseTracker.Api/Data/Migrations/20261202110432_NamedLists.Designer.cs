@@ -13,7 +13,7 @@ using PrisonerReleaseTracker.Api.Data;
 namespace PrisonerReleaseTracker.Api.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202100458_NamedLists")]
+    [Migration("20261202110432_NamedLists")]
     partial class NamedLists
     {
         /// <inheritdoc />
@@ -27,6 +27,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "unaccent");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("prt_data_version");
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
@@ -221,7 +223,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("EntityType", "EntityId")
                         .HasDatabaseName("ix_audit_entries_entity_type_entity_id");
 
-                    b.ToTable("audit_entries", (string)null);
+                    b.ToTable("audit_entries", null, t =>
+                        {
+                            t.HasTrigger("audit_entries_append_only");
+
+                            t.HasTrigger("audit_entries_no_truncate");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Changes.RecordChange", b =>
@@ -390,7 +397,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("Metric", "StatedAt")
                         .HasDatabaseName("ix_claims_metric_stated_at");
 
-                    b.ToTable("claims", (string)null);
+                    b.ToTable("claims", null, t =>
+                        {
+                            t.HasTrigger("claims_bump_data_version");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Detainees.Detainee", b =>
@@ -405,6 +415,18 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("birth_date");
 
+                    b.Property<DateOnly?>("BirthDateEarliest")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date_earliest")
+                        .HasComputedColumnSql("make_date(substr(birth_date, 1, 4)::int, coalesce(nullif(substr(birth_date, 6, 2), '')::int, 1), coalesce(nullif(substr(birth_date, 9, 2), '')::int, 1))", true);
+
+                    b.Property<DateOnly?>("BirthDateLatest")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("date")
+                        .HasColumnName("birth_date_latest")
+                        .HasComputedColumnSql("CASE length(birth_date) WHEN 4 THEN make_date(substr(birth_date, 1, 4)::int, 12, 31) WHEN 7 THEN (make_date(substr(birth_date, 1, 4)::int, substr(birth_date, 6, 2)::int, 1) + interval '1 month' - interval '1 day')::date ELSE make_date(substr(birth_date, 1, 4)::int, substr(birth_date, 6, 2)::int, substr(birth_date, 9, 2)::int) END", true);
+
                     b.PrimitiveCollection<List<string>>("Categories")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -413,6 +435,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("FoldedName")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("folded_name")
+                        .HasComputedColumnSql("prt_fold(full_name)", true);
 
                     b.PrimitiveCollection<string[]>("FoldedNames")
                         .ValueGeneratedOnAddOrUpdate()
@@ -511,11 +539,17 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_detainees_status");
 
+                    b.HasIndex("FoldedName", "Id")
+                        .HasDatabaseName("ix_detainees_folded_name_id");
+
                     b.HasIndex("Organization", "NationalId")
                         .HasDatabaseName("ix_detainees_organization_national_id")
                         .HasFilter("national_id IS NOT NULL");
 
-                    b.ToTable("detainees", (string)null);
+                    b.ToTable("detainees", null, t =>
+                        {
+                            t.HasTrigger("detainees_bump_data_version");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Detainees.Detention", b =>
@@ -599,7 +633,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("ArrestedOnEarliest", "ArrestedOnLatest")
                         .HasDatabaseName("ix_detentions_arrested_on_earliest_arrested_on_latest");
 
-                    b.ToTable("detentions", (string)null);
+                    b.ToTable("detentions", null, t =>
+                        {
+                            t.HasTrigger("detentions_bump_data_version");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Detainees.DetentionTransfer", b =>
@@ -641,7 +678,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("ToFacilityId")
                         .HasDatabaseName("ix_detention_transfer_to_facility_id");
 
-                    b.ToTable("detention_transfer", (string)null);
+                    b.ToTable("detention_transfer", null, t =>
+                        {
+                            t.HasTrigger("detention_transfer_bump_data_version");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Facilities.Facility", b =>
@@ -699,7 +739,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_facilities");
 
-                    b.ToTable("facilities", (string)null);
+                    b.ToTable("facilities", null, t =>
+                        {
+                            t.HasTrigger("facilities_bump_data_version");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.ListEntry", b =>
@@ -784,6 +827,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("list_entries", null, t =>
                         {
                             t.HasTrigger("list_entries_append_only");
+
+                            t.HasTrigger("list_entries_no_truncate");
                         });
                 });
 
@@ -819,6 +864,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("list_match_candidates", null, t =>
                         {
                             t.HasTrigger("list_match_candidates_append_only");
+
+                            t.HasTrigger("list_match_candidates_no_truncate");
                         });
                 });
 
@@ -892,6 +939,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("match_decisions", null, t =>
                         {
                             t.HasTrigger("match_decisions_append_only");
+
+                            t.HasTrigger("match_decisions_no_truncate");
                         });
                 });
 
@@ -991,6 +1040,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<bool?>("ChargesDroppedColumn")
+                        .HasColumnType("boolean")
+                        .HasColumnName("conditions_charges_dropped");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1077,6 +1130,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                                 .HasColumnName("conditions_barred_from_public_statements");
 
                             b1.Property<bool?>("ChargesDropped")
+                                .ValueGeneratedOnUpdateSometimes()
                                 .HasColumnType("boolean")
                                 .HasColumnName("conditions_charges_dropped");
 
@@ -1102,12 +1156,20 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("FacilityId")
                         .HasDatabaseName("ix_releases_facility_id");
 
+                    b.HasIndex("SourceIds")
+                        .HasDatabaseName("ix_releases_source_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
+
                     b.HasIndex("ReleasedOn", "Status")
                         .HasDatabaseName("ix_releases_released_on_status");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "Status"), new[] { "DetaineeId" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "Status"), new[] { "DetaineeId", "ChargesDroppedColumn" });
 
-                    b.ToTable("releases", (string)null);
+                    b.ToTable("releases", null, t =>
+                        {
+                            t.HasTrigger("releases_bump_data_version");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Releases.VerificationEvent", b =>
@@ -1150,6 +1212,11 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("release_id");
 
+                    b.Property<DateOnly>("ReleasedOn")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("date")
+                        .HasColumnName("released_on");
+
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
@@ -1174,16 +1241,36 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_verification_events");
 
+                    b.HasIndex("SourceIds")
+                        .HasDatabaseName("ix_verification_events_source_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
+
                     b.HasIndex("ReleaseId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_verification_events_release_id_sequence");
+
+                    b.HasIndex("ReleasedOn", "OccurredAt")
+                        .HasDatabaseName("ix_verification_events_verified_changes")
+                        .HasFilter("status IN ('Verified', 'Retracted')");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "OccurredAt"), new[] { "Status" });
 
                     b.HasIndex("ReleaseId", "OccurredAt", "RecordedAt")
                         .HasDatabaseName("ix_verification_events_release_id_occurred_at_recorded_at");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleaseId", "OccurredAt", "RecordedAt"), new[] { "Status", "Organization" });
 
-                    b.ToTable("verification_events", (string)null);
+                    b.ToTable("verification_events", null, t =>
+                        {
+                            t.HasTrigger("verification_events_append_only");
+
+                            t.HasTrigger("verification_events_bump_data_version");
+
+                            t.HasTrigger("verification_events_no_truncate");
+
+                            t.HasTrigger("verification_events_release_day");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Sources.Source", b =>
@@ -1243,7 +1330,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sources");
 
-                    b.ToTable("sources", (string)null);
+                    b.ToTable("sources", null, t =>
+                        {
+                            t.HasTrigger("sources_bump_data_version");
+                        });
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Webhooks.WebhookDelivery", b =>
@@ -1465,7 +1555,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                             b1.HasIndex("Scheme", "Value")
                                 .HasDatabaseName("ix_detainee_external_ids_scheme_value");
 
-                            b1.ToTable("detainee_external_ids", (string)null);
+                            b1.ToTable("detainee_external_ids", null, t =>
+                                {
+                                    t.HasTrigger("detainee_external_ids_bump_data_version");
+                                });
 
                             b1.WithOwner()
                                 .HasForeignKey("DetaineeId")

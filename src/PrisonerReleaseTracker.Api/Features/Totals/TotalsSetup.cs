@@ -1,0 +1,15 @@
+using Microsoft.OpenApi;
+
+namespace PrisonerReleaseTracker.Api.Features.Totals;
+
+/// <summary>Services of the totals.</summary>
+public static class TotalsSetup
+{
+    public static IServiceCollection AddTotals(this IServiceCollection services)
+    {
+        services.AddScoped<TotalsReader>();
+        // In the document, asOf is the text a client sends.
+        services.ConfigureSwaggerGen(options => options.MapType<AsOf>(() => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 }));
+        return services;
+    }
+}
