@@ -32,7 +32,7 @@ internal static class ListSql
             UNION ALL
             SELECT e.id, d.id, 0
             FROM list_entries e
-            JOIN detainees d ON d.organization = @organization AND d.national_id = e.national_id
+            JOIN detainees d ON d.organization = @org AND d.national_id = e.national_id
             WHERE e.list_id = @list_id AND e.national_id IS NOT NULL
             UNION ALL
             SELECT e.id, d.id,

@@ -53,7 +53,7 @@ public sealed class ListUpload(AppDbContext db, DataVersion version, TimeProvide
         await using (var match = new NpgsqlCommand(ListSql.MatchEntries, connection) { CommandTimeout = CommandTimeoutSeconds })
         {
             match.Parameters.Add(new NpgsqlParameter("list_id", list.Id));
-            match.Parameters.Add(new NpgsqlParameter("organization", list.Organization));
+            match.Parameters.Add(new NpgsqlParameter("org", list.Organization));
             await match.ExecuteNonQueryAsync(ct);
         }
 
