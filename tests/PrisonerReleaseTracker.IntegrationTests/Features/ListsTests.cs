@@ -450,4 +450,22 @@ public sealed class ListsTests(ApiFixture api)
             Assert.Equal(expected.Matched, row["person"]?["id"]?.GetValue<Guid>());
         }
     }
+
+    [Fact]
+    public async Task Recording_a_list_uploading_its_entries_and_deciding_a_match_each_appear_in_the_change_feed()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Feed Lists NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Feed Lists NGO");
+        var name = Unique("Alimentada");
+        var person = await PersonAsync(contributor, name);
+        var before = await ChangeFeed.LastSequenceAsync(contributor);
+
+        var list = await ListWithEntriesAsync(contributor, $"fullName\n{name}\n");
+        await verifier.PostOkAsync($"/api/v1/lists/{list}/entries/1/match", new { detaineeId = person, note = "Same person." });
+        var changes = await ChangeFeed.ReadAsync(contributor, before, c => c["entityId"]!.GetValue<Guid>() == list);
+
+        Assert.Equal(["Created", "Updated", "Decided"], changes.Select(c => c["action"]!.GetValue<string>()));
+        Assert.All(changes, c => Assert.Equal("NamedList", c["entityType"]!.GetValue<string>()));
+        Assert.All(changes, c => Assert.Empty(ChangeFeed.ForeignNames(c.ToJsonString())));
+    }
 }

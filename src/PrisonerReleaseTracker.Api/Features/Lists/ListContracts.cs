@@ -183,8 +183,10 @@ public sealed record MatchDecisionRequest(Guid? DetaineeId, string Note);
 /// <param name="Organization">The deciding organization.</param>
 /// <param name="RecordedAt">When it was recorded.</param>
 /// <param name="Entry">The entry as reconciled now, with this decision.</param>
+/// <param name="ETag">The version, as the <c>ETag</c> header carries it.</param>
 public sealed record MatchDecisionResponse(
-    Guid Id, Guid ListId, int EntryNumber, Guid? DetaineeId, string Note, string Organization, DateTimeOffset RecordedAt, ListEntryResponse Entry);
+    Guid Id, Guid ListId, int EntryNumber, Guid? DetaineeId, string Note, string Organization, DateTimeOffset RecordedAt, ListEntryResponse Entry,
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned;
 
 internal sealed class CreateListRequestValidator : AbstractValidator<CreateListRequest>
 {

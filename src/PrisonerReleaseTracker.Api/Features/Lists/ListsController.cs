@@ -197,7 +197,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         var selected = entries.Where(e => query.Outcome is not { } outcome || e.Outcome == outcome).ToList();
         if (query.Format == EntriesFormat.Csv)
         {
-            await WriteCsvAsync(list.Id, selected, ct);
+            await WriteCsvAsync(selected, ct);
             return new EmptyResult();
         }
 
@@ -248,15 +248,16 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         db.MatchDecisions.Add(decision);
         await db.SaveChangesAsync(ct);
         var after = (await reconciliation.ReconcileAsync(list, caller, clock.GetUtcNow(), null, ct)).Single(e => e.Id == entry.Id);
-        return CreatedAtAction(nameof(ListEntries), new { id }, new MatchDecisionResponse(decision.Id, list.Id, number, decision.DetaineeId, decision.Note,
-            decision.Organization, decision.RecordedAt, after.ToResponse()));
+        var decided = new MatchDecisionResponse(decision.Id, list.Id, number, decision.DetaineeId, decision.Note, decision.Organization, decision.RecordedAt,
+            after.ToResponse(), ETags.From(db.Entry(decision).Property<uint>(AppDbContext.RowVersion).CurrentValue));
+        ETags.Set(Response, decided.ETag);
+        return CreatedAtAction(nameof(ListEntries), new { id }, decided);
     }
 
-    private async Task WriteCsvAsync(Guid listId, IEnumerable<ReconciledEntry> entries, CancellationToken ct)
+    private async Task WriteCsvAsync(IEnumerable<ReconciledEntry> entries, CancellationToken ct)
     {
         Response.StatusCode = StatusCodes.Status200OK;
         Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"list-{listId}.csv\"";
         await using var csv = CsvWriter.Create(Response.Body, CsvWriterOptions.Default with { Injection = CsvInjection.Escape }, leaveOpen: true);
         await csv.WriteRecordAsync(["number", "fullName", "birthDate", "outcome", "matchLevel", "decided", "personId", "personName"], ct);
         foreach (var e in entries)
