@@ -53,6 +53,8 @@ builder.Services.AddApiControllers();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.DetaineeQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
 builder.Services.AddTotals();
+builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Lists.ListUpload>();
+builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Lists.Reconciliation>();
 builder.Services.AddImportsAndExports();
 builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddPublicPage();

@@ -11,7 +11,7 @@ public sealed class ImportRowParserTests
 
     private static (ImportRow? Row, List<ImportRowError> Errors) Parse(params (ImportColumn Column, string Text)[] fields)
     {
-        var raw = new RawImportRow(7);
+        var raw = new RawRow<ImportColumn>(7, ImportColumns.Set);
         foreach (var (column, text) in fields)
         {
             raw.Set(column, text);
@@ -143,7 +143,7 @@ public sealed class ImportRowParserTests
     [Fact]
     public void A_json_list_is_read_as_its_items()
     {
-        var raw = new RawImportRow(2);
+        var raw = new RawRow<ImportColumn>(2, ImportColumns.Set);
         raw.Set(ImportColumn.FullName, "Ana");
         raw.SetList(ImportColumn.Nationalities, ["VE", "CO"]);
         raw.SetList(ImportColumn.Gender, ["Female"]);

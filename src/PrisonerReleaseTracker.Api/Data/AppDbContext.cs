@@ -6,6 +6,7 @@ using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Claims;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Facilities;
+using PrisonerReleaseTracker.Domain.Lists;
 using PrisonerReleaseTracker.Domain.Releases;
 using PrisonerReleaseTracker.Domain.Sources;
 using PrisonerReleaseTracker.Domain.Webhooks;
@@ -35,6 +36,10 @@ public sealed class AppDbContext(
     public DbSet<VerificationEvent> VerificationEvents => Set<VerificationEvent>();
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<Claim> Claims => Set<Claim>();
+    public DbSet<NamedList> NamedLists => Set<NamedList>();
+    public DbSet<ListEntry> ListEntries => Set<ListEntry>();
+    public DbSet<MatchCandidate> MatchCandidates => Set<MatchCandidate>();
+    public DbSet<MatchDecision> MatchDecisions => Set<MatchDecision>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<RecordChange> RecordChanges => Set<RecordChange>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();

@@ -49,6 +49,7 @@ public static class DatabaseStartup
             if (configuration.GetValue<bool>("Demo:Seed"))
             {
                 await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+                await Features.Lists.DemoList.SeedAsync(scope.ServiceProvider, ct);
             }
 
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StartupLock})", ct);

@@ -37,10 +37,13 @@ public static class Visibility
     public static bool WithheldSource(AppDbContext db, string readerOrganization, Role readerRole, Guid sourceId) =>
         throw new NotSupportedException("Only inside queries: it reads the record.");
 
-    /// <summary>The people <paramref name="caller"/> may identify: what a name search, or an import's namesakes, may find.</summary>
-    public static IQueryable<Detainee> IdentifiableBy(this IQueryable<Detainee> people, Caller caller)
+    /// <summary>
+    /// The people <paramref name="caller"/> may identify: what a name search, an import's namesakes, or a list's matches may
+    /// find. An anonymous reader (null) holds no record: no organization, the least role.
+    /// </summary>
+    public static IQueryable<Detainee> IdentifiableBy(this IQueryable<Detainee> people, Caller? caller)
     {
-        var (organization, role) = (caller.Organization, caller.Role);
+        var (organization, role) = caller is null ? ("", Role.Researcher) : (caller.Organization, caller.Role);
         return people.Where(d => Disclosure.Identifies(organization, role, d.IsProtected, d.Organization));
     }
 

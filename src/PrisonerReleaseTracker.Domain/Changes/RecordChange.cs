@@ -3,7 +3,7 @@ using PrisonerReleaseTracker.Domain.Releases;
 namespace PrisonerReleaseTracker.Domain.Changes;
 
 /// <summary>The kinds of record the change feed reports.</summary>
-public enum ChangeEntityType { Facility, Detainee, Detention, Release, Source, Claim, Import }
+public enum ChangeEntityType { Facility, Detainee, Detention, Release, Source, Claim, NamedList, Import }
 
 /// <summary>
 /// What happened to a record. <c>Decided</c>: a verification decision on a release; <c>Retracted</c> and

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace PrisonerReleaseTracker.Domain.Imports;
 
 /// <summary>A column of the bulk import format (CSV header names, JSON property names).</summary>
@@ -35,27 +33,24 @@ public enum ImportColumn
 /// </summary>
 public static class ImportColumns
 {
-    /// <summary>Every column, camelCase, in <see cref="ImportColumn"/> order.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        [.. Enum.GetValues<ImportColumn>().Select(c => char.ToLowerInvariant(c.ToString()[0]) + c.ToString()[1..])];
-
-    /// <summary>Columns that exports write beside the import's; an import accepts and ignores them, so an export can be imported again.</summary>
-    public static IReadOnlyList<string> ExportOnly { get; } =
+    /// <summary>The import's columns: <c>fullName</c> required, the columns exports add read past.</summary>
+    public static ColumnSet<ImportColumn> Set { get; } = new(ImportColumn.FullName,
     [
         "id", "detaineeId", "detentionId", "releaseId", "status", "organization", "createdAt", "facilityId",
         "verificationStatus", "lastDecidedAt", "lastDecidedBy", "reportedByKeyId", "reportedByOrganization",
-    ];
+    ]);
 
-    private static readonly FrozenDictionary<string, ImportColumn> ByName =
-        Enum.GetValues<ImportColumn>().ToFrozenDictionary(c => Names[(int)c], c => c, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Every column, camelCase, in <see cref="ImportColumn"/> order.</summary>
+    public static IReadOnlyList<string> Names => Set.Names;
 
-    private static readonly FrozenSet<string> Ignored = ExportOnly.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Columns that exports write beside the import's; an import accepts and ignores them, so an export can be imported again.</summary>
+    public static IReadOnlyList<string> ExportOnly => Set.Ignored;
 
-    public static string NameOf(ImportColumn column) => Names[(int)column];
+    public static string NameOf(ImportColumn column) => Set.NameOf(column);
 
     /// <summary>The column a header names (case and surrounding spaces ignored), or null.</summary>
-    public static ImportColumn? Find(string header) => ByName.TryGetValue(header.Trim(), out var column) ? column : null;
+    public static ImportColumn? Find(string header) => Set.Find(header);
 
     /// <summary>Whether a header names a column that exports add and imports read past.</summary>
-    public static bool IsIgnored(string header) => Ignored.Contains(header.Trim());
+    public static bool IsIgnored(string header) => Set.IsIgnored(header);
 }

@@ -171,7 +171,7 @@ public sealed partial class DataModelTests(ApiFixture api)
         ["from"] = "date", ["to"] = "date", ["as_of"] = "timestamptz", ["verified_by"] = "text", ["unit"] = "text",
         ["claim_moments"] = "timestamptz[]", ["org"] = "text", ["key"] = "uuid", ["now"] = "timestamptz", ["dry"] = "boolean",
         ["idempotencyKey"] = "text", ["urls"] = "text[]", ["ids"] = "uuid[]", ["max_duplicates"] = "integer", ["chain"] = "bigint",
-        ["batch"] = "integer", ["milliseconds"] = "text", ["key_ring"] = "bigint",
+        ["batch"] = "integer", ["milliseconds"] = "text", ["key_ring"] = "bigint", ["list_id"] = "uuid",
     };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

@@ -68,6 +68,8 @@ public sealed partial class ProtectionTests(ApiFixture api)
         var decisions = await world.Holder.GetOkAsync($"/api/v1/releases/{world.Release}/verifications");
         var source = await world.Holder.GetOkAsync($"/api/v1/sources/{world.CitedSource}");
         var duplicates = await ImportsTests.ImportOkAsync(world.Holder, $"fullName,birthDate\n{world.Name},1971-04-02\n", "?dryRun=true");
+        var list = await NamedListAsync(world.Holder, world);
+        var entries = await world.Holder.GetOkAsync($"/api/v1/lists/{list}/entries");
 
         Assert.Equal(world.Name, person["fullName"]!.GetValue<string>());
         Assert.Equal($"Lugar {world.Marker}", detention["arrestPlace"]!.GetValue<string>());
@@ -76,6 +78,9 @@ public sealed partial class ProtectionTests(ApiFixture api)
         Assert.Equal($"Decision {world.Marker}", decisions[0]!["note"]!.GetValue<string>());
         Assert.Equal(world.CitedSourceUrl, source["url"]!.GetValue<string>());
         Assert.Contains(duplicates["possibleDuplicates"]!.AsArray(), d => d!["existingDetaineeId"]?.GetValue<Guid>() == world.Person);
+        Assert.Equal(world.Person, entries["items"]![0]!["person"]!.Id());
+        Assert.Equal("Exact", entries["items"]![0]!["matchLevel"]!.GetValue<string>()); // the holder's own national id
+        Assert.Equal("ReleaseUnverified", entries["items"]![0]!["outcome"]!.GetValue<string>());
     }
 
     /// <summary>
@@ -111,6 +116,9 @@ public sealed partial class ProtectionTests(ApiFixture api)
             period = new { from = "2026-01-10", to = "2026-01-10" }, count = new { qualifier = "Exactly", value = 1 }, originalText = "uno",
         };
         var claim = w.OtherContributor.PostOkAsync("/api/v1/claims", Claim());
+        // Another organization's list naming the protected person as a list would: the same name folded (accents differ), the
+        // birth month, and the person's national id (never compared across organizations, never returned).
+        var namingList = NamedListAsync(w.OtherContributor, w);
         var facility = Records.FacilityAsync(w.OtherContributor);
         var hook = w.Hook!.Value;
         var spareHook = w.OtherContributor.SubscribeAsync(w.Receiver!.Url, ("Facility", "Created"));
@@ -186,6 +194,28 @@ public sealed partial class ProtectionTests(ApiFixture api)
             ["POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver"] = (w.OtherContributor, async () =>
                 new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{hook}/deliveries/{(await w.OtherContributor.WaitForDeliveryAsync(hook, _ => true)).Id()}/redeliver"),
                 Succeeds),
+
+            // Named lists: an entry naming someone else's protected person is NoVisibleMatch, in rows and counts, and cannot be decided onto them.
+            ["GET /api/v1/lists"] = (w.Other, () => Now(Get("/api/v1/lists?limit=500")), Succeeds),
+            ["POST /api/v1/lists"] = (w.OtherContributor, () => Now(Post("/api/v1/lists", NamedList(w))), Succeeds),
+            ["GET /api/v1/lists/{id}"] = (w.Other, async () => Get($"/api/v1/lists/{await namingList}"), Succeeds),
+            ["POST /api/v1/lists/{id}/entries"] = (w.OtherContributor, async () =>
+                new HttpRequestMessage(HttpMethod.Post, $"/api/v1/lists/{(await w.OtherContributor.PostOkAsync("/api/v1/lists", NamedList(w))).Id()}/entries")
+                {
+                    Content = ImportsTests.Csv(NamingEntries(w)),
+                }, (response, body) => Task.FromResult(response.IsSuccessStatusCode && !body.Contains(w.Person.ToString(), StringComparison.OrdinalIgnoreCase)
+                    ? new List<string>() : [$"expected a success naming no person, got {(int)response.StatusCode}"])),
+            ["GET /api/v1/lists/{id}/entries"] = (w.Other, async () => Get($"/api/v1/lists/{await namingList}/entries"), (response, body) =>
+                Task.FromResult(response.IsSuccessStatusCode && !body.Contains(w.Person.ToString(), StringComparison.OrdinalIgnoreCase)
+                    && JsonNode.Parse(body)!["items"]!.AsArray().All(e => e!["outcome"]!.GetValue<string>() == "NoVisibleMatch" && e["matchLevel"]!.GetValue<string>() == "None")
+                    ? new List<string>() : [$"expected every entry NoVisibleMatch with no person, got {(int)response.StatusCode}: {body}"])),
+            ["GET /api/v1/lists/{id}/reconciliation"] = (reader, async () => Get($"/api/v1/lists/{await namingList}/reconciliation"), (response, body) =>
+                Task.FromResult(response.IsSuccessStatusCode && JsonNode.Parse(body)!["outcomes"]!["noVisibleMatch"]!.GetValue<int>() == 1
+                    ? new List<string>() : [$"expected the one entry counted NoVisibleMatch, got {(int)response.StatusCode}: {body}"])),
+            ["POST /api/v1/lists/{id}/entries/{number}/match"] = (w.OtherVerifier, async () =>
+                Post($"/api/v1/lists/{await namingList}/entries/1/match", new { detaineeId = w.Person, note = "Es ella." }), (response, body) =>
+                Task.FromResult(response.StatusCode == HttpStatusCode.BadRequest && !body.Contains(w.Person.ToString(), StringComparison.OrdinalIgnoreCase)
+                    ? new List<string>() : [$"expected a 400 as for no such person, got {(int)response.StatusCode}"])),
 
             // The person, directly, listed, searched, exported.
             ["GET /api/v1/detainees"] = (w.Other, () => Now(Get($"/api/v1/detainees?category={w.Category}&limit=500")), async (response, body) =>
@@ -266,6 +296,23 @@ public sealed partial class ProtectionTests(ApiFixture api)
             ["GET /api/v1/sources/{id}"] = (w.Other, () => Now(Get($"/api/v1/sources/{w.CitedSource}")), (response, body) =>
                 Task.FromResult(response.IsSuccessStatusCode && JsonNode.Parse(body)!["url"] is null ? new List<string>() : ["the url of a source cited for the protected person"])),
         };
+    }
+
+    private static object NamedList(World w) => new
+    {
+        title = $"Lista {w.Marker}", claimant = "Protection Ministry", claimantKind = "Government", statedAt = "2026-01-11T12:00:00Z",
+        period = new { from = "2026-01-01", to = "2026-01-11" }, metric = "Releases",
+    };
+
+    /// <summary>One entry naming the protected person as a list would: a name that folds to theirs, the birth month, their national id.</summary>
+    private static string NamingEntries(World w) => $"fullName,birthDate,nationalId\n{w.Name.Replace("Protegida", "Protégida", StringComparison.Ordinal)},1971-04,V-{w.Marker}\n";
+
+    /// <summary>A list of <paramref name="client"/>'s organization with <see cref="NamingEntries"/>.</summary>
+    private static async Task<Guid> NamedListAsync(HttpClient client, World w)
+    {
+        var list = (await client.PostOkAsync("/api/v1/lists", NamedList(w))).Id();
+        (await client.PostAsync($"/api/v1/lists/{list}/entries", ImportsTests.Csv(NamingEntries(w)), Ct)).EnsureSuccessStatusCode();
+        return list;
     }
 
     /// <summary>The cursor of a page that starts after <paramref name="id"/>, as the API writes it.</summary>

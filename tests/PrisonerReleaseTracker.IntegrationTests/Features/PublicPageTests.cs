@@ -195,6 +195,25 @@ public sealed partial class PublicPageTests(ApiFixture api, PageStoryFixture sto
     }
 
     [Fact]
+    public async Task The_page_shows_each_named_list_with_the_reconciliation_the_api_gives_anyone()
+    {
+        using var reader = Reader();
+        var list = (await reader.GetOkAsync("/api/v1/lists"))["items"]![0]!;
+        var reconciliation = await reader.GetOkAsync($"/api/v1/lists/{list.Id()}/reconciliation?asOf=2026-01-23");
+        var html = await TextAsync(await reader.GetAsync(new Uri($"/?{Story}&lang=en", UriKind.Relative), TestContext.Current.CancellationToken));
+
+        var row = Regex.Match(html, $"<tr data-list=\"{list.Id()}\">.*?</tr>", RegexOptions.Singleline).Value;
+        Assert.Contains(list["title"]!.GetValue<string>(), row, StringComparison.Ordinal);
+        foreach (var (outcome, count) in reconciliation["outcomes"]!.AsObject())
+        {
+            var name = char.ToUpperInvariant(outcome[0]) + outcome[1..];
+            Assert.Contains($"data-outcome=\"{name}\">{count!.GetValue<int>().ToString("N0", CultureInfo.GetCultureInfo("en"))}</td>", row, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(">153</td>", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_whole_page_weighs_under_100_kb_even_for_ten_years()
     {
         using var reader = Reader();

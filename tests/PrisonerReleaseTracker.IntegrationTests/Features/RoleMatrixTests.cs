@@ -94,7 +94,22 @@ public sealed class RoleMatrixTests(ApiFixture api)
             return $"/api/v1/webhooks/{subscription}/deliveries/{delivery}/redeliver";
         }
 
+        object NamedList() => new
+        {
+            title = "Matrix list", claimant = "Matrix Ministry", claimantKind = "Government", statedAt = "2008-01-01T12:00:00Z",
+            period = new { from = "2008-01-01", to = "2008-01-01" }, metric = "Releases",
+        };
+        HttpRequestMessage Entries(Guid list) =>
+            new(HttpMethod.Post, $"/api/v1/lists/{list}/entries") { Content = new StringContent("fullName\nMatrix Entry\n", System.Text.Encoding.UTF8, "text/csv") };
+        async Task<Guid> ListWithEntries()
+        {
+            var list = (await holder.PostOkAsync("/api/v1/lists", NamedList())).Id();
+            (await holder.SendAsync(Entries(list), TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+            return list;
+        }
+
         var facility = Records.FacilityAsync(holder);
+        var listed = ListWithEntries();
         var source = holder.PostOkAsync("/api/v1/sources", new { url = "https://example.org/matrix", kind = "Other" });
 
         return new()
@@ -108,6 +123,15 @@ public sealed class RoleMatrixTests(ApiFixture api)
             ["GET /api/v1/audit/verification"] = (AdminOnly(200), () => Now(Get("/api/v1/audit/verification"))),
             ["GET /api/v1/changes"] = (Read, () => Now(Get("/api/v1/changes?limit=1"))),
             ["GET /api/v1/claims"] = (Open, () => Now(Get("/api/v1/claims"))),
+            ["GET /api/v1/lists"] = (Open, () => Now(Get("/api/v1/lists"))),
+            ["POST /api/v1/lists"] = (Write, () => Now(Post("/api/v1/lists", NamedList()))),
+            ["GET /api/v1/lists/{id}"] = (Open, async () => Get($"/api/v1/lists/{await listed}")),
+            // Entries come once, from the organization holding the list: each call uploads to a list of its own.
+            ["POST /api/v1/lists/{id}/entries"] = ([401, 403, 200, 403, 403, 200], async () => Entries((await holder.PostOkAsync("/api/v1/lists", NamedList())).Id())),
+            ["GET /api/v1/lists/{id}/entries"] = (Read, async () => Get($"/api/v1/lists/{await listed}/entries")),
+            ["GET /api/v1/lists/{id}/reconciliation"] = (Open, async () => Get($"/api/v1/lists/{await listed}/reconciliation")),
+            ["POST /api/v1/lists/{id}/entries/{number}/match"] = ([401, 403, 403, 403, 201, 201], async () =>
+                Post($"/api/v1/lists/{await listed}/entries/1/match", new { detaineeId = (Guid?)null, note = "No such person." })),
             ["POST /api/v1/claims"] = (Write, () => Now(Post("/api/v1/claims", Claim()))),
             ["GET /api/v1/claims/{id}"] = (Open, async () => Get($"/api/v1/claims/{(await holder.PostOkAsync("/api/v1/claims", Claim())).Id()}")),
             ["POST /api/v1/claims/{id}/retraction"] = ([401, 403, 200, 403, 403, 200], async () =>

@@ -103,4 +103,27 @@ public sealed class SeedStoryTests(SeedStoryFixture story) : IClassFixture<SeedS
 
         Assert.Equal("2024-08", Assert.Single(detentions)!["arrestedOn"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task The_governments_list_names_more_people_than_are_verified_and_the_reconciliation_says_who_is_where()
+    {
+        var list = Assert.Single((await GetAsync("/api/v1/lists"))["items"]!.AsArray())!;
+        var then = await GetAsync($"/api/v1/lists/{list.Id()}/reconciliation?asOf=2026-01-23");
+        var later = await GetAsync($"/api/v1/lists/{list.Id()}/reconciliation?asOf=2026-01-25");
+        int Count(JsonNode reconciliation, string outcome) => reconciliation["outcomes"]![outcome]!.GetValue<int>();
+
+        Assert.Equal(222, list["size"]!.GetValue<int>());
+        Assert.Equal(214, then["distinctPersons"]!.GetValue<int>());
+        // 156 verified releases listed; the 3 protected among them are never identified to an anonymous reader.
+        Assert.Equal(153, Count(then, "releaseVerified"));
+        Assert.Equal(34, Count(then, "noVisibleMatch")); // 30 names nobody on record has, and 4 protected persons
+        Assert.Equal(1, Count(then, "houseArrest"));
+        Assert.Equal(20, Count(then, "stillDetained")); // the one held, and 19 not released until the 24th
+        Assert.Equal(6, Count(then, "unresolved"));
+        Assert.Equal(8, Count(then, "duplicateInList"));
+        Assert.Equal(19, Count(later, "releasedOutsidePeriod"));
+        Assert.Equal(1, Count(later, "stillDetained"));
+        Assert.Equal("more than 600", then["claim"]!["display"]!.GetValue<string>());
+        Assert.Equal(153, then["claim"]!["verified"]!.GetValue<int>());
+    }
 }

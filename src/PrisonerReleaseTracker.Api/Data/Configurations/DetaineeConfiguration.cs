@@ -15,6 +15,9 @@ internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
     public const string BornFrom = "BirthDateEarliest";
     public const string BornTo = "BirthDateLatest";
 
+    /// <summary>Every name of the person (full and other names), folded; a list's entries find their namesakes by it.</summary>
+    public const string FoldedNames = "FoldedNames";
+
     public void Configure(EntityTypeBuilder<Detainee> builder)
     {
         builder.Property(d => d.FullName).HasMaxLength(Limits.Name);
@@ -50,6 +53,10 @@ internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
         builder.HasIndex(d => d.Nationalities).HasMethod("gin");
         builder.HasIndex(d => d.Categories).HasMethod("gin");
         builder.HasIndex(d => d.Status);
+        builder.Property<string[]>(FoldedNames).HasComputedColumnSql("prt_folded_names(full_name, other_names)", stored: true);
+        builder.HasIndex(FoldedNames).HasMethod("gin");
+        // A list's national ids are compared with those its own organization holds, and only those.
+        builder.HasIndex(d => new { d.Organization, d.NationalId }).HasFilter("national_id IS NOT NULL");
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }

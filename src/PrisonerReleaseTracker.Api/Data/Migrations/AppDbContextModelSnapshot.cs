@@ -442,6 +442,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnName("folded_name")
                         .HasComputedColumnSql("prt_fold(full_name)", true);
 
+                    b.PrimitiveCollection<string[]>("FoldedNames")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text[]")
+                        .HasColumnName("folded_names")
+                        .HasComputedColumnSql("prt_folded_names(full_name, other_names)", true);
+
                     b.Property<string>("FullName")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -514,6 +520,11 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Categories"), "gin");
 
+                    b.HasIndex("FoldedNames")
+                        .HasDatabaseName("ix_detainees_folded_names");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FoldedNames"), "gin");
+
                     b.HasIndex("Nationalities")
                         .HasDatabaseName("ix_detainees_nationalities");
 
@@ -530,6 +541,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
 
                     b.HasIndex("FoldedName", "Id")
                         .HasDatabaseName("ix_detainees_folded_name_id");
+
+                    b.HasIndex("Organization", "NationalId")
+                        .HasDatabaseName("ix_detainees_organization_national_id")
+                        .HasFilter("national_id IS NOT NULL");
 
                     b.ToTable("detainees", null, t =>
                         {
@@ -728,6 +743,294 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         {
                             t.HasTrigger("facilities_bump_data_version");
                         });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.ListEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BirthDate")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("birth_date");
+
+                    b.Property<DateOnly?>("BornOn")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("date")
+                        .HasColumnName("born_on")
+                        .HasComputedColumnSql("CASE WHEN length(birth_date) = 10 THEN make_date(substr(birth_date, 1, 4)::int, substr(birth_date, 6, 2)::int, substr(birth_date, 9, 2)::int) END", true);
+
+                    b.PrimitiveCollection<List<string>>("ExternalIds")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("external_ids");
+
+                    b.Property<string>("Facility")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("facility");
+
+                    b.Property<string>("FoldedName")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("folded_name")
+                        .HasComputedColumnSql("prt_fold(full_name)", true);
+
+                    b.Property<string>("FullName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("full_name");
+
+                    b.Property<Guid>("ListId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("list_id");
+
+                    b.Property<string>("NationalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("national_id");
+
+                    b.PrimitiveCollection<List<string>>("Nationalities")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("nationalities");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.PrimitiveCollection<List<string>>("OtherNames")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("other_names");
+
+                    b.Property<DateOnly?>("ReleasedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("released_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_list_entries");
+
+                    b.HasIndex("ListId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_list_entries_list_id_number");
+
+                    b.ToTable("list_entries", null, t =>
+                        {
+                            t.HasTrigger("list_entries_append_only");
+
+                            t.HasTrigger("list_entries_no_truncate");
+                        });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.MatchCandidate", b =>
+                {
+                    b.Property<Guid>("ListId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("list_id");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<Guid>("DetaineeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("detainee_id");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("level");
+
+                    b.HasKey("ListId", "EntryId", "DetaineeId")
+                        .HasName("pk_list_match_candidates");
+
+                    b.HasIndex("DetaineeId")
+                        .HasDatabaseName("ix_list_match_candidates_detainee_id");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_list_match_candidates_entry_id");
+
+                    b.ToTable("list_match_candidates", null, t =>
+                        {
+                            t.HasTrigger("list_match_candidates_append_only");
+
+                            t.HasTrigger("list_match_candidates_no_truncate");
+                        });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.MatchDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("DetaineeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("detainee_id");
+
+                    b.Property<Guid>("EntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entry_id");
+
+                    b.Property<int>("EntryNumber")
+                        .HasColumnType("integer")
+                        .HasColumnName("entry_number");
+
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("key_id");
+
+                    b.Property<Guid>("ListId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("list_id");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("organization");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("role");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_match_decisions");
+
+                    b.HasIndex("DetaineeId")
+                        .HasDatabaseName("ix_match_decisions_detainee_id");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_match_decisions_entry_id");
+
+                    b.HasIndex("ListId", "EntryId", "RecordedAt")
+                        .HasDatabaseName("ix_match_decisions_list_id_entry_id_recorded_at");
+
+                    b.ToTable("match_decisions", null, t =>
+                        {
+                            t.HasTrigger("match_decisions_append_only");
+
+                            t.HasTrigger("match_decisions_no_truncate");
+                        });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.NamedList", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ClaimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_id");
+
+                    b.Property<string>("Claimant")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("claimant");
+
+                    b.Property<string>("ClaimantKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("claimant_kind");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("EntriesUploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("entries_uploaded_at");
+
+                    b.Property<int>("EntryCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("entry_count");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("metric");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("organization");
+
+                    b.Property<DateOnly>("PeriodFrom")
+                        .HasColumnType("date")
+                        .HasColumnName("period_from");
+
+                    b.Property<DateOnly>("PeriodTo")
+                        .HasColumnType("date")
+                        .HasColumnName("period_to");
+
+                    b.PrimitiveCollection<List<Guid>>("SourceIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("source_ids");
+
+                    b.Property<DateTimeOffset>("StatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stated_at");
+
+                    b.Property<int>("StatedAtOffsetMinutes")
+                        .HasColumnType("integer")
+                        .HasColumnName("stated_at_offset_minutes");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_named_lists");
+
+                    b.HasIndex("ClaimId")
+                        .HasDatabaseName("ix_named_lists_claim_id");
+
+                    b.ToTable("named_lists", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Releases.Release", b =>
@@ -1300,6 +1603,71 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_detention_transfer_facilities_to_facility_id");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.ListEntry", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Lists.NamedList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_entries_named_lists_list_id");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.MatchCandidate", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Detainees.Detainee", null)
+                        .WithMany()
+                        .HasForeignKey("DetaineeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_match_candidates_detainees_detainee_id");
+
+                    b.HasOne("PrisonerReleaseTracker.Domain.Lists.ListEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_match_candidates_list_entries_entry_id");
+
+                    b.HasOne("PrisonerReleaseTracker.Domain.Lists.NamedList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_list_match_candidates_named_lists_list_id");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.MatchDecision", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Detainees.Detainee", null)
+                        .WithMany()
+                        .HasForeignKey("DetaineeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_match_decisions_detainees_detainee_id");
+
+                    b.HasOne("PrisonerReleaseTracker.Domain.Lists.ListEntry", null)
+                        .WithMany()
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_match_decisions_list_entries_entry_id");
+
+                    b.HasOne("PrisonerReleaseTracker.Domain.Lists.NamedList", null)
+                        .WithMany()
+                        .HasForeignKey("ListId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_match_decisions_named_lists_list_id");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Lists.NamedList", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .HasConstraintName("fk_named_lists_claims_claim_id");
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Releases.Release", b =>

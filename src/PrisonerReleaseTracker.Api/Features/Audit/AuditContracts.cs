@@ -57,6 +57,10 @@ public enum AuditEntityType
     ReleaseExport,
     /// <summary>A webhook subscription (made, rotated, disabled or deleted).</summary>
     WebhookSubscription,
+    /// <summary>A named list (recorded, or its entries uploaded).</summary>
+    NamedList,
+    /// <summary>A decision on whom a list entry names.</summary>
+    MatchDecision,
 }
 
 /// <summary>Filters of the audit log.</summary>

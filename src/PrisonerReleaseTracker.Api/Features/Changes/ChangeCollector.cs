@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Claims;
 using PrisonerReleaseTracker.Domain.Detainees;
+using PrisonerReleaseTracker.Domain.Lists;
 using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Changes;
@@ -11,7 +12,7 @@ public sealed record PendingChange(ChangeDraft Draft, string AuditEntityType, Gu
 
 /// <summary>
 /// Turns tracked changes into feed items, one per record. A record of the feed is one a reader can fetch: a
-/// verification decision is the release's (<c>Decided</c>, with its new status), a transfer the detention's, an
+/// verification decision is the release's (<c>Decided</c>, with its new status), a match decision the list's, a transfer the detention's, an
 /// external id the detainee's; keys, webhooks and the feed's own bookkeeping are not the record and give none.
 /// </summary>
 public static class ChangeCollector
@@ -46,6 +47,7 @@ public static class ChangeCollector
             nameof(VerificationEvent), decision.Id),
         DetentionTransfer transfer => new(new ChangeDraft(ChangeEntityType.Detention, transfer.DetentionId, ChangeAction.Updated),
             nameof(DetentionTransfer), transfer.Id),
+        MatchDecision decision => new(new ChangeDraft(ChangeEntityType.NamedList, decision.ListId, ChangeAction.Decided), nameof(MatchDecision), decision.Id),
         Claim claim => Own(entry, ChangeEntityType.Claim, claim.Id, entry.State == EntityState.Added ? ChangeAction.Created : claim.Status switch
         {
             ClaimStatus.Superseded => ChangeAction.Superseded,

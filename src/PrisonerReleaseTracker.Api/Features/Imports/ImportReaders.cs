@@ -12,12 +12,23 @@ public sealed class ImportFormatException(int line, string message) : Exception(
     public int Line { get; } = line;
 }
 
-/// <summary>Reads import rows as the body streams in: one row in memory at a time, whatever the file's size.</summary>
+/// <summary>
+/// Reads uploaded rows as the body streams in: one row in memory at a time, whatever the file's size. The columns are
+/// the import's (<see cref="ImportColumns"/>) or another upload's own (a named list's entries).
+/// </summary>
 public static class ImportReaders
 {
+    /// <summary>Import rows from CSV.</summary>
+    public static IAsyncEnumerable<RawRow<ImportColumn>> ReadCsvAsync(Stream body, ICollection<ImportRowError> errors, CancellationToken ct) =>
+        ReadCsvAsync(body, ImportColumns.Set, errors, ct);
+
+    /// <summary>Import rows from JSON.</summary>
+    public static IAsyncEnumerable<RawRow<ImportColumn>> ReadJsonAsync(Stream body, ICollection<ImportRowError> errors, CancellationToken ct) =>
+        ReadJsonAsync(body, ImportColumns.Set, errors, ct);
+
     /// <summary>CSV (RFC 4180, UTF-8, a header row). The header's problems are reported at line 1, and then no row is read.</summary>
-    public static async IAsyncEnumerable<RawImportRow> ReadCsvAsync(Stream body, ICollection<ImportRowError> errors,
-        [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<RawRow<TColumn>> ReadCsvAsync<TColumn>(Stream body, ColumnSet<TColumn> set, ICollection<ImportRowError> errors,
+        [EnumeratorCancellation] CancellationToken ct) where TColumn : struct, Enum
     {
         var options = CsvReaderOptions.Default with
         {
@@ -29,7 +40,7 @@ public static class ImportReaders
             FieldCountMismatch = CsvFieldCountHandling.Allow,
             IncludeValuesInExceptions = false,
         };
-        await using var reader = CsvReader.Create(body, options, leaveOpen: true);
+        await using var reader = CsvReader.Create(new Utf8CheckedStream(body), options, leaveOpen: true);
         try
         {
             await reader.ReadHeaderAsync(ct);
@@ -39,7 +50,7 @@ public static class ImportReaders
             throw new ImportFormatException(1, "The header row is not valid CSV: " + e.Message);
         }
 
-        var columns = MapHeader([.. reader.Headers], errors);
+        var columns = MapHeader([.. reader.Headers], set, errors);
         if (columns is null)
         {
             yield break;
@@ -66,7 +77,7 @@ public static class ImportReaders
                 continue;
             }
 
-            var row = new RawImportRow(line);
+            var row = new RawRow<TColumn>(line, set);
             for (var i = 0; i < reader.FieldCount; i++)
             {
                 if (columns[i] is { } column)
@@ -83,8 +94,8 @@ public static class ImportReaders
     /// A JSON array of objects with the same names as the CSV columns; list fields may be arrays of strings.
     /// A row's "line" is its position in the array, from 1.
     /// </summary>
-    public static async IAsyncEnumerable<RawImportRow> ReadJsonAsync(Stream body, ICollection<ImportRowError> errors,
-        [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<RawRow<TColumn>> ReadJsonAsync<TColumn>(Stream body, ColumnSet<TColumn> set, ICollection<ImportRowError> errors,
+        [EnumeratorCancellation] CancellationToken ct) where TColumn : struct, Enum
     {
         var position = 0;
         await using var rows = JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(body, cancellationToken: ct).GetAsyncEnumerator(ct);
@@ -104,14 +115,15 @@ public static class ImportReaders
             }
 
             position++;
-            if (ReadObject(rows.Current, position, errors) is { } row)
+            if (ReadObject(rows.Current, position, set, errors) is { } row)
             {
                 yield return row;
             }
         }
     }
 
-    private static RawImportRow? ReadObject(JsonElement element, int position, ICollection<ImportRowError> errors)
+    private static RawRow<TColumn>? ReadObject<TColumn>(JsonElement element, int position, ColumnSet<TColumn> set, ICollection<ImportRowError> errors)
+        where TColumn : struct, Enum
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -119,7 +131,7 @@ public static class ImportReaders
             return null;
         }
 
-        var row = new RawImportRow(position);
+        var row = new RawRow<TColumn>(position, set);
         var valid = true;
         foreach (var property in element.EnumerateObject())
         {
@@ -130,9 +142,9 @@ public static class ImportReaders
                 continue;
             }
 
-            if (ImportColumns.Find(property.Name) is not { } column)
+            if (set.Find(property.Name) is not { } column)
             {
-                if (!ImportColumns.IsIgnored(property.Name))
+                if (!set.IsIgnored(property.Name))
                 {
                     errors.Add(new ImportRowError(position, property.Name, "Unknown field."));
                     valid = false;
@@ -145,7 +157,7 @@ public static class ImportReaders
             switch (value.ValueKind)
             {
                 case JsonValueKind.String or JsonValueKind.Array when !IsUtf8(value):
-                    errors.Add(new ImportRowError(position, ImportColumns.NameOf(column), TextRules.NotUtf8));
+                    errors.Add(new ImportRowError(position, set.NameOf(column), TextRules.NotUtf8));
                     valid = false;
                     break;
                 case JsonValueKind.String:
@@ -160,7 +172,7 @@ public static class ImportReaders
                     row.SetList(column, [.. value.EnumerateArray().Select(item => item.GetString()!)]);
                     break;
                 default:
-                    errors.Add(new ImportRowError(position, ImportColumns.NameOf(column), "Must be a string, number, boolean, null or an array of strings."));
+                    errors.Add(new ImportRowError(position, set.NameOf(column), "Must be a string, number, boolean, null or an array of strings."));
                     valid = false;
                     break;
             }
@@ -207,7 +219,8 @@ public static class ImportReaders
     }
 
     /// <summary>The column of each header position (null: a column exports add, read past); null when the header is refused.</summary>
-    private static ImportColumn?[]? MapHeader(IReadOnlyList<string> headers, ICollection<ImportRowError> errors)
+    private static TColumn?[]? MapHeader<TColumn>(IReadOnlyList<string> headers, ColumnSet<TColumn> set, ICollection<ImportRowError> errors)
+        where TColumn : struct, Enum
     {
         var before = errors.Count;
         if (headers.Count == 0 || headers.All(string.IsNullOrWhiteSpace))
@@ -216,29 +229,29 @@ public static class ImportReaders
             return null;
         }
 
-        var columns = new ImportColumn?[headers.Count];
-        var seen = new HashSet<ImportColumn>();
+        var columns = new TColumn?[headers.Count];
+        var seen = new HashSet<TColumn>();
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i].TrimStart('\uFEFF');
-            if (ImportColumns.Find(header) is { } column)
+            if (set.Find(header) is { } column)
             {
                 if (!seen.Add(column))
                 {
-                    errors.Add(new ImportRowError(1, ImportColumns.NameOf(column), "The column appears twice."));
+                    errors.Add(new ImportRowError(1, set.NameOf(column), "The column appears twice."));
                 }
 
                 columns[i] = column;
             }
-            else if (!ImportColumns.IsIgnored(header))
+            else if (!set.IsIgnored(header))
             {
-                errors.Add(new ImportRowError(1, header, $"Unknown column. The columns are: {string.Join(", ", ImportColumns.Names)}."));
+                errors.Add(new ImportRowError(1, header, $"Unknown column. The columns are: {string.Join(", ", set.Names)}."));
             }
         }
 
-        if (!seen.Contains(ImportColumn.FullName))
+        if (!seen.Contains(set.Required))
         {
-            errors.Add(new ImportRowError(1, ImportColumns.NameOf(ImportColumn.FullName), "The fullName column is required."));
+            errors.Add(new ImportRowError(1, set.NameOf(set.Required), $"The {set.NameOf(set.Required)} column is required."));
         }
 
         return errors.Count == before ? columns : null;

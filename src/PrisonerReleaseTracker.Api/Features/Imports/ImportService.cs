@@ -191,7 +191,7 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         var ids = new SequentialIds(now);
         await using var copy = await connection.BeginBinaryImportAsync(ImportSql.Copy, ct);
         copy.Timeout = TimeSpan.FromSeconds(CommandTimeoutSeconds);
-        var rows = format == ImportFormat.Json ? ImportReaders.ReadJsonAsync(body, errors, ct) : ImportReaders.ReadCsvAsync(new Utf8CheckedStream(body), errors, ct);
+        var rows = format == ImportFormat.Json ? ImportReaders.ReadJsonAsync(body, errors, ct) : ImportReaders.ReadCsvAsync(body, errors, ct);
         try
         {
             await foreach (var raw in rows)

@@ -110,7 +110,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
     }
 
     /// <summary>The format of a body in UTF-8 (said, or left unsaid); any other charset is not read at all.</summary>
-    private static ImportFormat? FormatOf(string? contentType) =>
+    internal static ImportFormat? FormatOf(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var media) && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
             ? media.MediaType switch
             {

@@ -33,6 +33,7 @@ public static class PublicPageEndpoints
     public static IServiceCollection AddPublicPage(this IServiceCollection services)
     {
         services.AddScoped<PageFigures>();
+        services.AddScoped<PageLists>();
         services.AddSingleton<PageAssets>();
         // The answers cache of the totals (one entry per query string and data version), varied also by the language a
         // reader gets without lang in the URL and by today's date (the default period ends today).
