@@ -5,6 +5,7 @@ using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Facilities;
 using PrisonerReleaseTracker.Domain.Releases;
 using PrisonerReleaseTracker.Domain.Sources;
+using PrisonerReleaseTracker.Domain.Tallies;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
@@ -32,6 +33,10 @@ public sealed class AppDbContext(
     public DbSet<Source> Sources => Set<Source>();
     public DbSet<Claim> Claims => Set<Claim>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DetaineeVersion> DetaineeVersions => Set<DetaineeVersion>();
+    public DbSet<ReleaseVersion> ReleaseVersions => Set<ReleaseVersion>();
+    public DbSet<Tally> Tallies => Set<Tally>();
+    public DbSet<TallyInput> TallyInputs => Set<TallyInput>();
 
     /// <summary>Notes that the caller was shown sensitive data; the entry is written by the next save.</summary>
     public void RecordRead(AuditEvent read) => _reads.Add(read);
@@ -49,7 +54,8 @@ public sealed class AppDbContext(
 
         var ownTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        await AuditTrail.AppendAsync(this, events, actor ?? System, (clock ?? TimeProvider.System).GetUtcNow(), cancellationToken);
+        var recorded = await AuditTrail.AppendAsync(this, events, actor ?? System, clock ?? TimeProvider.System, cancellationToken);
+        RecordedMoment.Stamp(ChangeTracker, recorded);
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (transaction is not null)
         {

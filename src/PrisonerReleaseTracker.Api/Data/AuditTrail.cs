@@ -53,25 +53,43 @@ public static class AuditTrail
         return [.. events.Select(e => new AuditEvent(e.Value.Action, e.Key.Type, e.Key.Id, [.. e.Value.Fields]))];
     }
 
-    /// <summary>Adds one chained entry per event to <paramref name="db"/>; call inside the transaction that saves them.</summary>
-    public static async Task AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IAuditActor actor, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Adds one chained entry per event to <paramref name="db"/>; call inside the transaction that saves them. Returns
+    /// the transaction's recorded moment (<see cref="RecordedMoment"/>), which the entries carry.
+    /// </summary>
+    public static async Task<DateTimeOffset> AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IAuditActor actor, TimeProvider clock,
+        CancellationToken ct)
     {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        await db.Database.ExecuteSqlRawAsync(AuditSql.LockChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
-        var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
-        var (sequence, hash) = head is null ? (0L, AuditEntry.GenesisHash) : (head.Sequence, head.Hash);
+        var head = await LockAsync(db, clock, ct);
+        var (sequence, hash) = head.Sequence is { } last ? (last, head.Hash!) : (0L, AuditEntry.GenesisHash);
         foreach (var change in events)
         {
-            var entry = AuditEntry.Chain(sequence, hash, change, actor.KeyId, actor.Organization, now);
+            var entry = AuditEntry.Chain(sequence, hash, change, actor.KeyId, actor.Organization, head.Recorded);
             db.AuditEntries.Add(entry);
             (sequence, hash) = (entry.Sequence, entry.Hash);
         }
+
+        return head.Recorded;
     }
+
+    /// <summary>
+    /// Takes the chain's lock for the rest of the transaction (again, if it holds it already) and returns the chain's
+    /// head and the transaction's recorded moment, fixed by the first call (see <see cref="RecordedMoment"/>).
+    /// </summary>
+    public static async Task<ChainHead> LockAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync(AuditSql.LockChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
+        // Read after the lock is held, in a statement of its own: its snapshot sees every write that held the lock before.
+        return await db.Database.SqlQueryRaw<ChainHead>(AuditSql.HeadAndMoment, new Npgsql.NpgsqlParameter("clock", clock.GetUtcNow()))
+            .SingleAsync(ct);
+    }
+
+    /// <summary>
+    /// Waits until no writer holds the chain's lock: every write recorded at a moment before this call has committed
+    /// once it returns, and every write after it is recorded later. An answer known at a recent moment waits so.
+    /// </summary>
+    public static Task WaitForWritesInFlightAsync(AppDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync(AuditSql.WaitForChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
 
     private static (string Type, Guid Id, IEnumerable<string> Fields) OwnedChange(EntityEntry entry)
     {
@@ -95,9 +113,30 @@ public static class AuditTrail
     private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }
 
+/// <summary>The last entry of the chain (none in an empty log) and the recorded moment of the transaction that holds the lock.</summary>
+/// <param name="Sequence">The last entry's sequence.</param>
+/// <param name="Hash">The last entry's hash.</param>
+/// <param name="Recorded">The moment the transaction's writes are recorded at.</param>
+public sealed record ChainHead(long? Sequence, string? Hash, DateTimeOffset Recorded);
+
 /// <summary>The SQL of the audit chain.</summary>
 internal static class AuditSql
 {
     /// <summary>Held until the transaction ends: one writer extends the chain at a time.</summary>
     public const string LockChain = "SELECT pg_advisory_xact_lock(@chain)";
+
+    /// <summary>Taken and released by the statement: it waits for the writer that holds the lock, if any.</summary>
+    public const string WaitForChain = "SELECT pg_advisory_xact_lock_shared(@chain)";
+
+    /// <summary>
+    /// The head of the chain, and the transaction's recorded moment: the one already set, else the later of the clock
+    /// (<c>@clock</c>) and a microsecond after the last entry, set for the rest of the transaction (see <see cref="RecordedMoment"/>).
+    /// </summary>
+    public const string HeadAndMoment = $"""
+        SELECT h.sequence AS "Sequence", h.hash AS "Hash",
+               set_config('{RecordedMoment.Setting}', coalesce(nullif(current_setting('{RecordedMoment.Setting}', true), ''),
+                          greatest(@clock, h.at + interval '1 microsecond')::text), true)::timestamptz AS "Recorded"
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT a.sequence, a.hash, a.at FROM audit_entries a ORDER BY a.sequence DESC LIMIT 1) h ON true
+        """;
 }

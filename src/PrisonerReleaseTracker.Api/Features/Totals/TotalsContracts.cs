@@ -42,8 +42,17 @@ public abstract record TotalsScopeQuery
 
     /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(AsOfBinder))]
+    [ModelBinder(typeof(MomentBinder<AsOf>))]
     public AsOf? AsOf { get; init; }
+
+    /// <summary>
+    /// Count only what the record had recorded by this moment: releases reported, decisions and claims entered, and each
+    /// person's and release's fields as they then stood. An RFC 3339 instant, or a date meaning the end of that day
+    /// (UTC); now when omitted (a later moment means now). With asOf and knownAt both past, the answer never changes again.
+    /// </summary>
+    /// <example>2026-01-23</example>
+    [ModelBinder(typeof(MomentBinder<KnownAt>))]
+    public KnownAt? KnownAt { get; init; }
 
     /// <summary>Count only the decisions of this organization.</summary>
     public string? VerifiedBy { get; init; }
@@ -102,13 +111,14 @@ public sealed record ClaimSummary(Guid Id, string Claimant, Domain.Claims.Claima
 /// <param name="From">First release day counted.</param>
 /// <param name="To">Last release day counted.</param>
 /// <param name="AsOf">The moment the answer is true at.</param>
+/// <param name="KnownAt">The moment the answer is known at: it counts only what the record had recorded by then.</param>
 /// <param name="Releases">Releases in the period by status as of that moment.</param>
 /// <param name="VerifiedPersons">Distinct people among the verified releases.</param>
 /// <param name="VerifiedWithChargesPending">Verified releases whose charges were not dropped, or are not known to be.</param>
 /// <param name="Breakdown">Verified releases by the groupBy dimension; empty without groupBy.</param>
 /// <param name="Claims">Active claims about releases, stated by asOf, whose period overlaps [from, to].</param>
 public sealed record TotalsResponse(
-    DateOnly From, DateOnly To, DateTimeOffset AsOf, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
+    DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset KnownAt, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
     IReadOnlyList<BreakdownItem> Breakdown, IReadOnlyList<ReconciledClaim> Claims);
 
 /// <summary>One day or week of the timeline.</summary>
@@ -122,10 +132,11 @@ public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVe
 /// <param name="From">First day.</param>
 /// <param name="To">Last day.</param>
 /// <param name="AsOf">The moment the answer is true at.</param>
+/// <param name="KnownAt">The moment the answer is known at: it counts only what the record had recorded by then.</param>
 /// <param name="Interval">day or week.</param>
 /// <param name="Points">One per bucket, in order; they add up to the totals for the same inputs.</param>
 /// <param name="Claims">The claims beside them, as in totals.</param>
-public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
+public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset KnownAt, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
     IReadOnlyList<ReconciledClaim> Claims);
 
 /// <summary>The rules of the period and the moment, shared by totals and the timeline.</summary>

@@ -4,37 +4,56 @@ using Claim = PrisonerReleaseTracker.Domain.Claims.Claim;
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
 /// <summary>
-/// Counts releases by verification status as of a moment, in the database (<see cref="TotalsSql"/>), and sets the
-/// claims beside the counts. Each answer is computed for one <see cref="TotalsScope"/>, made once from the query and
-/// one reading of the clock.
+/// Counts releases by verification status as of a moment, as known at a moment, in the database (the scope's
+/// <see cref="TotalsStatements"/>), and sets the claims beside the counts. Each answer is computed for one
+/// <see cref="TotalsScope"/>, made once from the query and one reading of the clock.
 /// </summary>
 public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
 {
-    public async Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct)
+    /// <summary>
+    /// How far back a <c>knownAt</c> may be for a write still in flight to have been recorded before it: an answer known
+    /// at a moment this recent first waits for the writer that holds the audit chain's lock (<see cref="RecordedMoment"/>).
+    /// </summary>
+    public static readonly TimeSpan WritesInFlight = TimeSpan.FromMinutes(10);
+
+    public Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct) =>
+        TotalsAsync(TotalsScope.Of(query, TimelineInterval.Day, clock.GetUtcNow()), query.GroupBy, ct);
+
+    /// <summary>The totals of <paramref name="scope"/>, broken down by <paramref name="groupBy"/> when given.</summary>
+    public async Task<TotalsResponse> TotalsAsync(TotalsScope scope, TotalsGroupBy? groupBy, CancellationToken ct)
     {
-        var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, TimelineInterval.Day, clock.GetUtcNow()), ct);
-        var summary = (await ReadAsync<SummaryRow>(TotalsSql.Summary(scope), scope, ct))[0];
-        var breakdown = query.GroupBy is { } groupBy
-            ? await ReadAsync<BreakdownItem>(TotalsSql.Breakdown(groupBy, scope), scope, ct)
-            : [];
-        return new TotalsResponse(scope.From, scope.To, scope.AsOf, summary.ToCounts(), summary.VerifiedPersons, summary.VerifiedWithChargesPending,
-            breakdown, await ReconcileAsync(scope, claims, ct));
+        var sql = TotalsStatements.Of(scope.Statuses);
+        (scope, var claims) = await WithClaimsAsync(scope, sql, ct);
+        var summary = (await ReadAsync<SummaryRow>(sql.Summary, scope, ct))[0];
+        var breakdown = groupBy is { } by ? await ReadAsync<BreakdownItem>(sql.Breakdowns[by], scope, ct) : [];
+        return new TotalsResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, summary.ToCounts(), summary.VerifiedPersons,
+            summary.VerifiedWithChargesPending, breakdown, await ReconcileAsync(scope, sql, claims, ct));
     }
 
     public async Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct)
     {
         var interval = query.Interval ?? TimelineInterval.Day;
-        var (scope, claims) = await WithClaimsAsync(TotalsScope.Of(query, interval, clock.GetUtcNow()), ct);
-        var buckets = await ReadAsync<TimelineRow>(TotalsSql.Timeline(scope), scope, ct);
+        var scope = TotalsScope.Of(query, interval, clock.GetUtcNow());
+        var sql = TotalsStatements.Of(scope.Statuses);
+        (scope, var claims) = await WithClaimsAsync(scope, sql, ct);
+        var buckets = await ReadAsync<TimelineRow>(sql.Timeline, scope, ct);
         var cumulative = 0;
         var points = buckets.Select(b => new TimelinePoint(b.Bucket, b.Verified, cumulative += b.Verified, b.Reported)).ToList();
-        return new TimelineResponse(scope.From, scope.To, scope.AsOf, interval, points, await ReconcileAsync(scope, claims, ct));
+        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, interval, points, await ReconcileAsync(scope, sql, claims, ct));
     }
 
-    /// <summary>The claims set beside the answer; their moments join the scope.</summary>
-    private async Task<(TotalsScope Scope, List<Claim> Claims)> WithClaimsAsync(TotalsScope scope, CancellationToken ct)
+    /// <summary>
+    /// The claims set beside the answer; their moments join the scope. An answer known at a recent moment first waits
+    /// for the writes in flight, so that none recorded before it lands after it is read.
+    /// </summary>
+    private async Task<(TotalsScope Scope, List<Claim> Claims)> WithClaimsAsync(TotalsScope scope, TotalsStatements sql, CancellationToken ct)
     {
-        var beside = db.Database.SqlQueryRaw<Guid>(TotalsSql.ClaimsBeside, TotalsSql.Parameters(scope));
+        if (scope.Statuses == StatusSource.Replay && scope.KnownAt > clock.GetUtcNow() - WritesInFlight && db.Database.CurrentTransaction is null)
+        {
+            await AuditTrail.WaitForWritesInFlightAsync(db, ct);
+        }
+
+        var beside = db.Database.SqlQueryRaw<Guid>(sql.ClaimsBeside, TotalsSql.Parameters(scope));
         var claims = await db.Claims.AsNoTracking().Where(c => beside.Contains(c.Id)).OrderBy(c => c.StatedAt).ThenBy(c => c.Id).ToListAsync(ct);
         return (scope with { ClaimMoments = [.. claims.Select(c => c.StatedAt).Distinct().Order()] }, claims);
     }
@@ -43,7 +62,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     /// Each claim with the verified counts of its period as of its statement and as of the answer's moment, from one
     /// pass over the changes the history records (see <see cref="VerifiedSweep"/>) rather than two queries per claim.
     /// </summary>
-    private async Task<List<ReconciledClaim>> ReconcileAsync(TotalsScope scope, List<Claim> claims, CancellationToken ct)
+    private async Task<List<ReconciledClaim>> ReconcileAsync(TotalsScope scope, TotalsStatements sql, List<Claim> claims, CancellationToken ct)
     {
         if (claims.Count == 0)
         {
@@ -52,7 +71,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
 
         var periods = scope with { From = claims.Min(c => c.PeriodFrom), To = claims.Max(c => c.PeriodTo) };
         var changes = await ReadAsync<VerifiedChange>(
-            scope.VerifiedBy is null ? TotalsSql.VerifiedChanges : TotalsSql.VerifiedChangesByOrganization, periods, ct);
+            scope.VerifiedBy is null ? sql.VerifiedChanges : sql.VerifiedChangesByOrganization, periods, ct);
         var sweep = new VerifiedSweep([.. scope.ClaimMoments.Append(scope.AsOf).Distinct().Order()],
             changes.Select(c => new VerifiedSweep.Change(c.ReleasedOn, c.Bucket, c.Verified)));
         return [.. claims.Select(claim =>
