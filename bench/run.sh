@@ -13,7 +13,7 @@
 #   --only ROWS   only these rows (comma-separated names, see `rows` below), and only the data they need
 #
 # Everything it starts is its own: a PostgreSQL cluster in $BENCH_WORK/pg (default .data/bench/pg, port
-# BENCH_PG_PORT=5455), API processes on ports BENCH_PORT_BASE..+5 (default 5590) and the bench's reference server
+# BENCH_PG_PORT=5455), API processes on ports BENCH_PORT_BASE..+6 (default 5590) and the bench's reference server
 # on BENCH_PORT_BASE+7; all are stopped at the end. Needs the .NET SDK; as root it installs what else is missing
 # (PostgreSQL with pgbench, nghttp2-client for h2load, jq, curl), otherwise it names the packages.
 # Results: bench/results/<UTC time>/ (summary.txt, summary.md, rounds.txt, ratios.txt, captured SQL, every log).
@@ -24,13 +24,15 @@ set -euo pipefail
 # side_<kind> function below); bench/README.md has the details.
 #
 #   row NAME KIND TARGET OURS LIMIT WHAT [ROUNDS]
-#     KIND    share   ratio = ours / limit (rates), ok when the smallest ratio of the rounds is >= TARGET
+#     KIND    share   ratio = ours / limit (rates), ok when the smallest ratio of the rounds is >= TARGET (TARGET -: reported, no verdict)
 #             cost    ratio = limit / ours (rates): the cost of one of ours in units of the limit's; ok when the largest <= TARGET
 #             excess  ratio = ours - limit (e.g. MB), ok when the largest <= TARGET
 #     OURS, LIMIT  the two sides, each "KIND ARGS...", expanded when the row runs (single quotes: variables set up later):
 #             http PORT PATHS KEY|- [prime]  h2load --h1, a fixed number of requests per connection over the paths in
 #                                            $out/PATHS (one a line, shuffled the same way for both sides of a round);
 #                                            prime: one request, waited for, before each round (a cache's entry)
+#             calls PORT PATHS KEY|-         as http, the paths being the calls one page is made of: each connection makes
+#                                            them one after the other, whole sets only; the rate is in sets (pages)
 #             pgbench DB LABEL               pgbench -M prepared -t, the statements captured as LABEL (see capture)
 #             import-api | import-copy       one import of $import_rows rows, through the API / binary COPY (rows/s)
 #             memory-peak | memory-before    the API's peak resident set importing $memory_rows rows / its RSS before (MB)
@@ -55,6 +57,12 @@ rows() {
     'GET /detainees?q= at $scale vs $small detainees'
   row memory-import excess 200 'memory-peak'                             'memory-before' \
     'MB: peak RSS of the API importing $memory_rows rows into an empty database vs its RSS before' 1
+  row page-cached   share  0.8 'http $p_cached paths-page - prime'       'http $p_ref paths-const-page -' \
+    'GET / (the public page) as of now, cache on vs the same bytes and headers from bare Kestrel (/const-page)'
+  row page-uncached share  0.8 'http $p_main paths-page -'               'calls $p_main paths-page-calls -' \
+    'GET / (the public page) as of now, cache off vs the API calls it is made of, one after the other by each client (pages/s)'
+  row webhook-latency share - 'webhook dispatched'                       'webhook raw' \
+    'deliveries/s draining a backlog through the outbox to a loopback receiver vs raw POST/s of the same bodies from a plain HttpClient; p50/p99 commit-to-receiver in the detail' 3
 }
 
 # ---- settings ------------------------------------------------------------------------------------------------
@@ -65,7 +73,7 @@ pg_dir=$work/pg
 pg_port=${BENCH_PG_PORT:-5455}
 port_base=${BENCH_PORT_BASE:-5590}
 p_main=$port_base p_cached=$((port_base + 1)) p_import=$((port_base + 2)) p_small=$((port_base + 3))
-p_memory=$((port_base + 4)) p_migrate=$((port_base + 5)) p_ref=$((port_base + 7))
+p_memory=$((port_base + 4)) p_migrate=$((port_base + 5)) p_webhooks=$((port_base + 6)) p_ref=$((port_base + 7))
 seed=42
 scale=
 quick=0
@@ -130,7 +138,7 @@ uses_side() { # KIND: whether a selected row has a side of that kind
   local s; for s in "${row_ours[@]}" "${row_limit[@]}"; do [[ ${s%% *} == "$1" ]] && return 0; done; return 1
 }
 needs_small=0; selected growth-totals || selected growth-search && needs_small=1
-needs_http=0; uses_side http || uses_side pgbench && needs_http=1
+needs_http=0; uses_side http || uses_side pgbench || uses_side calls && needs_http=1
 
 pids=()
 started_pg=0
@@ -300,6 +308,12 @@ if [[ $needs_http == 1 ]]; then
   sed 's#^/api/v1/releases/#/releases/#' "$out/paths-release" >"$out/paths-ref-release"
   tool search-terms --scale "$small" --seed "$seed" --count 300 --out "$out/terms.txt"
   sed 's#^#/api/v1/detainees?q=#' "$out/terms.txt" >"$out/paths-search"
+  # The public page as of now, and the API calls it is made of: one totals answer per breakdown it shows and the
+  # timeline (by week: the period is longer than three months).
+  echo "/?from=$totals_from&lang=en" >"$out/paths-page"
+  echo "/const-page" >"$out/paths-const-page"
+  for by in nationality facility chargesDropped releaseKind; do echo "/api/v1/totals?from=$totals_from&groupBy=$by"; done >"$out/paths-page-calls"
+  echo "/api/v1/totals/timeline?from=$totals_from&interval=week" >>"$out/paths-page-calls"
 
   # capture LABEL PATH: the SQL one request to the main API sends, from PostgreSQL's log, as a pgbench script
   # ($out/captured-LABEL.sql, its variables in .defs) and the answer's bytes (captured-LABEL-response.json).
@@ -322,8 +336,11 @@ if [[ $needs_http == 1 ]]; then
   capture past "/api/v1/totals?from=$totals_from&asOf=$past_as_of"
 
   curl -sS -f "http://127.0.0.1:$p_cached/api/v1/totals?from=$totals_from" -o "$out/totals-cached-body.json" || die "the cached API does not answer"
+  curl -sS -f -D "$out/page-cached-headers.txt" -o "$out/page-cached-body.html" "http://127.0.0.1:$p_cached$(head -n 1 "$out/paths-page")" \
+    || die "the cached API does not serve the page"
   dotnet "$tool_dll" serve --conn "$(cs prt_main)" --urls "http://127.0.0.1:$p_ref" --const-body "$out/totals-cached-body.json" \
     --totals-sql "$out/captured-now.sql" --totals-defs "$out/captured-now.defs" --totals-body "$out/captured-now-response.json" \
+    --page-body "$out/page-cached-body.html" --page-headers "$out/page-cached-headers.txt" \
     >"$out/reference.log" 2>&1 &
   pids+=($!)
   pid_ref=$!
@@ -449,6 +466,23 @@ side_http() { # MODE SPEC PORT PATHS KEY [prime]
   esac
 }
 
+side_calls() { # MODE SPEC PORT PATHS KEY: the calls one page is made of, each connection making them in turn; rate in sets
+  local mode=$1 spec=$2 port=$3 paths=$4 key=$5 calls
+  calls=$(wc -l <"$out/$paths")
+  case $mode in
+    size)
+      side_http size "$spec" "$port" "$paths" "$key"
+      # Whole sets only: the first request of a connection is its warm-up, the counted ones are a multiple of the set.
+      per_connection[$spec]=$((1 + calls * ((per_connection[$spec] - 1 + calls - 1) / calls)))
+      ;;
+    round)
+      side_http round "$spec" "$port" "$paths" "$key"
+      SIDE_RATE=$(awk -v r="$SIDE_RATE" -v c="$calls" 'BEGIN {printf "%.3f\n", r / c}')
+      SIDE_DETAIL="$SIDE_DETAIL; $calls calls a page"
+      ;;
+  esac
+}
+
 side_pgbench() { # MODE SPEC DB SCRIPT-LABEL
   local mode=$1 spec=$2 db=$3 script=$4
   run_pgbench() { pgbench_run "$script" "$1" "$db" "$script"; }
@@ -556,6 +590,34 @@ side_memory-peak() { # MODE SPEC
       ;;
   esac
 }
+side_webhook() { # MODE SPEC dispatched|raw: both figures come from one run of the bench's webhook-latency command per
+  # round (dispatched and raw back to back in one process, against the same receiver); whichever side a round runs first
+  # runs it.
+  local mode=$1 what=$3 line
+  case $mode in
+    size)
+      if [[ -z ${pid_webhooks:-} ]]; then
+        psql_ -d postgres -c "CREATE DATABASE prt_webhooks TEMPLATE prt_template"
+        start_api webhooks $p_webhooks prt_webhooks Webhooks__AllowedHttpHosts=127.0.0.1 Webhooks__Timeout=00:01:00
+      fi
+      ;;
+    round)
+      if [[ ${webhook_round:-} != "$round" ]]; then
+        local sizes=(--writes 200 --fanout 10 --burst 200 --raw 20000)
+        [[ $quick == 1 ]] && sizes=(--writes 50 --fanout 5 --burst 100 --raw 5000)
+        line=$(tool webhook-latency --api "http://127.0.0.1:$p_webhooks" --admin-key "$admin_key" "${sizes[@]}" 2>>"$out/webhook.log" \
+          | tee -a "$out/webhook.log" | grep '^RESULT') || { tail -20 "$out/webhook.log"; die "webhook-latency failed"; }
+        webhook_round=$round
+        webhook_dispatched=$(sed -E 's/.* dispatched=([0-9.]+).*/\1/' <<<"$line")
+        webhook_raw=$(sed -E 's/.* raw=([0-9.]+).*/\1/' <<<"$line")
+        webhook_latency=$(sed -E 's/.* p50=([0-9.]+) p99=([0-9.]+).*/p50 \1 ms, p99 \2 ms commit to receiver/' <<<"$line")
+      fi
+      if [[ $what == dispatched ]]; then SIDE_RATE=$webhook_dispatched SIDE_DETAIL="deliveries/s; $webhook_latency"
+      else SIDE_RATE=$webhook_raw SIDE_DETAIL="raw POST/s"; fi
+      ;;
+  esac
+}
+
 side_memory-before() { # MODE SPEC: the RSS memory-peak read before its import (run it first in the row)
   [[ $1 == round ]] || return 0
   SIDE_RATE=$rss_before SIDE_DETAIL="RSS before ${rss_before} MB"
@@ -605,7 +667,8 @@ for i in "${!row_names[@]}"; do
       med = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
       ok = (k == "share") ? (a[1] >= t) : (a[NR] <= t)
       f = (k == "excess") ? "%d" : "%.2f"
-      printf "%s " f " " f " " f " %s %s\n", n, a[1], med, a[NR], (k == "share" ? ">=" : "<=") t, ok ? "ok" : "short"
+      if (t == "-") printf "%s " f " " f " " f " - report\n", n, a[1], med, a[NR]
+      else printf "%s " f " " f " " f " %s %s\n", n, a[1], med, a[NR], (k == "share" ? ">=" : "<=") t, ok ? "ok" : "short"
     }' >>"$rows_file"
   log "  $(tail -n 1 "$rows_file")"
 done

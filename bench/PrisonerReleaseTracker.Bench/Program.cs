@@ -5,11 +5,15 @@ using PrisonerReleaseTracker.Bench;
 //   generate       --conn CS --scale N [--seed S]               load the synthetic record (binary COPY) and VACUUM it
 //   serve          --conn CS --urls URL --const-body FILE       the reference endpoints: constant response, raw-Npgsql release,
 //                  [--totals-sql F --totals-defs F --totals-body F] and the captured totals statements (see ReferenceServer)
+//                  [--page-body F --page-headers F]                the public page's bytes and headers at /const-page
 //   search-terms   --scale N [--seed S] --count K --out FILE    name searches that match people present at every scale >= N
 //   import-csv     --rows R --offset O [--seed S] --out FILE    rows for POST /imports (text/csv)
 //   import-copy    --conn CS --csv FILE [--warm-csv FILE]       the same rows through binary COPY, no API; prints rows/s
 //                                                               (--warm-csv: COPY those first, untimed, and roll them back)
 //   pgbench-script --log CSVLOG --db DB --out FILE                   the statements the API sent, as a pgbench script (stdout: -D options)
+//   webhook-latency --api URL --admin-key KEY [--writes N] [--fanout S] [--burst W] [--raw R]
+//                  webhook delivery latency (p50/p99 from commit) and deliveries/s against raw POSTs to the same
+//                  loopback receiver; the API needs Webhooks__AllowedHttpHosts=127.0.0.1
 var command = args.Length > 0 ? args[0] : "";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 1; i + 1 < args.Length; i += 2)
@@ -26,11 +30,14 @@ try
     {
         "generate" => await Generator.RunAsync(Need("conn"), Long("scale", 10_000), Long("seed", 42)),
         "serve" => await ReferenceServer.RunAsync(Need("conn"), Need("urls"), Need("const-body"),
-            options.ContainsKey("totals-sql") ? (Need("totals-sql"), Need("totals-defs"), Need("totals-body")) : null),
+            options.ContainsKey("totals-sql") ? (Need("totals-sql"), Need("totals-defs"), Need("totals-body")) : null,
+            options.ContainsKey("page-body") ? (Need("page-body"), Need("page-headers")) : null),
         "search-terms" => SearchTerms.Write(Long("scale", 10_000), Long("seed", 42), (int)Long("count", 200), Need("out")),
         "import-csv" => ImportData.WriteCsv(Long("rows", 100_000), Long("offset", 0), Long("seed", 42), Need("out")),
         "import-copy" => await ImportData.CopyAsync(Need("conn"), Need("csv"), options.GetValueOrDefault("warm-csv")),
         "pgbench-script" => PgbenchScript.Write(Need("log"), Need("db"), Need("out")),
+        "webhook-latency" => await WebhookLatency.RunAsync(Need("api"), Need("admin-key"), (int)Long("writes", 200), (int)Long("fanout", 10),
+            (int)Long("burst", 200), (int)Long("raw", 20_000)),
         _ => Usage(),
     };
 }
@@ -42,6 +49,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|pgbench-script --option value ...");
+    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|pgbench-script|webhook-latency --option value ...");
     return 2;
 }

@@ -47,8 +47,10 @@ internal static partial class ReferenceServer
     /// <param name="constBodyFile">The bytes <c>/const</c> answers.</param>
     /// <param name="totals">The captured totals request (script and definitions from <c>pgbench-script</c>, and the API's
     /// answer), or null: then <c>/totals</c> is not mapped.</param>
+    /// <param name="page">The public page's bytes and the headers it was answered with (as <c>curl -D</c> writes them), or
+    /// null: then <c>/const-page</c> is not mapped.</param>
     public static async Task<int> RunAsync(string connectionString, string urls, string constBodyFile,
-        (string Script, string Definitions, string Body)? totals)
+        (string Script, string Definitions, string Body)? totals, (string Body, string Headers)? page = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         // As the API in Production: the console logger, Information, the framework's own lines at Warning.
@@ -78,6 +80,28 @@ internal static partial class ReferenceServer
 
         // /const is the bare limit: answered before the log line and the key check.
         app.Use((http, next) => http.Request.Path == "/const" ? WriteBytesAsync(http, body, etag) : next(http));
+
+        // /const-page: the public page's bytes with the headers the API sent them with (its policy, language, ETag).
+        if (page is { } p)
+        {
+            var pageBody = await File.ReadAllBytesAsync(p.Body);
+            var pageHeaders = PageHeaders(await File.ReadAllLinesAsync(p.Headers));
+            app.Use((http, next) =>
+            {
+                if (http.Request.Path != "/const-page")
+                {
+                    return next(http);
+                }
+
+                foreach (var (name, value) in pageHeaders)
+                {
+                    http.Response.Headers[name] = value;
+                }
+
+                http.Response.ContentLength = pageBody.Length;
+                return http.Response.Body.WriteAsync(pageBody).AsTask();
+            });
+        }
 
         // The log line and the key check, in the API's order: logging outermost, then routing, then authentication.
         app.Use(async (http, next) =>
@@ -164,6 +188,17 @@ internal static partial class ReferenceServer
         Console.WriteLine($"reference server on {urls}");
         await app.RunAsync();
         return 0;
+    }
+
+    /// <summary>The headers of a captured answer, less those the server sets itself or that belong to one exchange.</summary>
+    private static List<(string Name, string Value)> PageHeaders(IEnumerable<string> lines)
+    {
+        string[] skipped = ["date", "content-length", "transfer-encoding", "connection", "keep-alive", "ratelimit", "ratelimit-policy",
+            "x-content-type-options", "x-frame-options", "referrer-policy", "server"];
+        return [.. lines.Skip(1)
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2 && !skipped.Contains(parts[0].Trim().ToLowerInvariant()))
+            .Select(parts => (parts[0].Trim(), parts[1].Trim()))];
     }
 
     private static Task WriteBytesAsync(HttpContext http, byte[] body, string etag)

@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.WebUtilities;
 using PrisonerReleaseTracker.Api.Features.Imports;
+using PrisonerReleaseTracker.Api.Features.PublicPage;
 using PrisonerReleaseTracker.Api.Features.Totals;
+using PrisonerReleaseTracker.Api.Features.Webhooks;
 
 // Every setting has its default in code and comes from configuration keys (environment variables included),
 // so `dotnet path/to/PrisonerReleaseTracker.Api.dll` needs nothing from the working folder.
@@ -51,6 +53,8 @@ builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.Detaine
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
 builder.Services.AddTotals();
 builder.Services.AddImportsAndExports();
+builder.Services.AddWebhooks(builder.Configuration);
+builder.Services.AddPublicPage();
 builder.Services.AddApiDocument(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
@@ -83,6 +87,7 @@ app.UseOutputCache();
 // An operation that forgets to declare its policy is not open: it needs at least a Researcher key. (Only operations:
 // a path that matches none is a 404 for everyone.)
 app.MapControllers().RequireAuthorization(Policies.Researcher);
+app.MapPublicPage();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
 

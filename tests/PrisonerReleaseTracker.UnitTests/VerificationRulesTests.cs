@@ -19,7 +19,7 @@ public class VerificationRulesTests
     private static readonly Reporter ThirdOrganizationKey = new(Guid.Parse("0199a000-0000-7000-8000-000000000004"), "Justicia, Encuentro y Perdón");
 
     /// <summary>
-    /// All 36 pairs, copied by hand from the transition table in DESIGN.md, so a change to the production
+    /// All 36 pairs, copied by hand from the transition table in docs/DESIGN.md, so a change to the production
     /// table that the design does not make shows up here:
     /// <code>
     /// Reported          -> UnderVerification | Verified | Disputed | Rejected

@@ -1,22 +1,26 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Audit;
+using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Claims;
 using PrisonerReleaseTracker.Domain.Detainees;
 using PrisonerReleaseTracker.Domain.Facilities;
 using PrisonerReleaseTracker.Domain.Releases;
 using PrisonerReleaseTracker.Domain.Sources;
 using PrisonerReleaseTracker.Domain.Tallies;
+using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
 /// <summary>
 /// The one database context; each entity's mapping lives in its own configuration class. Every save that
 /// changes the record also appends its audit entries in the same transaction, and moves the data version
-/// once committed.
+/// once committed. It also holds the Data Protection key ring, so every instance can read the webhook secrets.
 /// </summary>
 public sealed class AppDbContext(
     DbContextOptions<AppDbContext> options, IAuditActor? actor = null, DataVersion? version = null, TimeProvider? clock = null)
-    : DbContext(options)
+    : DbContext(options), IDataProtectionKeyContext
 {
     private static readonly IAuditActor System = new SystemActor();
     private readonly List<AuditEvent> _reads = [];
@@ -37,14 +41,22 @@ public sealed class AppDbContext(
     public DbSet<ReleaseVersion> ReleaseVersions => Set<ReleaseVersion>();
     public DbSet<Tally> Tallies => Set<Tally>();
     public DbSet<TallyInput> TallyInputs => Set<TallyInput>();
+    public DbSet<RecordChange> RecordChanges => Set<RecordChange>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Notes that the caller was shown sensitive data; the entry is written by the next save.</summary>
     public void RecordRead(AuditEvent read) => _reads.Add(read);
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // No savepoint inside a caller's transaction: rows written under one carry the subtransaction's id as their
+        // xmin, and the change feed's etag (the top transaction's id) would no longer be the record's ETag.
+        Database.AutoSavepointsEnabled = false;
         ChangeTracker.DetectChanges();
         var changes = AuditTrail.Collect(ChangeTracker);
+        var feed = ChangeCollector.Collect(ChangeTracker);
         var events = changes.Concat(_reads).ToList();
         _reads.Clear();
         if (events.Count == 0)
@@ -54,7 +66,7 @@ public sealed class AppDbContext(
 
         var ownTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        var recorded = await AuditTrail.AppendAsync(this, events, actor ?? System, clock ?? TimeProvider.System, cancellationToken);
+        var recorded = await AuditTrail.AppendAsync(this, events, feed, actor ?? System, clock ?? TimeProvider.System, cancellationToken);
         RecordedMoment.Stamp(ChangeTracker, recorded);
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (transaction is not null)
@@ -69,8 +81,17 @@ public sealed class AppDbContext(
         return saved;
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        throw new NotSupportedException("Use SaveChangesAsync: every save appends to the audit chain asynchronously.");
+    /// <summary>
+    /// Only for rows the audit log does not describe: the Data Protection key store saves its keys synchronously.
+    /// Anything else goes through <see cref="SaveChangesAsync(bool, CancellationToken)"/>, which appends to the audit chain.
+    /// </summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        ChangeTracker.DetectChanges();
+        return AuditTrail.Collect(ChangeTracker).Count == 0 && _reads.Count == 0
+            ? base.SaveChanges(acceptAllChangesOnSuccess)
+            : throw new NotSupportedException("Use SaveChangesAsync: every save appends to the audit chain asynchronously.");
+    }
 
     /// <summary>Case-, accent- and space-folded text, computed by the SQL function the search index uses.</summary>
     [DbFunction("prt_fold", IsBuiltIn = false)]

@@ -1,6 +1,10 @@
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Imports;
+using PrisonerReleaseTracker.Api.Features.Webhooks;
 using PrisonerReleaseTracker.Domain.Audit;
+using PrisonerReleaseTracker.Domain.Changes;
+using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Data;
 
@@ -15,10 +19,25 @@ public interface IAuditActor
 /// Turns tracked changes into audit events and appends them to the hash chain. The chain is extended
 /// under a transaction-scoped advisory lock, so two writers never chain from the same head (no forks).
 /// </summary>
+/// <remarks>
+/// The same append writes the change feed and the webhook outbox. The lock is held until the transaction ends and is
+/// released only after its commit is visible, so sequences are taken in commit order: a reader that has seen
+/// sequence N can never later find a committed change below N. The feed and its cursor rely on that.
+/// </remarks>
 public static class AuditTrail
 {
     /// <summary>The advisory lock every append takes; an arbitrary constant of this application.</summary>
     private const long ChainLock = 0x5052_5441_5544_4954; // "PRTAUDIT"
+
+    /// <summary>
+    /// Rows the audit log does not describe: its own, the feed's and the outbox's bookkeeping, an import's kept answer,
+    /// and the key ring.
+    /// </summary>
+    private static readonly HashSet<Type> Unaudited =
+    [
+        typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(IdempotencyRecord),
+        typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey),
+    ];
 
     /// <summary>What the tracked changes do, per record: owned rows count as fields of their owner.</summary>
     public static List<AuditEvent> Collect(ChangeTracker tracker)
@@ -26,8 +45,7 @@ public static class AuditTrail
         var events = new Dictionary<(string Type, Guid Id), (AuditAction Action, HashSet<string> Fields)>();
         foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
-            // The log itself, and an import's kept answer, are not part of the record.
-            if (entry.Entity is AuditEntry or IdempotencyRecord)
+            if (Unaudited.Contains(entry.Metadata.ClrType))
             {
                 continue;
             }
@@ -54,21 +72,45 @@ public static class AuditTrail
     }
 
     /// <summary>
-    /// Adds one chained entry per event to <paramref name="db"/>; call inside the transaction that saves them. Returns
-    /// the transaction's recorded moment (<see cref="RecordedMoment"/>), which the entries carry.
+    /// Adds one chained entry per event to <paramref name="db"/>, and one feed item per change (with its webhook
+    /// deliveries); call inside the transaction that saves them. A change takes the sequence of the audit entry of its
+    /// record in this transaction (or, failing that, of the entry it was described from). Returns the transaction's
+    /// recorded moment (<see cref="RecordedMoment"/>), which the entries and the feed items carry.
     /// </summary>
-    public static async Task<DateTimeOffset> AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IAuditActor actor, TimeProvider clock,
-        CancellationToken ct)
+    public static async Task<DateTimeOffset> AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IReadOnlyList<PendingChange> changes,
+        IAuditActor actor, TimeProvider clock, CancellationToken ct)
     {
         var head = await LockAsync(db, clock, ct);
         var (sequence, hash) = head.Sequence is { } last ? (last, head.Hash!) : (0L, AuditEntry.GenesisHash);
+        var written = new Dictionary<(string, Guid), long>();
         foreach (var change in events)
         {
             var entry = AuditEntry.Chain(sequence, hash, change, actor.KeyId, actor.Organization, head.Recorded);
             db.AuditEntries.Add(entry);
             (sequence, hash) = (entry.Sequence, entry.Hash);
+            if (change.Action != AuditAction.Read)
+            {
+                written.TryAdd((change.EntityType, change.EntityId), entry.Sequence);
+            }
         }
 
+        if (changes.Count == 0)
+        {
+            return head.Recorded;
+        }
+
+        // Rows written by this transaction carry its id (the low 32 bits) as their xmin, which is what ETags are made of.
+        var version = head.TransactionId & uint.MaxValue;
+        var recorded = changes.Select(change =>
+        {
+            var draft = change.Draft;
+            var place = written.TryGetValue((draft.EntityType.ToString(), draft.EntityId), out var own) ? own
+                : written.TryGetValue((change.AuditEntityType, change.AuditEntityId), out var source) ? source
+                : throw new InvalidOperationException($"No audit entry for the change of {draft.EntityType} {draft.EntityId}.");
+            return RecordChange.Record(place, draft, version, head.Recorded);
+        }).ToList();
+        db.RecordChanges.AddRange(recorded);
+        await WebhookOutbox.EnqueueAsync(db, recorded, head.Recorded, ct);
         return head.Recorded;
     }
 
@@ -79,7 +121,8 @@ public static class AuditTrail
     public static async Task<ChainHead> LockAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
     {
         await db.Database.ExecuteSqlRawAsync(AuditSql.LockChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
-        // Read after the lock is held, in a statement of its own: its snapshot sees every write that held the lock before.
+        // Read after the lock is held, in a statement of its own: in READ COMMITTED a statement's snapshot is taken when
+        // it starts, so it sees every write that held the lock before.
         return await db.Database.SqlQueryRaw<ChainHead>(AuditSql.HeadAndMoment, new Npgsql.NpgsqlParameter("clock", clock.GetUtcNow()))
             .SingleAsync(ct);
     }
@@ -117,7 +160,8 @@ public static class AuditTrail
 /// <param name="Sequence">The last entry's sequence.</param>
 /// <param name="Hash">The last entry's hash.</param>
 /// <param name="Recorded">The moment the transaction's writes are recorded at.</param>
-public sealed record ChainHead(long? Sequence, string? Hash, DateTimeOffset Recorded);
+/// <param name="TransactionId">The transaction's id, whose low 32 bits are the xmin of the rows it writes (what ETags are made of).</param>
+public sealed record ChainHead(long? Sequence, string? Hash, DateTimeOffset Recorded, long TransactionId);
 
 /// <summary>The SQL of the audit chain.</summary>
 internal static class AuditSql
@@ -135,7 +179,8 @@ internal static class AuditSql
     public const string HeadAndMoment = $"""
         SELECT h.sequence AS "Sequence", h.hash AS "Hash",
                set_config('{RecordedMoment.Setting}', coalesce(nullif(current_setting('{RecordedMoment.Setting}', true), ''),
-                          greatest(@clock, h.at + interval '1 microsecond')::text), true)::timestamptz AS "Recorded"
+                          greatest(@clock, h.at + interval '1 microsecond')::text), true)::timestamptz AS "Recorded",
+               pg_current_xact_id()::text::bigint AS "TransactionId"
         FROM (SELECT 1) AS one
         LEFT JOIN LATERAL (SELECT a.sequence, a.hash, a.at FROM audit_entries a ORDER BY a.sequence DESC LIMIT 1) h ON true
         """;

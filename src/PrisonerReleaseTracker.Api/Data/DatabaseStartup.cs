@@ -38,6 +38,7 @@ public static class DatabaseStartup
         }
 
         await BootstrapAdminKey.EnsureAsync(scope.ServiceProvider, ct);
+        await Features.Webhooks.WebhookSecrets.EnsureKeyRingAsync(scope.ServiceProvider, ct);
         if (configuration.GetValue<bool>("Demo:Seed"))
         {
             await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);

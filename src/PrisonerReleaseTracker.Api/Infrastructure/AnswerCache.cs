@@ -40,7 +40,32 @@ public static class AnswerCache
         return services;
     }
 
-    private sealed class DataVersionCachePolicy : IOutputCachePolicy
+    /// <summary>The same keying by data version inside another policy (the public page varies its entries further).</summary>
+    public static OutputCachePolicyBuilder ByDataVersion(this OutputCachePolicyBuilder policy) => policy.AddPolicy<DataVersionCachePolicy>();
+
+    /// <summary>
+    /// Writes a whole answer as the cache keeps it: an ETag (a hash of the bytes) and <c>Cache-Control: public, max-age</c>
+    /// from the settings; 304 when the client holds the same bytes.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext http, byte[] body, string contentType)
+    {
+        var response = http.Response;
+        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
+        response.Headers.ETag = etag;
+        response.Headers.CacheControl = $"public, max-age={http.RequestServices.GetRequiredService<IOptions<AnswerCacheOptions>>().Value.MaxAgeSeconds}";
+        var ifNoneMatch = http.Request.GetTypedHeaders().IfNoneMatch;
+        if (ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(new EntityTagHeaderValue(etag), useStrongComparison: false)))
+        {
+            response.StatusCode = StatusCodes.Status304NotModified;
+            return;
+        }
+
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, http.RequestAborted);
+    }
+
+    internal sealed class DataVersionCachePolicy : IOutputCachePolicy
     {
         async ValueTask IOutputCachePolicy.CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
         {
@@ -77,28 +102,14 @@ public static class AnswerCache
 }
 
 /// <summary>
-/// A JSON answer with an ETag (a hash of its bytes) and <c>Cache-Control: public, max-age</c>; 304 when the client
-/// holds the same bytes. The output cache keeps it with its headers and answers later requests the same way.
+/// A JSON answer written as the answers cache keeps it (<see cref="AnswerCache.WriteAsync"/>): with an ETag and
+/// <c>Cache-Control</c>, 304 when the client holds the same bytes. The output cache replays it with its headers.
 /// </summary>
 public sealed class CacheableJsonResult(object value) : IActionResult
 {
-    public async Task ExecuteResultAsync(ActionContext context)
+    public Task ExecuteResultAsync(ActionContext context)
     {
-        var services = context.HttpContext.RequestServices;
-        var body = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), services.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions);
-        var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"";
-        var response = context.HttpContext.Response;
-        response.Headers.ETag = etag;
-        response.Headers.CacheControl = $"public, max-age={services.GetRequiredService<IOptions<AnswerCacheOptions>>().Value.MaxAgeSeconds}";
-        var ifNoneMatch = context.HttpContext.Request.GetTypedHeaders().IfNoneMatch;
-        if (ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(new EntityTagHeaderValue(etag), useStrongComparison: false)))
-        {
-            response.StatusCode = StatusCodes.Status304NotModified;
-            return;
-        }
-
-        response.ContentType = "application/json; charset=utf-8";
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
+        var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.JsonSerializerOptions;
+        return AnswerCache.WriteAsync(context.HttpContext, JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), options), "application/json; charset=utf-8");
     }
 }

@@ -37,12 +37,30 @@ public static class Protection
         return services;
     }
 
-    /// <summary>Headers every answer carries: no sniffing, no framing, no referrer.</summary>
+    /// <summary>
+    /// Headers every answer carries: no sniffing, no framing, no referrer. An endpoint with a <see cref="ContentSecurityPolicy"/>
+    /// (the public page) gets that policy, and may be framed only if it says so (decided as the answer starts, when the
+    /// endpoint is known, cached answers included).
+    /// </summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        context.Response.Headers.XFrameOptions = "DENY";
         context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        context.Response.OnStarting(() =>
+        {
+            var policy = context.GetEndpoint()?.Metadata.GetMetadata<ContentSecurityPolicy>();
+            if (policy is not null)
+            {
+                context.Response.Headers.ContentSecurityPolicy = policy.Value;
+            }
+
+            if (policy is not { AllowFraming: true })
+            {
+                context.Response.Headers.XFrameOptions = "DENY";
+            }
+
+            return Task.CompletedTask;
+        });
         return next(context);
     });
 
@@ -74,3 +92,8 @@ public static class Protection
     private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail) =>
         ProblemWriter.WriteAsync(context, new ProblemDetails { Status = status, Title = title, Detail = detail });
 }
+
+/// <summary>Endpoint metadata: the <c>Content-Security-Policy</c> an HTML answer carries, and whether other sites may frame it.</summary>
+/// <param name="Value">The header's value.</param>
+/// <param name="AllowFraming">Whether to leave out <c>X-Frame-Options: DENY</c> (the policy's <c>frame-ancestors</c> then decides).</param>
+public sealed record ContentSecurityPolicy(string Value, bool AllowFraming);

@@ -33,7 +33,7 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
 
         if (context.MemberInfo is null && context.Type is { } type && concrete.Properties is { Count: > 0 } properties)
         {
-            MarkNullableReferences(type, properties, context.SchemaRepository);
+            MarkNullableReferences(type, properties);
             MarkRequired(concrete, type, properties);
         }
 
@@ -75,9 +75,10 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
 
     /// <summary>
     /// A nullable field whose type is another schema (<c>releaseKind</c> is null for a person never released) is that
-    /// schema or null: OpenAPI 3.0 says so with <c>allOf</c> and <c>nullable</c>, beside the referenced schema's type.
+    /// schema or null: OpenAPI 3.0 says so with <c>allOf</c> and <c>nullable</c>. No <c>type</c> beside them: NSwag and
+    /// Kiota let a sibling type win over the reference and generate a string or a new class instead of the enum or record.
     /// </summary>
-    private void MarkNullableReferences(Type type, IDictionary<string, IOpenApiSchema> properties, SchemaRepository repository)
+    private void MarkNullableReferences(Type type, IDictionary<string, IOpenApiSchema> properties)
     {
         var naming = json.Value.JsonSerializerOptions.PropertyNamingPolicy ?? JsonNamingPolicy.CamelCase;
         var nullability = new NullabilityInfoContext();
@@ -85,15 +86,9 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
         {
             var name = naming.ConvertName(member.Name);
             if (properties.TryGetValue(name, out var property) && property is OpenApiSchemaReference reference
-                && nullability.Create(member).ReadState == NullabilityState.Nullable
-                && reference.Reference.Id is { } id && repository.Schemas.TryGetValue(id, out var target) && target.Type is { } targetType)
+                && nullability.Create(member).ReadState == NullabilityState.Nullable)
             {
-                properties[name] = new OpenApiSchema
-                {
-                    Type = targetType | JsonSchemaType.Null,
-                    AllOf = [reference],
-                    MaxLength = target.Enum is { Count: > 0 } values ? values.Max(v => v?.ToString().Length ?? 0) : null,
-                };
+                properties[name] = new OpenApiSchema { Type = JsonSchemaType.Null, AllOf = [reference] };
             }
         }
     }

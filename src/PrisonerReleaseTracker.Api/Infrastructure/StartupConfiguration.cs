@@ -17,11 +17,19 @@ public static class StartupConfiguration
         "Database:CommandTimeoutSeconds", "Database:ConnectTimeoutSeconds", "Database:MigrationTimeoutSeconds", "Database:MaxAutoPrepare",
         "Limits:RequestTimeoutSeconds", "Caching:Totals:Seconds", "Caching:Totals:MaxAgeSeconds", "Caching:VersionCheckSeconds",
         "RateLimiting:Anonymous:PermitLimit", "RateLimiting:Anonymous:WindowSeconds", "RateLimiting:Keyed:PermitLimit", "RateLimiting:Keyed:WindowSeconds",
+        "Webhooks:Concurrency", "Webhooks:BatchSize", "Webhooks:MaxPerOrganization",
+    ];
+
+    /// <summary>Durations written as TimeSpan (hh:mm:ss, d.hh:mm:ss), greater than zero.</summary>
+    private static readonly string[] Durations =
+    [
+        "Webhooks:Timeout", "Webhooks:RetryDelay", "Webhooks:Backoff", "Webhooks:MaxBackoff", "Webhooks:MaxAge", "Webhooks:DisableAfter",
+        "Webhooks:PollInterval", "Webhooks:SecretOverlap",
     ];
 
     private static readonly string[] Flags =
     [
-        "Database:MigrateOnStartup", "Demo:Seed", "Swagger:Enabled", "Caching:Totals:Enabled", "RateLimiting:Enabled",
+        "Database:MigrateOnStartup", "Demo:Seed", "Swagger:Enabled", "Caching:Totals:Enabled", "RateLimiting:Enabled", "Webhooks:Dispatch",
     ];
 
     /// <summary>Every problem, one line each; empty when the configuration can serve.</summary>
@@ -57,6 +65,14 @@ public static class StartupConfiguration
             if (configuration[name] is { } text && !(double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0))
             {
                 problems.Add($"{name} is '{text}': expected a number greater than 0.");
+            }
+        }
+
+        foreach (var name in Durations)
+        {
+            if (configuration[name] is { } text && !(TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero))
+            {
+                problems.Add($"{name} is '{text}': expected a duration greater than 0, such as 00:00:10 (ten seconds) or 1.00:00:00 (a day).");
             }
         }
 

@@ -91,6 +91,7 @@ public sealed partial class DataModelTests(ApiFixture api)
         var texts = SqlTexts();
         Assert.Contains(texts, t => t.Name == "TotalsSql.SummaryHistory");
         Assert.Contains(texts, t => t.Name == "ImportSql.Insert");
+        Assert.Contains(texts, t => t.Name == "WebhookSql.Claim");
         var failures = new List<string>();
         foreach (var (name, text) in texts)
         {
@@ -170,6 +171,7 @@ public sealed partial class DataModelTests(ApiFixture api)
         ["from"] = "date", ["to"] = "date", ["as_of"] = "timestamptz", ["verified_by"] = "text", ["unit"] = "text",
         ["claim_moments"] = "timestamptz[]", ["org"] = "text", ["key"] = "uuid", ["now"] = "timestamptz", ["dry"] = "boolean",
         ["idempotencyKey"] = "text", ["urls"] = "text[]", ["ids"] = "uuid[]", ["max_duplicates"] = "integer", ["chain"] = "bigint",
+        ["batch"] = "integer", ["milliseconds"] = "text", ["key_ring"] = "bigint",
     };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

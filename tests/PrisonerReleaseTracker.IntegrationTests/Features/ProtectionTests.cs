@@ -21,7 +21,8 @@ public sealed class ProtectionTests(ApiFixture api)
     [Fact]
     public async Task No_operation_shows_another_organizations_protected_person_or_what_hangs_off_them()
     {
-        var world = await World.CreateAsync(api);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var world = await World.CreateAsync(api, receiver);
         var cases = Cases(world);
         using var anonymous = api.Anonymous();
         var document = await anonymous.GetOkAsync("/swagger/v1/swagger.json");
@@ -46,6 +47,7 @@ public sealed class ProtectionTests(ApiFixture api)
             }
         }
 
+        await world.OtherContributor.DeleteAsync(world.Hook!.Value);
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
@@ -89,6 +91,10 @@ public sealed class ProtectionTests(ApiFixture api)
         };
         var claim = w.OtherContributor.PostOkAsync("/api/v1/claims", Claim());
         var facility = Records.FacilityAsync(w.OtherContributor);
+        var hook = w.Hook!.Value;
+        var spareHook = w.OtherContributor.SubscribeAsync(w.Receiver!.Url, ("Facility", "Created"));
+        // The feed and the webhooks carry a change's record id and what happened, never a field of the record.
+        List<string> FeedOnly(string body) => [.. ChangeFeed.ForeignNames(body).Select(name => $"names {name}, a field of the record")];
 
         return new()
         {
@@ -108,6 +114,44 @@ public sealed class ProtectionTests(ApiFixture api)
             ["GET /api/v1/facilities/{id}"] = (w.Other, async () => Get($"/api/v1/facilities/{await facility}"), Succeeds),
             ["GET /api/v1/totals"] = (w.Other, () => Now(Get($"/api/v1/totals?from={w.ReleasedOn}&to={w.ReleasedOn}&groupBy=category")), Succeeds),
             ["GET /api/v1/totals/timeline"] = (w.Other, () => Now(Get($"/api/v1/totals/timeline?from={w.ReleasedOn}&to={w.ReleasedOn}")), Succeeds),
+
+            // The change feed and the webhooks: the person's changes reach another organization as ids and actions only.
+            ["GET /api/v1/changes"] = (w.Other, () => Now(Get($"/api/v1/changes?cursor={w.FeedBefore}&entityType=Detainee&limit=500")), (response, body) =>
+                Task.FromResult(response.IsSuccessStatusCode && body.Contains(w.Person.ToString(), StringComparison.OrdinalIgnoreCase)
+                    ? FeedOnly(body) : [$"expected the person's change in a success, got {(int)response.StatusCode}"])),
+            ["GET /api/v1/webhooks"] = (w.OtherContributor, () => Now(Get("/api/v1/webhooks")), Succeeds),
+            ["POST /api/v1/webhooks"] = (w.OtherContributor, () => Now(Post("/api/v1/webhooks", new
+            {
+                url = w.Receiver.Url.ToString(), events = new[] { new { entityType = "Facility", action = "Created" } },
+            })), async (response, body) =>
+            {
+                var failures = await Succeeds(response, body);
+                if (response.IsSuccessStatusCode)
+                {
+                    await w.OtherContributor.DeleteAsync(JsonNode.Parse(body)!["webhook"]!.Id());
+                }
+
+                return failures;
+            }),
+            ["GET /api/v1/webhooks/{id}"] = (w.OtherContributor, () => Now(Get($"/api/v1/webhooks/{hook}")), Succeeds),
+            ["DELETE /api/v1/webhooks/{id}"] = (w.OtherContributor, async () => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/webhooks/{(await spareHook).Id}"), Succeeds),
+            ["POST /api/v1/webhooks/{id}/rotate-secret"] = (w.OtherContributor, () => Now(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{hook}/rotate-secret")), Succeeds),
+            ["GET /api/v1/webhooks/{id}/deliveries"] = (w.OtherContributor, () => Now(Get($"/api/v1/webhooks/{hook}/deliveries?limit=500")), async (response, body) =>
+            {
+                // What the subscription was sent about the person and their release, as the receiver got it.
+                var payloads = await w.Receiver.WaitForAllAsync(m => m.EntityId == w.Person || m.EntityId == w.Release,
+                    found => found.Any(m => m.EntityId == w.Person) && found.Any(m => m.EntityId == w.Release && m.Action == "Decided"));
+                return
+                [
+                    .. await Succeeds(response, body),
+                    .. payloads.SelectMany(m => FeedOnly(m.Body)).Select(failure => $"a payload {failure}"),
+                    .. payloads.SelectMany(m => w.Secrets.Where(secret => m.Body.Contains(secret, StringComparison.OrdinalIgnoreCase)))
+                        .Select(secret => $"a payload carries \"{secret}\""),
+                ];
+            }),
+            ["POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver"] = (w.OtherContributor, async () =>
+                new HttpRequestMessage(HttpMethod.Post, $"/api/v1/webhooks/{hook}/deliveries/{(await w.OtherContributor.WaitForDeliveryAsync(hook, _ => true)).Id()}/redeliver"),
+                Succeeds),
 
             // The person, directly, listed, searched, exported.
             ["GET /api/v1/detainees"] = (w.Other, () => Now(Get($"/api/v1/detainees?category={w.Category}&limit=500")), async (response, body) =>
@@ -199,10 +243,14 @@ public sealed class ProtectionTests(ApiFixture api)
     }
 
     /// <summary>A protected person of one organization, with everything that can hang off them, and a public person citing the same source.</summary>
+    /// <remarks>
+    /// With a <see cref="WebhookReceiver"/>, another organization's subscription (<see cref="Hook"/>) to the people's and
+    /// the releases' changes exists before the person does; <see cref="FeedBefore"/> is the change feed's last item then.
+    /// </remarks>
     private sealed record World(
         string Marker, HttpClient Holder, HttpClient Other, HttpClient OtherContributor, HttpClient OtherVerifier, Guid Person, string Name, string Pseudonym,
         string Category, Guid Detention, Guid Release, Guid PublicRelease, Guid CitedSource, string CitedSourceUrl, Guid DecisionSource, string ReleasedOn,
-        string SourcesPageBefore)
+        string SourcesPageBefore, long FeedBefore, WebhookReceiver? Receiver, Guid? Hook)
     {
         public IReadOnlyList<string> Secrets =>
         [
@@ -210,11 +258,15 @@ public sealed class ProtectionTests(ApiFixture api)
             $"cargo {Marker}", $"Liberacion {Marker}", $"Decision {Marker}", $"Mine {Marker}", $"example.org/{Marker}",
         ];
 
-        public static async Task<World> CreateAsync(ApiFixture api)
+        public static async Task<World> CreateAsync(ApiFixture api, WebhookReceiver? receiver = null)
         {
             var m = Guid.NewGuid().ToString("N")[..10];
             var holder = await api.ClientAsync(Role.Contributor, $"Holding {m}");
             var third = await api.ClientAsync(Role.Verifier, $"Third {m}");
+            var other = await api.ClientAsync(Role.Researcher, $"Other {m}");
+            var otherContributor = await api.ClientAsync(Role.Contributor, $"Other {m}");
+            Guid? hook = receiver is null ? null : (await otherContributor.SubscribeAsync(receiver.Url, ("Detainee", null), ("Release", null))).Id;
+            var feedBefore = await ChangeFeed.LastSequenceAsync(other);
             var category = $"cat-{m}";
             var name = $"Protegida {m}";
             // A page that starts right before the world's sources, whatever other tests recorded: made from a source recorded just before.
@@ -254,11 +306,10 @@ public sealed class ProtectionTests(ApiFixture api)
                 conditions = new { chargesDropped = true, travelBan = false, barredFromPublicStatements = false, mustReportToCourt = false },
             })).Id();
 
-            var other = await api.ClientAsync(Role.Researcher, $"Other {m}");
             var pseudonym = (await other.GetOkAsync($"/api/v1/detainees/{person}"))["fullName"]!.GetValue<string>();
-            return new World(m, holder, other, await api.ClientAsync(Role.Contributor, $"Other {m}"), await api.ClientAsync(Role.Verifier, $"Other {m}"),
+            return new World(m, holder, other, otherContributor, await api.ClientAsync(Role.Verifier, $"Other {m}"),
                 person, name, pseudonym, category, detention, release, publicRelease, cited.Id(), cited["url"]!.GetValue<string>(), decisionSource.Id(),
-                "2026-01-10", Cursor(before.Id()));
+                "2026-01-10", Cursor(before.Id()), feedBefore, receiver, hook);
         }
     }
 }

@@ -22,6 +22,8 @@ public sealed class RoleMatrixTests(ApiFixture api)
     private static int[] Write => [401, 403, 201, 201, 201, 201];
     private static int[] OwnerCreates => [401, 403, 201, 403, 403, 201];
     private static int[] AdminOnly(int ok) => [401, 403, 403, 403, 403, ok];
+    // The holding organization's Contributor and Admins; another organization does not find it.
+    private static int[] Owned(int ok) => [401, 403, ok, 404, 404, ok];
 
     [Fact]
     public async Task Every_operation_answers_every_role_as_decided()
@@ -80,6 +82,18 @@ public sealed class RoleMatrixTests(ApiFixture api)
         async Task<Guid> Detainee() => await Records.DetaineeAsync(holder);
         async Task<Guid> OpenDetention() => await Records.DetentionAsync(holder, await Detainee(), await Records.FacilityAsync(holder));
         async Task<Guid> Release() => await Records.ReleaseAsync(holder, await OpenDetention());
+        // Port 9 refuses at once; the filter matches nothing but the redelivery case's own source.
+        object Webhook(string entityType = "Import", string action = "Published") =>
+            new { url = "http://127.0.0.1:9/matrix", events = new[] { new { entityType, action } } };
+        async Task<Guid> Subscription() => (await holder.PostOkAsync("/api/v1/webhooks", Webhook()))["webhook"]!.Id();
+        async Task<string> Delivery()
+        {
+            var subscription = (await holder.PostOkAsync("/api/v1/webhooks", Webhook("Source", "Created")))["webhook"]!.Id();
+            await holder.PostOkAsync("/api/v1/sources", new { url = "https://example.org/matrix-hook", kind = "Other" });
+            var delivery = (await holder.GetOkAsync($"/api/v1/webhooks/{subscription}/deliveries"))["items"]![0]!.Id();
+            return $"/api/v1/webhooks/{subscription}/deliveries/{delivery}/redeliver";
+        }
+
         var facility = Records.FacilityAsync(holder);
         var source = holder.PostOkAsync("/api/v1/sources", new { url = "https://example.org/matrix", kind = "Other" });
 
@@ -92,6 +106,7 @@ public sealed class RoleMatrixTests(ApiFixture api)
                 new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/api-keys/{(await api.KeyAsync(Role.Researcher, Holder)).KeyId}")),
             ["GET /api/v1/audit"] = (AdminOnly(200), () => Now(Get("/api/v1/audit?limit=1"))),
             ["GET /api/v1/audit/verification"] = (AdminOnly(200), () => Now(Get("/api/v1/audit/verification"))),
+            ["GET /api/v1/changes"] = (Read, () => Now(Get("/api/v1/changes?limit=1"))),
             ["GET /api/v1/claims"] = (Open, () => Now(Get("/api/v1/claims"))),
             ["POST /api/v1/claims"] = (Write, () => Now(Post("/api/v1/claims", Claim()))),
             ["GET /api/v1/claims/{id}"] = (Open, async () => Get($"/api/v1/claims/{(await holder.PostOkAsync("/api/v1/claims", Claim())).Id()}")),
@@ -139,6 +154,13 @@ public sealed class RoleMatrixTests(ApiFixture api)
             ["GET /api/v1/sources"] = (Read, () => Now(Get("/api/v1/sources?limit=1"))),
             ["POST /api/v1/sources"] = (Write, () => Now(Post("/api/v1/sources", new { url = "https://example.org/m", kind = "Other" }))),
             ["GET /api/v1/sources/{id}"] = (Read, async () => Get($"/api/v1/sources/{(await source).Id()}")),
+            ["GET /api/v1/webhooks"] = ([401, 403, 200, 200, 200, 200], () => Now(Get("/api/v1/webhooks?limit=1"))),
+            ["POST /api/v1/webhooks"] = (Write, () => Now(Post("/api/v1/webhooks", Webhook()))),
+            ["GET /api/v1/webhooks/{id}"] = (Owned(200), async () => Get($"/api/v1/webhooks/{await Subscription()}")),
+            ["DELETE /api/v1/webhooks/{id}"] = (Owned(204), async () => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/webhooks/{await Subscription()}")),
+            ["POST /api/v1/webhooks/{id}/rotate-secret"] = (Owned(200), async () => Post($"/api/v1/webhooks/{await Subscription()}/rotate-secret", new { })),
+            ["GET /api/v1/webhooks/{id}/deliveries"] = (Owned(200), async () => Get($"/api/v1/webhooks/{await Subscription()}/deliveries")),
+            ["POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver"] = (Owned(202), async () => Post(await Delivery(), new { })),
             ["GET /api/v1/totals"] = (Open, () => Now(Get("/api/v1/totals?from=2026-01-01"))),
             ["GET /api/v1/totals/timeline"] = (Open, () => Now(Get("/api/v1/totals/timeline?from=2026-01-01&to=2026-01-31"))),
         };

@@ -77,6 +77,20 @@ public sealed class SeedStoryTests(SeedStoryFixture story) : IClassFixture<SeedS
     }
 
     [Fact]
+    public async Task Charges_not_dropped_and_charges_not_known_are_counted_apart_and_add_up_to_the_pending()
+    {
+        var totals = await GetAsync("/api/v1/totals?from=2026-01-08&asOf=2026-01-25&groupBy=chargesDropped");
+
+        var breakdown = totals["breakdown"]!.AsArray().ToDictionary(b => b!["key"]!.GetValue<string>(), b => b!["verified"]!.GetValue<int>());
+        // The story: every fourth of the 156 kept its charges; a sixth of the Saturday's 84 is not known.
+        Assert.Equal(39, totals["verifiedWithChargesNotDropped"]!.GetValue<int>());
+        Assert.Equal(14, totals["verifiedWithChargesUnknown"]!.GetValue<int>());
+        Assert.Equal(breakdown["no"], totals["verifiedWithChargesNotDropped"]!.GetValue<int>());
+        Assert.Equal(breakdown["unknown"], totals["verifiedWithChargesUnknown"]!.GetValue<int>());
+        Assert.Equal(53, totals["verifiedWithChargesPending"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_person_held_in_tocoron_since_august_2024_is_still_detained()
     {
         using var admin = story.Factory!.CreateClient();

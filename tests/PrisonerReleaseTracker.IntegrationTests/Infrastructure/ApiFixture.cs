@@ -32,7 +32,7 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         _server = await PostgresServer.StartAsync();
         ConnectionString = await _server.CreateDatabaseAsync($"prt_tests_{Environment.ProcessId}");
-        _factory = new ApiFactory(ConnectionString, AdminKey, Logs);
+        _factory = new ApiFactory(ConnectionString, AdminKey, Logs, dispatchWebhooks: true);
         using var warmUp = _factory.CreateClient();
         (await warmUp.GetAsync("/health/ready")).EnsureSuccessStatusCode();
     }
@@ -86,7 +86,12 @@ public sealed class ApiFixture : IAsyncLifetime
 }
 
 /// <summary>The API under test, on the run's database, with its logs captured.</summary>
-public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs, bool demo = false) : WebApplicationFactory<Program>
+/// <remarks>
+/// Only the fixture's API sends webhooks (<paramref name="dispatchWebhooks"/>): the others, on databases of their own,
+/// have nobody subscribed and would only add background work to the tests that time their first requests.
+/// </remarks>
+public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs, bool demo = false, bool dispatchWebhooks = false)
+    : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -100,8 +105,36 @@ public sealed class ApiFactory(string connectionString, string adminKey, Capture
         // The suite makes thousands of calls from one address; the rate limit has its own tests.
         builder.UseSetting("RateLimiting:Anonymous:PermitLimit", "1000000");
         builder.UseSetting("RateLimiting:Keyed:PermitLimit", "1000000");
+        foreach (var (key, value) in WebhookTestSettings.Values)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.UseSetting("Webhooks:Dispatch", dispatchWebhooks ? "true" : "false");
+
         builder.ConfigureLogging(logging => logging.AddProvider(logs));
     }
+}
+
+/// <summary>
+/// Webhook timings for tests: what production spreads over a day happens in seconds. Test receivers listen on
+/// 127.0.0.1, which only a listed host may reach.
+/// </summary>
+public static class WebhookTestSettings
+{
+    public static readonly IReadOnlyList<(string Key, string Value)> Values =
+    [
+        ("Webhooks:AllowedHttpHosts", "127.0.0.1"),
+        ("Webhooks:Timeout", "00:00:02"),
+        ("Webhooks:Retries", "1"),
+        ("Webhooks:RetryDelay", "00:00:00.050"),
+        ("Webhooks:Backoff", "00:00:00.100"),
+        ("Webhooks:MaxBackoff", "00:00:00.500"),
+        ("Webhooks:MaxAge", "00:00:30"),
+        ("Webhooks:DisableAfter", "00:00:03"),
+        ("Webhooks:PollInterval", "00:00:00.250"),
+        ("Webhooks:MaxPerOrganization", "1000"),
+    ];
 }
 
 /// <summary>Shared JSON helpers for reading answers as the wire shows them.</summary>

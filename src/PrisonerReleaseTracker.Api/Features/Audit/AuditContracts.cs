@@ -55,6 +55,8 @@ public enum AuditEntityType
     DetaineeExport,
     /// <summary>An export of releases (a read of sensitive fields).</summary>
     ReleaseExport,
+    /// <summary>A webhook subscription (made, rotated, disabled or deleted).</summary>
+    WebhookSubscription,
 }
 
 /// <summary>Filters of the audit log.</summary>

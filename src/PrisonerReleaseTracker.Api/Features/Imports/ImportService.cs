@@ -4,7 +4,9 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Data.Configurations;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Audit;
+using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Imports;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
@@ -116,8 +118,9 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
         }
 
         // The chain's lock first: what the import writes is recorded at the moment it takes it (RecordedMoment), held to the commit.
-        var recorded = await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId!.Value, WrittenFields(result))], actor,
-            clock, ct);
+        var change = new PendingChange(new ChangeDraft(ChangeEntityType.Import, importId!.Value, ChangeAction.Imported, Counts: counts), "Import", importId.Value);
+        var recorded = await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId.Value, WrittenFields(result))], [change],
+            actor, clock, ct);
         await new Commands(db, caller, recorded, request.DryRun, key).ExecuteAsync(ImportSql.Insert, ct);
         if (key is not null)
         {

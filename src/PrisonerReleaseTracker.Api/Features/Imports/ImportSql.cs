@@ -153,7 +153,7 @@ internal static class ImportSql
         UPDATE import_sources SET id = prt_uuid_v7(), is_new = true WHERE id IS NULL;
         """;
 
-    /// <summary>What an import creates, named as <see cref="ImportCounts"/> reads it.</summary>
+    /// <summary>What an import creates, named as <see cref="Domain.Changes.ImportCounts"/> reads it.</summary>
     public const string Counts = """
         SELECT count(*)::int AS rows,
                count(*) FILTER (WHERE matched_id IS NULL)::int AS detainees_created,
@@ -239,7 +239,3 @@ internal static class ImportSql
 
 /// <summary>A row that creates a person, as its namesakes on record are found.</summary>
 internal sealed record StagedPerson(int Line, string NameKey, DateOnly? BirthEarliest, DateOnly? BirthLatest);
-
-/// <summary>What an import creates.</summary>
-internal sealed record ImportCounts(
-    int Rows, int DetaineesCreated, int DetaineesMatched, int DetentionsCreated, int ReleasesCreated, int FacilitiesCreated, int SourcesCreated);

@@ -114,11 +114,15 @@ public sealed record ClaimSummary(Guid Id, string Claimant, Domain.Claims.Claima
 /// <param name="KnownAt">The moment the answer is known at: it counts only what the record had recorded by then.</param>
 /// <param name="Releases">Releases in the period by status as of that moment.</param>
 /// <param name="VerifiedPersons">Distinct people among the verified releases.</param>
-/// <param name="VerifiedWithChargesPending">Verified releases whose charges were not dropped, or are not known to be.</param>
+/// <param name="VerifiedWithChargesPending">Verified releases whose charges were not dropped or are not known to be: the sum of
+/// <c>verifiedWithChargesNotDropped</c> and <c>verifiedWithChargesUnknown</c>, kept for the clients that read it.</param>
+/// <param name="VerifiedWithChargesNotDropped">Verified releases whose charges are known not to have been dropped.</param>
+/// <param name="VerifiedWithChargesUnknown">Verified releases for whom it is not known whether the charges were dropped.</param>
 /// <param name="Breakdown">Verified releases by the groupBy dimension; empty without groupBy.</param>
 /// <param name="Claims">Active claims about releases, stated by asOf, whose period overlaps [from, to].</param>
 public sealed record TotalsResponse(
     DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset KnownAt, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
+    int VerifiedWithChargesNotDropped, int VerifiedWithChargesUnknown,
     IReadOnlyList<BreakdownItem> Breakdown, IReadOnlyList<ReconciledClaim> Claims);
 
 /// <summary>One day or week of the timeline.</summary>

@@ -16,8 +16,14 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     /// </summary>
     public static readonly TimeSpan WritesInFlight = TimeSpan.FromMinutes(10);
 
-    public Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct) =>
-        TotalsAsync(TotalsScope.Of(query, TimelineInterval.Day, clock.GetUtcNow()), query.GroupBy, ct);
+    /// <summary>
+    /// The scope of <paramref name="query"/> at now: the one reading of the clock behind an answer (or behind every
+    /// answer of a page that shows several).
+    /// </summary>
+    public TotalsScope ScopeOf(TotalsScopeQuery query, TimelineInterval interval = TimelineInterval.Day) =>
+        TotalsScope.Of(query, interval, clock.GetUtcNow());
+
+    public Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct) => TotalsAsync(ScopeOf(query), query.GroupBy, ct);
 
     /// <summary>The totals of <paramref name="scope"/>, broken down by <paramref name="groupBy"/> when given.</summary>
     public async Task<TotalsResponse> TotalsAsync(TotalsScope scope, TotalsGroupBy? groupBy, CancellationToken ct)
@@ -27,19 +33,21 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         var summary = (await ReadAsync<SummaryRow>(sql.Summary, scope, ct))[0];
         var breakdown = groupBy is { } by ? await ReadAsync<BreakdownItem>(sql.Breakdowns[by], scope, ct) : [];
         return new TotalsResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, summary.ToCounts(), summary.VerifiedPersons,
-            summary.VerifiedWithChargesPending, breakdown, await ReconcileAsync(scope, sql, claims, ct));
+            summary.VerifiedWithChargesNotDropped + summary.VerifiedWithChargesUnknown, summary.VerifiedWithChargesNotDropped,
+            summary.VerifiedWithChargesUnknown, breakdown, await ReconcileAsync(scope, sql, claims, ct));
     }
 
-    public async Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct)
+    public Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct) =>
+        TimelineAsync(ScopeOf(query, query.Interval ?? TimelineInterval.Day), ct);
+
+    public async Task<TimelineResponse> TimelineAsync(TotalsScope scope, CancellationToken ct)
     {
-        var interval = query.Interval ?? TimelineInterval.Day;
-        var scope = TotalsScope.Of(query, interval, clock.GetUtcNow());
         var sql = TotalsStatements.Of(scope.Statuses);
         (scope, var claims) = await WithClaimsAsync(scope, sql, ct);
         var buckets = await ReadAsync<TimelineRow>(sql.Timeline, scope, ct);
         var cumulative = 0;
         var points = buckets.Select(b => new TimelinePoint(b.Bucket, b.Verified, cumulative += b.Verified, b.Reported)).ToList();
-        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, interval, points, await ReconcileAsync(scope, sql, claims, ct));
+        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, scope.Interval, points, await ReconcileAsync(scope, sql, claims, ct));
     }
 
     /// <summary>
@@ -91,7 +99,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         db.Database.SqlQueryRaw<T>(sql, TotalsSql.Parameters(scope)).ToListAsync(ct);
 
     private sealed record SummaryRow(int Verified, int UnderVerification, int Reported, int Disputed, int Rejected, int Retracted,
-        int VerifiedPersons, int VerifiedWithChargesPending)
+        int VerifiedPersons, int VerifiedWithChargesNotDropped, int VerifiedWithChargesUnknown)
     {
         public StatusCounts ToCounts() => new(Verified, UnderVerification, Reported, Disputed, Rejected, Retracted);
     }

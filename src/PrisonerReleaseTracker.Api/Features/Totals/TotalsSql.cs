@@ -49,7 +49,7 @@ internal static class TotalsSql
     /// <summary>The people the breakdowns read, as they stand now (inlined by the planner: a join on the person's id).</summary>
     private const string CurrentPersons = ", persons AS (SELECT d.id, d.gender, d.nationalities, d.categories FROM detainees d)";
 
-    /// <summary>Releases of the period by status, the people among the verified, and the verified whose charges stand.</summary>
+    /// <summary>Releases of the period by status, the people among the verified, and the verified whose charges were not dropped or are not known to be.</summary>
     internal const string CountsOfScoped = $"""
 
         SELECT count(*) FILTER (WHERE status = '{Verified}')::int AS verified,
@@ -59,7 +59,8 @@ internal static class TotalsSql
                count(*) FILTER (WHERE status = '{nameof(VerificationStatus.Rejected)}')::int AS rejected,
                count(*) FILTER (WHERE status = '{Retracted}')::int AS retracted,
                count(DISTINCT detainee_id) FILTER (WHERE status = '{Verified}')::int AS verified_persons,
-               count(*) FILTER (WHERE status = '{Verified}' AND charges_dropped IS NOT TRUE)::int AS verified_with_charges_pending
+               count(*) FILTER (WHERE status = '{Verified}' AND charges_dropped IS FALSE)::int AS verified_with_charges_not_dropped,
+               count(*) FILTER (WHERE status = '{Verified}' AND charges_dropped IS NULL)::int AS verified_with_charges_unknown
         FROM scoped
         """;
 

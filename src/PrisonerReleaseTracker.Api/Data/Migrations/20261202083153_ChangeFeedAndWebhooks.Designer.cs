@@ -13,8 +13,8 @@ using PrisonerReleaseTracker.Api.Data;
 namespace PrisonerReleaseTracker.Api.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261202081533_ModelHoldsTheDatabase")]
-    partial class ModelHoldsTheDatabase
+    [Migration("20261202083153_ChangeFeedAndWebhooks")]
+    partial class ChangeFeedAndWebhooks
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -28,7 +28,28 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "unaccent");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.HasSequence("prt_data_version");
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Features.Imports.IdempotencyRecord", b =>
                 {
@@ -200,11 +221,57 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("EntityType", "EntityId")
                         .HasDatabaseName("ix_audit_entries_entity_type_entity_id");
 
-                    b.ToTable("audit_entries", null, t =>
-                        {
-                            t.HasTrigger("audit_entries_append_only");
+                    b.ToTable("audit_entries", (string)null);
+                });
 
-                            t.HasTrigger("audit_entries_no_truncate");
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Changes.RecordChange", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Counts")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("counts");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entity_id");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("entity_type");
+
+                    b.Property<string>("Status")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Sequence")
+                        .HasName("pk_record_changes");
+
+                    b.HasIndex("EntityType", "Sequence")
+                        .HasDatabaseName("ix_record_changes_entity_type_sequence");
+
+                    b.ToTable("record_changes", null, t =>
+                        {
+                            t.HasTrigger("record_changes_append_only");
                         });
                 });
 
@@ -323,10 +390,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("Metric", "StatedAt")
                         .HasDatabaseName("ix_claims_metric_stated_at");
 
-                    b.ToTable("claims", null, t =>
-                        {
-                            t.HasTrigger("claims_bump_data_version");
-                        });
+                    b.ToTable("claims", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Detainees.Detainee", b =>
@@ -341,18 +405,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("character varying(10)")
                         .HasColumnName("birth_date");
 
-                    b.Property<DateOnly?>("BirthDateEarliest")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("date")
-                        .HasColumnName("birth_date_earliest")
-                        .HasComputedColumnSql("make_date(substr(birth_date, 1, 4)::int, coalesce(nullif(substr(birth_date, 6, 2), '')::int, 1), coalesce(nullif(substr(birth_date, 9, 2), '')::int, 1))", true);
-
-                    b.Property<DateOnly?>("BirthDateLatest")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("date")
-                        .HasColumnName("birth_date_latest")
-                        .HasComputedColumnSql("CASE length(birth_date) WHEN 4 THEN make_date(substr(birth_date, 1, 4)::int, 12, 31) WHEN 7 THEN (make_date(substr(birth_date, 1, 4)::int, substr(birth_date, 6, 2)::int, 1) + interval '1 month' - interval '1 day')::date ELSE make_date(substr(birth_date, 1, 4)::int, substr(birth_date, 6, 2)::int, substr(birth_date, 9, 2)::int) END", true);
-
                     b.PrimitiveCollection<List<string>>("Categories")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -361,12 +413,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
-
-                    b.Property<string>("FoldedName")
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("text")
-                        .HasColumnName("folded_name")
-                        .HasComputedColumnSql("prt_fold(full_name)", true);
 
                     b.Property<string>("FullName")
                         .IsRequired()
@@ -454,13 +500,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_detainees_status");
 
-                    b.HasIndex("FoldedName", "Id")
-                        .HasDatabaseName("ix_detainees_folded_name_id");
-
-                    b.ToTable("detainees", null, t =>
-                        {
-                            t.HasTrigger("detainees_bump_data_version");
-                        });
+                    b.ToTable("detainees", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Detainees.Detention", b =>
@@ -544,10 +584,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("ArrestedOnEarliest", "ArrestedOnLatest")
                         .HasDatabaseName("ix_detentions_arrested_on_earliest_arrested_on_latest");
 
-                    b.ToTable("detentions", null, t =>
-                        {
-                            t.HasTrigger("detentions_bump_data_version");
-                        });
+                    b.ToTable("detentions", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Detainees.DetentionTransfer", b =>
@@ -589,10 +626,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("ToFacilityId")
                         .HasDatabaseName("ix_detention_transfer_to_facility_id");
 
-                    b.ToTable("detention_transfer", null, t =>
-                        {
-                            t.HasTrigger("detention_transfer_bump_data_version");
-                        });
+                    b.ToTable("detention_transfer", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Facilities.Facility", b =>
@@ -650,10 +684,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_facilities");
 
-                    b.ToTable("facilities", null, t =>
-                        {
-                            t.HasTrigger("facilities_bump_data_version");
-                        });
+                    b.ToTable("facilities", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Releases.Release", b =>
@@ -662,10 +693,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
-
-                    b.Property<bool?>("ChargesDroppedColumn")
-                        .HasColumnType("boolean")
-                        .HasColumnName("conditions_charges_dropped");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -753,7 +780,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                                 .HasColumnName("conditions_barred_from_public_statements");
 
                             b1.Property<bool?>("ChargesDropped")
-                                .ValueGeneratedOnUpdateSometimes()
                                 .HasColumnType("boolean")
                                 .HasColumnName("conditions_charges_dropped");
 
@@ -779,20 +805,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("FacilityId")
                         .HasDatabaseName("ix_releases_facility_id");
 
-                    b.HasIndex("SourceIds")
-                        .HasDatabaseName("ix_releases_source_ids");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
-
                     b.HasIndex("ReleasedOn", "Status")
                         .HasDatabaseName("ix_releases_released_on_status");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "Status"), new[] { "DetaineeId", "ChargesDroppedColumn" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "Status"), new[] { "DetaineeId" });
 
-                    b.ToTable("releases", null, t =>
-                        {
-                            t.HasTrigger("releases_bump_data_version");
-                        });
+                    b.ToTable("releases", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Releases.VerificationEvent", b =>
@@ -835,11 +853,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("release_id");
 
-                    b.Property<DateOnly>("ReleasedOn")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("date")
-                        .HasColumnName("released_on");
-
                     b.Property<int>("Sequence")
                         .HasColumnType("integer")
                         .HasColumnName("sequence");
@@ -864,36 +877,16 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_verification_events");
 
-                    b.HasIndex("SourceIds")
-                        .HasDatabaseName("ix_verification_events_source_ids");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
-
                     b.HasIndex("ReleaseId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_verification_events_release_id_sequence");
-
-                    b.HasIndex("ReleasedOn", "OccurredAt")
-                        .HasDatabaseName("ix_verification_events_verified_changes")
-                        .HasFilter("status IN ('Verified', 'Retracted')");
-
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "OccurredAt"), new[] { "Status" });
 
                     b.HasIndex("ReleaseId", "OccurredAt", "RecordedAt")
                         .HasDatabaseName("ix_verification_events_release_id_occurred_at_recorded_at");
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleaseId", "OccurredAt", "RecordedAt"), new[] { "Status", "Organization" });
 
-                    b.ToTable("verification_events", null, t =>
-                        {
-                            t.HasTrigger("verification_events_append_only");
-
-                            t.HasTrigger("verification_events_bump_data_version");
-
-                            t.HasTrigger("verification_events_no_truncate");
-
-                            t.HasTrigger("verification_events_release_day");
-                        });
+                    b.ToTable("verification_events", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Sources.Source", b =>
@@ -953,10 +946,182 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_sources");
 
-                    b.ToTable("sources", null, t =>
+                    b.ToTable("sources", (string)null);
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Webhooks.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("ChangeSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("change_sequence");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<int>("FailedRounds")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_rounds");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_status_code");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTimeOffset?>("RedeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("redelivered_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("ChangeSequence")
+                        .HasDatabaseName("ix_webhook_deliveries_change_sequence");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_due")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("SubscriptionId", "Id")
+                        .HasDatabaseName("ix_webhook_deliveries_subscription_id_id");
+
+                    b.ToTable("webhook_deliveries", null, t =>
                         {
-                            t.HasTrigger("sources_bump_data_version");
+                            t.HasTrigger("webhook_deliveries_notify");
                         });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Webhooks.WebhookSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CreatedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("created_by_key_id");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("description");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("disabled_at");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("disabled_reason");
+
+                    b.PrimitiveCollection<List<string>>("Events")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("events");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("organization");
+
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("previous_protected_secret");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_secret_expires_at");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected_secret");
+
+                    b.Property<DateTimeOffset?>("SecretRotatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("secret_rotated_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_subscriptions");
+
+                    b.HasIndex("Organization")
+                        .HasDatabaseName("ix_webhook_subscriptions_organization");
+
+                    b.ToTable("webhook_subscriptions", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Claims.Claim", b =>
@@ -1003,10 +1168,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                             b1.HasIndex("Scheme", "Value")
                                 .HasDatabaseName("ix_detainee_external_ids_scheme_value");
 
-                            b1.ToTable("detainee_external_ids", null, t =>
-                                {
-                                    t.HasTrigger("detainee_external_ids_bump_data_version");
-                                });
+                            b1.ToTable("detainee_external_ids", (string)null);
 
                             b1.WithOwner()
                                 .HasForeignKey("DetaineeId")
@@ -1083,6 +1245,23 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_verification_events_releases_release_id");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Webhooks.WebhookDelivery", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Changes.RecordChange", null)
+                        .WithMany()
+                        .HasForeignKey("ChangeSequence")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_record_changes_change_sequence");
+
+                    b.HasOne("PrisonerReleaseTracker.Domain.Webhooks.WebhookSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhook_subscriptions_subscription_id");
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Detainees.Detainee", b =>
