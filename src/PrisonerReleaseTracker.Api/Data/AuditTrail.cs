@@ -177,10 +177,10 @@ internal static class AuditSql
     /// (<c>@clock</c>) and a microsecond after the last entry, set for the rest of the transaction (see <see cref="RecordedMoment"/>).
     /// </summary>
     public const string HeadAndMoment = $"""
-        SELECT h.sequence AS "Sequence", h.hash AS "Hash",
+        SELECT h.sequence, h.hash,
                set_config('{RecordedMoment.Setting}', coalesce(nullif(current_setting('{RecordedMoment.Setting}', true), ''),
-                          greatest(@clock, h.at + interval '1 microsecond')::text), true)::timestamptz AS "Recorded",
-               pg_current_xact_id()::text::bigint AS "TransactionId"
+                          greatest(@clock, h.at + interval '1 microsecond')::text), true)::timestamptz AS recorded,
+               pg_current_xact_id()::text::bigint AS transaction_id
         FROM (SELECT 1) AS one
         LEFT JOIN LATERAL (SELECT a.sequence, a.hash, a.at FROM audit_entries a ORDER BY a.sequence DESC LIMIT 1) h ON true
         """;
