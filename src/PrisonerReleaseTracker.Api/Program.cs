@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.WebUtilities;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.PublicPage;
+using PrisonerReleaseTracker.Api.Features.Tallies;
 using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Features.Webhooks;
 
@@ -52,6 +53,7 @@ builder.Services.AddApiControllers();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Detainees.DetaineeQueries>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQueries>();
 builder.Services.AddTotals();
+builder.Services.AddTallies();
 builder.Services.AddImportsAndExports();
 builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddPublicPage();

@@ -31,11 +31,11 @@ public static class AuditTrail
 
     /// <summary>
     /// Rows the audit log does not describe: its own, the feed's and the outbox's bookkeeping, an import's kept answer,
-    /// and the key ring.
+    /// the key ring, and a tally's input rows (its publication is the tally's entry).
     /// </summary>
     private static readonly HashSet<Type> Unaudited =
     [
-        typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(IdempotencyRecord),
+        typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(IdempotencyRecord), typeof(Domain.Tallies.TallyInput),
         typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey),
     ];
 

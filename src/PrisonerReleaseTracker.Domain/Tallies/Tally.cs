@@ -63,6 +63,29 @@ public sealed class Tally
     public TallyQuery Query => new(From, To, AsOf, GroupBy, VerifiedBy);
 
     /// <summary>
+    /// The line to quote: "PrisonerReleaseTracker tally 12, published by Foro Penal: 240 verified releases, 8-25 January
+    /// 2026, as of 25 January 2026 23:59 UTC, known at 26 January 2026 10:02 UTC, sha256 9f2c…", naming the organization
+    /// whose decisions alone count when the tally says so.
+    /// </summary>
+    public string Citation(int verified)
+    {
+        var what = VerifiedBy is null ? $"{verified} verified releases" : $"{verified} releases verified by {VerifiedBy}";
+        return $"PrisonerReleaseTracker tally {Number}, published by {Organization}: {what}, {Period(From, To)}, as of {Moment(AsOf)}, "
+            + $"known at {Moment(KnownAt)}, sha256 {AnswerDigest[..12]}…";
+    }
+
+    private static string Period(DateOnly from, DateOnly to) =>
+        from == to ? Day(to, year: true)
+        : from.Year == to.Year && from.Month == to.Month ? $"{from.Day}-{Day(to, year: true)}"
+        : from.Year == to.Year ? $"{Day(from, year: false)}-{Day(to, year: true)}"
+        : $"{Day(from, year: true)}-{Day(to, year: true)}";
+
+    private static string Day(DateOnly day, bool year) =>
+        day.ToString(year ? "d MMMM yyyy" : "d MMMM", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Moment(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+
+    /// <summary>
     /// Publishes <paramref name="frozen"/> as tally <paramref name="number"/>, known at <paramref name="knownAt"/> (the
     /// moment of the publishing transaction). A correction names the tally it supersedes, which must be the same
     /// organization's and not corrected already.

@@ -56,11 +56,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     /// </summary>
     private async Task<(TotalsScope Scope, List<Claim> Claims)> WithClaimsAsync(TotalsScope scope, TotalsStatements sql, CancellationToken ct)
     {
-        if (scope.Statuses == StatusSource.Replay && scope.KnownAt > clock.GetUtcNow() - WritesInFlight && db.Database.CurrentTransaction is null)
-        {
-            await AuditTrail.WaitForWritesInFlightAsync(db, ct);
-        }
-
+        await WaitForRecentWritesAsync(scope, ct);
         var beside = db.Database.SqlQueryRaw<Guid>(sql.ClaimsBeside, TotalsSql.Parameters(scope));
         var claims = await db.Claims.AsNoTracking().Where(c => beside.Contains(c.Id)).OrderBy(c => c.StatedAt).ThenBy(c => c.Id).ToListAsync(ct);
         return (scope with { ClaimMoments = [.. claims.Select(c => c.StatedAt).Distinct().Order()] }, claims);
@@ -94,9 +90,28 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         })];
     }
 
+    /// <summary>
+    /// One row per release <paramref name="scope"/> counts, replaying the record as known at its moment (whatever its
+    /// source of statuses): what a tally's manifest is made of. In the order of release days.
+    /// </summary>
+    public async Task<List<CountedRelease>> CountedReleasesAsync(TotalsScope scope, CancellationToken ct)
+    {
+        await WaitForRecentWritesAsync(scope, ct);
+        return await ReadAsync<CountedRelease>(ReplaySql.Releases, scope, ct);
+    }
+
     /// <summary>Rows of <paramref name="sql"/> for <paramref name="scope"/>, read by column name.</summary>
     private Task<List<T>> ReadAsync<T>(string sql, TotalsScope scope, CancellationToken ct) =>
         db.Database.SqlQueryRaw<T>(sql, TotalsSql.Parameters(scope)).ToListAsync(ct);
+
+    /// <summary>An answer known at a recent moment first waits for the writes in flight, so that none recorded before it lands after it is read.</summary>
+    private async Task WaitForRecentWritesAsync(TotalsScope scope, CancellationToken ct)
+    {
+        if (scope.Statuses == StatusSource.Replay && scope.KnownAt > clock.GetUtcNow() - WritesInFlight && db.Database.CurrentTransaction is null)
+        {
+            await AuditTrail.WaitForWritesInFlightAsync(db, ct);
+        }
+    }
 
     private sealed record SummaryRow(int Verified, int UnderVerification, int Reported, int Disputed, int Rejected, int Retracted,
         int VerifiedPersons, int VerifiedWithChargesNotDropped, int VerifiedWithChargesUnknown)
@@ -108,3 +123,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
 
     private sealed record VerifiedChange(DateOnly ReleasedOn, int Bucket, int Verified);
 }
+
+/// <summary>A release a replayed answer counts, with every field a breakdown may use, as known at the answer's moment.</summary>
+public sealed record CountedRelease(Guid ReleaseId, DateOnly ReleasedOn, string Status, Guid? FacilityId, string Kind, bool? ChargesDropped, string Gender,
+    string[] Nationalities, string[] Categories);
