@@ -1,20 +1,24 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
 
 namespace PrisonerReleaseTracker.IntegrationTests.Features;
 
 /// <summary>
-/// Every operation of the live OpenAPI document, called by another organization than the one that holds a protected
-/// person: nothing that identifies the person, or hangs off them, reaches it (names, birth date, identifiers, national
+/// Every operation of the live OpenAPI document, and every other endpoint the app routes to (the public page, its embed
+/// and downloads, the health checks), called by another organization than the one that holds a protected person (or by
+/// an anonymous reader, for what is anonymous): nothing that identifies the person, or hangs off them, reaches it (names, birth date, identifiers, national
 /// id, notes; release and decision notes and sources; arrest place, authority and charges; the url and title of a source
 /// cited for them, even where a public person's release cites it too). The person appears under the pseudonym where a
 /// person is shown. An operation missing from the table fails the test: no endpoint ships without a decision on what
 /// it shows of persons.
 /// </summary>
-public sealed class ProtectionTests(ApiFixture api)
+public sealed partial class ProtectionTests(ApiFixture api)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -29,6 +33,8 @@ public sealed class ProtectionTests(ApiFixture api)
         var operations = document["paths"]!.AsObject()
             .SelectMany(path => path.Value!.AsObject().Select(op => $"{op.Key.ToUpperInvariant()} {path.Key}"))
             .ToList();
+        // What the document leaves out is routed all the same: the page and its downloads show figures to anyone.
+        operations.AddRange(RoutedOperations().Except(operations).Order(StringComparer.Ordinal));
 
         var undecided = operations.Where(op => !cases.ContainsKey(op)).ToList();
         Assert.True(undecided.Count == 0, "No decision on what these operations show of persons: " + string.Join(", ", undecided));
@@ -72,6 +78,21 @@ public sealed class ProtectionTests(ApiFixture api)
         Assert.Contains(duplicates["possibleDuplicates"]!.AsArray(), d => d!["existingDetaineeId"]?.GetValue<Guid>() == world.Person);
     }
 
+    /// <summary>
+    /// Every endpoint the app routes to, in the document's notation (<c>GET /api/v1/releases/{id}</c>; <c>*</c> for an
+    /// endpoint that takes any method), read from the app's own routing, so an endpoint left out of the document is not
+    /// left out of this test.
+    /// </summary>
+    private IEnumerable<string> RoutedOperations() =>
+        api.Factory.Services.GetServices<EndpointDataSource>().SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(method => $"{method} /{Parameter().Replace(endpoint.RoutePattern.RawText!.TrimStart('/'), "{$1}")}"))
+            .Distinct();
+
+    /// <summary>A route parameter with its constraints, default or optional mark (<c>{id:guid}</c>): the document writes <c>{id}</c>.</summary>
+    [GeneratedRegex(@"\{([^}:?=]+)[^}]*\}")]
+    private static partial Regex Parameter();
+
     private Dictionary<string, (HttpClient Client, Func<Task<HttpRequestMessage>> Build, Func<HttpResponseMessage, string, Task<List<string>>>? Check)> Cases(World w)
     {
         static HttpRequestMessage Get(string url) => new(HttpMethod.Get, url);
@@ -99,6 +120,9 @@ public sealed class ProtectionTests(ApiFixture api)
         var spareHook = w.OtherContributor.SubscribeAsync(w.Receiver!.Url, ("Facility", "Created"));
         // The feed and the webhooks carry a change's record id and what happened, never a field of the record.
         List<string> FeedOnly(string body) => [.. ChangeFeed.ForeignNames(body).Select(name => $"names {name}, a field of the record")];
+        // The public page is anonymous: it reads the totals through the service behind /api/v1/totals, for the world's day.
+        var reader = api.Factory.CreateClient();
+        var day = $"from={w.ReleasedOn}&to={w.ReleasedOn}&lang=en";
 
         return new()
         {
@@ -127,6 +151,16 @@ public sealed class ProtectionTests(ApiFixture api)
                     ? new List<string>() : [$"expected a check without the protected person's release, got {(int)response.StatusCode}"])),
             ["GET /api/v1/totals"] = (w.Other, () => Now(Get($"/api/v1/totals?from={w.ReleasedOn}&to={w.ReleasedOn}&groupBy=category")), Succeeds),
             ["GET /api/v1/totals/timeline"] = (w.Other, () => Now(Get($"/api/v1/totals/timeline?from={w.ReleasedOn}&to={w.ReleasedOn}")), Succeeds),
+
+            // The public page, its embed and downloads (outside the document): figures only, to anyone.
+            ["GET /"] = (reader, () => Now(Get($"/?{day}")), Succeeds),
+            ["GET /embed"] = (reader, () => Now(Get($"/embed?{day}")), Succeeds),
+            ["GET /page/figures.csv"] = (reader, () => Now(Get($"/page/figures.csv?{day}")), Succeeds),
+            ["GET /page/timeline.svg"] = (reader, () => Now(Get($"/page/timeline.svg?{day}")), Succeeds),
+            ["GET /page/claims.svg"] = (reader, () => Now(Get($"/page/claims.svg?{day}")), Succeeds),
+            ["GET /page/assets/{name}"] = (reader, () => Now(Get("/page/assets/page.js")), Succeeds),
+            ["* /health/live"] = (reader, () => Now(Get("/health/live")), Succeeds),
+            ["* /health/ready"] = (reader, () => Now(Get("/health/ready")), Succeeds),
 
             // The change feed and the webhooks: the person's changes reach another organization as ids and actions only.
             ["GET /api/v1/changes"] = (w.Other, () => Now(Get($"/api/v1/changes?cursor={w.FeedBefore}&entityType=Detainee&limit=500")), (response, body) =>

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PrisonerReleaseTracker.Api.Features.Webhooks;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Webhooks;
 

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Claims;

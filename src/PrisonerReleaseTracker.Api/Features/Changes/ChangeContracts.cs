@@ -1,6 +1,4 @@
 using System.Globalization;
-using FluentValidation;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Changes;
 
 namespace PrisonerReleaseTracker.Api.Features.Changes;

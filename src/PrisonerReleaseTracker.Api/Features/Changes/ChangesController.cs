@@ -1,16 +1,9 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Features.Changes;
 
 /// <summary>The change feed: every change to the record, in commit order, for partners that keep their own copy.</summary>
-[ApiController]
 [Route("api/v1/changes")]
-[Tags("Changes")]
 [Authorize(Policy = Policies.Researcher)]
 public sealed class ChangesController(AppDbContext db) : ControllerBase
 {

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Net.Http.Headers;
-using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 

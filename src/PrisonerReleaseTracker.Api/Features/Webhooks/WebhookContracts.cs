@@ -1,10 +1,5 @@
 using System.Text.Json.Serialization;
-using FluentValidation;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
-using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Webhooks;
 
@@ -40,7 +35,7 @@ public sealed record CreateWebhookRequest(string Url, IReadOnlyList<WebhookEvent
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it.</param>
 public sealed record WebhookResponse(Guid Id, string Organization, string Url, string? Description, IReadOnlyList<WebhookEventFilterDto> Events,
     WebhookStatus Status, DateTimeOffset? DisabledAt, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt,
-    [property: JsonPropertyName("etag")] string ETag)
+    [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
     internal static WebhookResponse From(WebhookSubscription s, uint version) => new(s.Id, s.Organization, s.Url, s.Description,
         [.. s.Filters.Select(WebhookEventFilterDto.From)], s.Status, s.DisabledAt, s.DisabledReason, s.CreatedAt, s.SecretRotatedAt, ETags.From(version));
@@ -69,9 +64,10 @@ public sealed record WebhookDeliveryResponse(Guid Id, string MessageId, long Cha
     int? LastStatusCode, string? LastError, DateTimeOffset? LastAttemptAt, DateTimeOffset? NextAttemptAt, DateTimeOffset CreatedAt,
     DateTimeOffset? DeliveredAt, [property: JsonPropertyName("etag")] string ETag)
 {
-    internal static async Task<List<WebhookDeliveryResponse>> ListAsync(IQueryable<WebhookDelivery> deliveries, AppDbContext db, int take, CancellationToken ct)
+    /// <summary>The deliveries of a page (<see cref="PageQuery.Slice{T}"/>), each with the kind of its change, in id order.</summary>
+    internal static async Task<List<WebhookDeliveryResponse>> ListAsync(IQueryable<WebhookDelivery> page, AppDbContext db, CancellationToken ct)
     {
-        var rows = await deliveries.OrderBy(d => d.Id).Take(take)
+        var rows = await page
             .Join(db.RecordChanges, d => d.ChangeSequence, c => c.Sequence,
                 (d, c) => new { Delivery = d, c.EntityType, c.Action, Version = EF.Property<uint>(d, AppDbContext.RowVersion) })
             .ToListAsync(ct);

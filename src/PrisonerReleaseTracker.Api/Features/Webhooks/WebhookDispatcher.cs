@@ -1,8 +1,6 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Webhooks;
 

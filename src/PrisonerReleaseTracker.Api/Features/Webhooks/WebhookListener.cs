@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PrisonerReleaseTracker.Api.Data;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Webhooks;
 

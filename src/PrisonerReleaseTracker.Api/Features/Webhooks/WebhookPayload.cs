@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PrisonerReleaseTracker.Api.Features.Changes;
-using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Changes;
 using PrisonerReleaseTracker.Domain.Releases;
 

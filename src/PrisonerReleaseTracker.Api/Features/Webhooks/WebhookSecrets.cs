@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.EntityFrameworkCore;
-using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;

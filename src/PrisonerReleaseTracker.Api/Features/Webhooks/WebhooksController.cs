@@ -1,9 +1,5 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Api.Infrastructure;
+using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
@@ -12,9 +8,7 @@ namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 /// Webhooks: an organization's endpoints that are sent every change to the record (or the changes they filter for),
 /// signed as the Standard Webhooks specification says, at least once.
 /// </summary>
-[ApiController]
 [Route("api/v1/webhooks")]
-[Tags("Webhooks")]
 [Authorize(Policy = Policies.Contributor)]
 public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, WebhookSignal signal, IOptions<WebhookOptions> options, TimeProvider clock)
     : ControllerBase
@@ -26,8 +20,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListWebhooks([FromQuery] WebhookListQuery query, CancellationToken ct)
     {
-        query.TryReadCursor(out var after);
-        var fetched = await Visible().Where(s => after == null || s.Id > after).OrderBy(s => s.Id).Take(query.Limit + 1)
+        var fetched = await query.Slice(Visible(), s => s.Id)
             .Select(s => new { Subscription = s, Version = EF.Property<uint>(s, AppDbContext.RowVersion) }).ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(f => WebhookResponse.From(f.Subscription, f.Version))], w => w.Id));
     }
@@ -37,17 +30,8 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     [HttpGet("{id:guid}")]
     [ProducesResponseType<WebhookResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> GetWebhook(Guid id, CancellationToken ct)
-    {
-        if (await FindAsync(id, ct) is not { } subscription)
-        {
-            return Problems.NotFound("Webhook");
-        }
-
-        var response = Respond(subscription);
-        ETags.Set(Response, response.ETag);
-        return Ok(response);
-    }
+    public async Task<IActionResult> GetWebhook(Guid id, CancellationToken ct) =>
+        this.Found(await FindAsync(id, ct) is { } subscription ? Respond(subscription) : null, "Webhook");
 
     /// <summary>Subscribe to changes</summary>
     /// <remarks>
@@ -132,14 +116,13 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.NotFound("Webhook");
         }
 
-        query.TryReadCursor(out var after);
-        var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id && (after == null || d.Id > after));
+        var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id);
         if (query.Status is { } status)
         {
             deliveries = deliveries.Where(d => d.Status == status);
         }
 
-        return Ok(query.ToPage(await WebhookDeliveryResponse.ListAsync(deliveries, db, query.Limit + 1, ct), d => d.Id));
+        return Ok(query.ToPage(await WebhookDeliveryResponse.ListAsync(query.Slice(deliveries, d => d.Id), db, ct), d => d.Id));
     }
 
     /// <summary>Send a delivery again</summary>
@@ -186,12 +169,12 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             db.Entry(delivery).Property<uint>(AppDbContext.RowVersion).CurrentValue));
     }
 
-    /// <summary>The subscriptions the caller may manage: its organization's (an Admin's: all).</summary>
+    /// <summary>The subscriptions the caller may manage: those it holds (<see cref="Disclosure.Holds"/>).</summary>
     private IQueryable<WebhookSubscription> Visible()
     {
         var caller = User.RequiredCaller();
-        var live = db.WebhookSubscriptions.Where(s => s.DeletedAt == null);
-        return caller.Role == Domain.Access.Role.Admin ? live : live.Where(s => s.Organization == caller.Organization);
+        var (organization, role) = (caller.Organization, caller.Role);
+        return db.WebhookSubscriptions.Where(s => s.DeletedAt == null && Disclosure.Holds(organization, role, s.Organization));
     }
 
     private Task<WebhookSubscription?> FindAsync(Guid id, CancellationToken ct) => Visible().SingleOrDefaultAsync(s => s.Id == id, ct);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using PrisonerReleaseTracker.Api.Data;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 
