@@ -41,7 +41,7 @@ public static class DatabaseStartup
         await Features.Webhooks.WebhookSecrets.EnsureKeyRingAsync(scope.ServiceProvider, ct);
         if (configuration.GetValue<bool>("Demo:Seed"))
         {
-            await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+            await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<Features.Tallies.TallyService>(), ct);
         }
     }
 }

@@ -171,7 +171,7 @@ public sealed partial class DataModelTests(ApiFixture api)
         ["from"] = "date", ["to"] = "date", ["as_of"] = "timestamptz", ["known_at"] = "timestamptz", ["clock"] = "timestamptz", ["verified_by"] = "text", ["unit"] = "text",
         ["claim_moments"] = "timestamptz[]", ["org"] = "text", ["key"] = "uuid", ["now"] = "timestamptz", ["dry"] = "boolean",
         ["idempotencyKey"] = "text", ["urls"] = "text[]", ["ids"] = "uuid[]", ["max_duplicates"] = "integer", ["chain"] = "bigint",
-        ["batch"] = "integer", ["milliseconds"] = "text", ["key_ring"] = "bigint",
+        ["batch"] = "integer", ["moment"] = "text", ["milliseconds"] = "text", ["key_ring"] = "bigint",
     };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

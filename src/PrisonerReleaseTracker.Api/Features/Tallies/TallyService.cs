@@ -22,7 +22,7 @@ public sealed class TallyService(AppDbContext db, TotalsReader totals, DataVersi
     /// </summary>
     public async Task<Tally> PublishAsync(PublishTallyRequest request, Caller caller, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var knownAt = (await AuditTrail.LockAsync(db, clock, ct)).Recorded;
         var superseded = request.Supersedes is { } earlier ? await db.Tallies.AsNoTracking().SingleAsync(t => t.Number == earlier, ct) : null;
         var supersededBy = superseded is null ? null
@@ -36,8 +36,12 @@ public sealed class TallyService(AppDbContext db, TotalsReader totals, DataVersi
         db.Tallies.Add(tally);
         db.TallyInputs.AddRange(frozen.Rows.Select((row, position) => TallyInput.Of(tally.Id, position, row.Text, row.Hash)));
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        await version.BumpAsync(db, ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+            await version.BumpAsync(db, ct);
+        }
+
         return tally;
     }
 
