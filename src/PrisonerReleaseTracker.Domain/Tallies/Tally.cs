@@ -67,6 +67,9 @@ public sealed class Tally
     /// 2026, as of 25 January 2026 23:59 UTC, known at 26 January 2026 10:02 UTC, sha256 9f2c…", naming the organization
     /// whose decisions alone count when the tally says so.
     /// </summary>
+    public string Citation() => Citation(TallyAnswer.Parse(Answer)?.Releases.Verified ?? 0);
+
+    /// <inheritdoc cref="Citation()"/>
     public string Citation(int verified)
     {
         var what = VerifiedBy is null ? $"{verified} verified releases" : $"{verified} releases verified by {VerifiedBy}";

@@ -142,6 +142,6 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
         var url = new Uri(Url.Action(nameof(GetTally), null, new { number = t.Number }, Request.Scheme, Request.Host.Value)!);
         return new TallyResponse(t.Number, t.Title, t.Note, t.Organization, t.From, t.To, t.AsOf, t.KnownAt, TallyService.GroupByOf(t.GroupBy), t.VerifiedBy,
             t.FormatVersion, answer, t.Answer, t.AnswerDigest, t.InputsDigest, t.InputCount, t.SupersedesNumber, supersededBy,
-            t.Citation(answer?.Releases.Verified ?? 0), url, ETags.From(version));
+            t.Citation(), url, ETags.From(version));
     }
 }
