@@ -70,6 +70,16 @@ public record PageQuery
     }
 }
 
+/// <summary>The paging of a list of records that change over time: it also takes <c>updatedSince</c>.</summary>
+public record RecordPageQuery : PageQuery
+{
+    /// <summary>
+    /// Only records created or changed at or after this instant (RFC 3339), as the change feed records changes. A
+    /// convenience: the list pages by id, so only the change feed's cursor guarantees that no change is missed.
+    /// </summary>
+    public DateTimeOffset? UpdatedSince { get; init; }
+}
+
 /// <summary>The rules every list query shares: a sane limit and a cursor we issued.</summary>
 public abstract class PageQueryValidator<T> : AbstractValidator<T> where T : PageQuery
 {
@@ -81,4 +91,4 @@ public abstract class PageQueryValidator<T> : AbstractValidator<T> where T : Pag
 }
 
 /// <summary>The paging of a list whose filters are a record of their own (shared with its export).</summary>
-internal sealed class PageValidator : PageQueryValidator<PageQuery>;
+internal sealed class PageValidator : PageQueryValidator<RecordPageQuery>;

@@ -21,5 +21,7 @@ internal sealed class RecordChangeConfiguration : IEntityTypeConfiguration<Recor
             json => json == null ? null : JsonSerializer.Deserialize<ImportCounts>(json, CountsJson));
         // The feed filtered by kind of record reads this index in sequence order.
         builder.HasIndex(c => new { c.EntityType, c.Sequence });
+        // A list's updatedSince reads the records of one kind changed since a moment.
+        builder.HasIndex(c => new { c.EntityType, c.At, c.EntityId });
     }
 }

@@ -373,6 +373,9 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("EntityType", "Sequence")
                         .HasDatabaseName("ix_record_changes_entity_type_sequence");
 
+                    b.HasIndex("EntityType", "At", "EntityId")
+                        .HasDatabaseName("ix_record_changes_entity_type_at_entity_id");
+
                     b.ToTable("record_changes", null, t =>
                         {
                             t.HasTrigger("record_changes_append_only");

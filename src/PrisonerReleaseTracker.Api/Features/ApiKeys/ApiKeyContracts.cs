@@ -33,7 +33,7 @@ public sealed record ApiKeyResponse(
 public sealed record CreatedApiKeyResponse(string Key, ApiKeyResponse ApiKey);
 
 /// <summary>Paging of the key list.</summary>
-public sealed record ApiKeyListQuery : PageQuery;
+public sealed record ApiKeyListQuery : RecordPageQuery;
 
 internal sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKeyRequest>
 {

@@ -1,3 +1,4 @@
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Features.ApiKeys;
@@ -15,7 +16,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListApiKeys([FromQuery] ApiKeyListQuery query, CancellationToken ct)
     {
-        var fetched = await query.Slice(db.ApiKeys.AsNoTracking(), k => k.Id).Select(ApiKeyResponse.Projection).ToListAsync(ct);
+        var fetched = await query.Slice(db.ApiKeys.AsNoTracking().ChangedSince(query), k => k.Id).Select(ApiKeyResponse.Projection).ToListAsync(ct);
         return Ok(query.ToPage(fetched, k => k.Id));
     }
 

@@ -91,7 +91,7 @@ public sealed record ClaimResponse(
 }
 
 /// <summary>Filters of the claim list.</summary>
-public sealed record ClaimListQuery : PageQuery
+public sealed record ClaimListQuery : RecordPageQuery
 {
     /// <summary>Only claims counting this.</summary>
     public ClaimMetric? Metric { get; init; }

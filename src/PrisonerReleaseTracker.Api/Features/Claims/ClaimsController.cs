@@ -1,3 +1,4 @@
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Sources;
 using PrisonerReleaseTracker.Domain.Claims;
 
@@ -38,7 +39,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
             claims = claims.Where(c => c.StatedAt < before);
         }
 
-        var fetched = await ClaimResponse.Read(query.Slice(claims, c => c.Id)).ToListAsync(ct);
+        var fetched = await ClaimResponse.Read(query.Slice(claims.ChangedSince(query, db), c => c.Id)).ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ClaimResponse.From)], c => c.Id));
     }
 

@@ -1,3 +1,4 @@
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Data.Configurations;
 using PrisonerReleaseTracker.Domain.Audit;
 using PrisonerReleaseTracker.Domain.Detainees;
@@ -54,9 +55,9 @@ public static class DetaineeFiltering
 /// <summary>Reads of detainees, projected in SQL and shaped for the caller.</summary>
 public sealed class DetaineeQueries(AppDbContext db)
 {
-    public async Task<Page<DetaineeResponse>> ListAsync(DetaineeFilter filter, PageQuery page, Caller caller, CancellationToken ct)
+    public async Task<Page<DetaineeResponse>> ListAsync(DetaineeFilter filter, RecordPageQuery page, Caller caller, CancellationToken ct)
     {
-        var rows = await Project(page.Slice(db.Detainees.AsNoTracking().Matching(filter, caller), d => d.Id)).ToListAsync(ct);
+        var rows = await Project(page.Slice(db.Detainees.AsNoTracking().Matching(filter, caller).ChangedSince(page, db), d => d.Id)).ToListAsync(ct);
         var shown = page.ToPage([.. rows.Select(r => r.ToResponse(caller))], d => d.Id);
         await AuditSensitiveReadsAsync(rows.Where(r => shown.Items.Any(i => i.Id == r.Id)), caller, ct);
         return shown;

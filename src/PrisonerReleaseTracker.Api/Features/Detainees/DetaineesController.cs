@@ -12,7 +12,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     [HttpGet]
     [ProducesResponseType<Page<DetaineeResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ListDetainees([FromQuery] DetaineeFilter filter, [FromQuery] PageQuery page, CancellationToken ct) =>
+    public async Task<IActionResult> ListDetainees([FromQuery] DetaineeFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>
         Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a detainee</summary>

@@ -1,3 +1,4 @@
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Facilities;
 
 namespace PrisonerReleaseTracker.Api.Features.Facilities;
@@ -25,7 +26,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
             facilities = facilities.Where(f => f.Kind == kind);
         }
 
-        var fetched = await query.Slice(facilities, f => f.Id).Select(FacilityResponse.Projection).ToListAsync(ct);
+        var fetched = await query.Slice(facilities.ChangedSince(query, db), f => f.Id).Select(FacilityResponse.Projection).ToListAsync(ct);
         return Ok(query.ToPage(fetched, f => f.Id));
     }
 

@@ -30,7 +30,7 @@ public sealed record FacilityResponse(
 }
 
 /// <summary>Filters of the facility list.</summary>
-public sealed record FacilityListQuery : PageQuery
+public sealed record FacilityListQuery : RecordPageQuery
 {
     /// <summary>Only facilities in this country (ISO 3166-1 alpha-2).</summary>
     public string? Country { get; init; }

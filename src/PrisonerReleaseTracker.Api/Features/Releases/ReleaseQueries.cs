@@ -1,3 +1,4 @@
+using PrisonerReleaseTracker.Api.Features.Changes;
 using System.Linq.Expressions;
 using PrisonerReleaseTracker.Domain.Releases;
 
@@ -45,9 +46,9 @@ public static class ReleaseFiltering
 /// <summary>Reads of releases and their verification histories, projected in SQL and shaped for the caller.</summary>
 public sealed class ReleaseQueries(AppDbContext db)
 {
-    public async Task<Page<ReleaseResponse>> ListAsync(ReleaseFilter filter, PageQuery page, Caller caller, CancellationToken ct)
+    public async Task<Page<ReleaseResponse>> ListAsync(ReleaseFilter filter, RecordPageQuery page, Caller caller, CancellationToken ct)
     {
-        var rows = await Project(page.Slice(db.Releases.AsNoTracking().Matching(filter, db), r => r.Id), caller).ToListAsync(ct);
+        var rows = await Project(page.Slice(db.Releases.AsNoTracking().Matching(filter, db).ChangedSince(page, db), r => r.Id), caller).ToListAsync(ct);
         return page.ToPage([.. rows.Select(row => row.ToResponse(caller))], r => r.Id);
     }
 

@@ -13,7 +13,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpGet]
     [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    public async Task<IActionResult> ListReleases([FromQuery] ReleaseFilter filter, [FromQuery] PageQuery page, CancellationToken ct) =>
+    public async Task<IActionResult> ListReleases([FromQuery] ReleaseFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>
         Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a release</summary>

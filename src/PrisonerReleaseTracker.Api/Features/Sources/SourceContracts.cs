@@ -32,7 +32,7 @@ public sealed record SourceResponse(
 }
 
 /// <summary>Paging of the source list.</summary>
-public sealed record SourceListQuery : PageQuery
+public sealed record SourceListQuery : RecordPageQuery
 {
     /// <summary>Only sources of this kind.</summary>
     public SourceKind? Kind { get; init; }

@@ -1,3 +1,4 @@
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Features.Sources;
@@ -19,7 +20,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
             sources = sources.Where(s => s.Kind == kind);
         }
 
-        var fetched = await AsSeen(query.Slice(sources, s => s.Id)).ToListAsync(ct);
+        var fetched = await AsSeen(query.Slice(sources.ChangedSince(query, db), s => s.Id)).ToListAsync(ct);
         return Ok(query.ToPage(fetched, s => s.Id));
     }
 
