@@ -113,6 +113,11 @@ public sealed class TalliesTests(ApiFixture api)
         Assert.Equal(5, lines.Length);
         Assert.Contains(listed, t => t!["number"]!.GetValue<long>() == number);
 
+        // The publication is an entry of the audit log, at the moment of publication.
+        using var admin = api.Admin();
+        var published = await admin.AllItemsAsync($"/api/v1/audit?entityType=Tally&from={Uri.EscapeDataString(Iso(knownAt.AddSeconds(-1)))}");
+        Assert.Contains(published, e => e!["organization"]!.GetValue<string>() == organization && e["at"]!.GetValue<DateTimeOffset>() == knownAt);
+
         var check = await anonymous.GetOkAsync($"/api/v1/tallies/{number}/check");
         Assert.True(check["reproduces"]!.GetValue<bool>(), check.ToJsonString());
         Assert.All(check["changedSince"]!.AsArray(), change => Assert.Equal(0, change!["added"]!.GetValue<int>() + change["removed"]!.GetValue<int>()));

@@ -57,6 +57,8 @@ public enum AuditEntityType
     ReleaseExport,
     /// <summary>A webhook subscription (made, rotated, disabled or deleted).</summary>
     WebhookSubscription,
+    /// <summary>A published tally (one entry for its publication: tallies are never edited).</summary>
+    Tally,
 }
 
 /// <summary>Filters of the audit log.</summary>

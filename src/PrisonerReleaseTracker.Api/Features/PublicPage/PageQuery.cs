@@ -131,10 +131,10 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
     /// A query string for this view: the period as shown, asOf and knownAt as written (or the answer's instants when
     /// <paramref name="pinned"/> is given, so that the link keeps meaning the same figures), groupBy, and the language.
     /// </summary>
-    public string QueryString(DateTimeOffset answeredAsOf, string? language = null, (DateTimeOffset AsOf, DateTimeOffset KnownAt)? pinned = null)
+    public string QueryString(DateTimeOffset answeredAsOf, string? language = null, (DateTimeOffset AsOf, DateTimeOffset? KnownAt)? pinned = null)
     {
         var asOf = AsOfText ?? (pinned is { } moments ? Instant(moments.AsOf) : null);
-        var knownAt = KnownAtText ?? (pinned is { } known ? Instant(known.KnownAt) : null);
+        var knownAt = KnownAtText ?? (pinned?.KnownAt is { } known ? Instant(known) : null);
         var parts = new List<(string, string)>
         {
             ("from", Iso(From)),

@@ -107,7 +107,7 @@ public sealed class TallyService(AppDbContext db, TotalsReader totals, DataVersi
     private async Task<Frozen> FreezeAsync(TallyQuery query, DateTimeOffset knownAt, byte[] key, CancellationToken ct)
     {
         var scope = TotalsScope.Replayed(query.From, query.To, query.AsOf, knownAt, query.VerifiedBy);
-        var answer = AnswerOf(await totals.TotalsAsync(scope, GroupByOf(query.GroupBy), ct), query).Canonical();
+        var answer = AnswerOf(await totals.TotalsAsync(scope, GroupByOf(query.GroupBy), ct), query, knownAt).Canonical();
         var counted = await totals.CountedReleasesAsync(scope, ct);
         var field = GroupField(query.GroupBy);
         var rows = counted
@@ -142,9 +142,9 @@ public sealed class TallyService(AppDbContext db, TotalsReader totals, DataVersi
     };
 
     /// <summary>The answer in the tally's own format (<see cref="TallyAnswer"/>), whatever shape the totals answer takes later.</summary>
-    private static TallyAnswer AnswerOf(TotalsResponse answer, TallyQuery query) => new(
+    private static TallyAnswer AnswerOf(TotalsResponse answer, TallyQuery query, DateTimeOffset knownAt) => new(
         TallyFormat.AnswerFormat, TallyFormat.Day(answer.From), TallyFormat.Day(answer.To), TallyFormat.Instant(answer.AsOf),
-        TallyFormat.Instant(answer.KnownAt), query.GroupBy, query.VerifiedBy,
+        TallyFormat.Instant(knownAt), query.GroupBy, query.VerifiedBy,
         new TallyStatusCounts(answer.Releases.Verified, answer.Releases.UnderVerification, answer.Releases.Reported, answer.Releases.Disputed,
             answer.Releases.Rejected, answer.Releases.Retracted),
         answer.VerifiedPersons, answer.VerifiedWithChargesNotDropped, answer.VerifiedWithChargesUnknown,

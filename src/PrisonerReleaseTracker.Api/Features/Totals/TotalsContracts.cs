@@ -111,7 +111,8 @@ public sealed record ClaimSummary(Guid Id, string Claimant, Domain.Claims.Claima
 /// <param name="From">First release day counted.</param>
 /// <param name="To">Last release day counted.</param>
 /// <param name="AsOf">The moment the answer is true at.</param>
-/// <param name="KnownAt">The moment the answer is known at: it counts only what the record had recorded by then.</param>
+/// <param name="KnownAt">The moment the answer is known at, when the query named one (a later one is now): it counts only what the
+/// record had recorded by then. Null when the query named none: the record as known at the moment of the answer.</param>
 /// <param name="Releases">Releases in the period by status as of that moment.</param>
 /// <param name="VerifiedPersons">Distinct people among the verified releases.</param>
 /// <param name="VerifiedWithChargesPending">Verified releases whose charges were not dropped or are not known to be: the sum of
@@ -121,7 +122,7 @@ public sealed record ClaimSummary(Guid Id, string Claimant, Domain.Claims.Claima
 /// <param name="Breakdown">Verified releases by the groupBy dimension; empty without groupBy.</param>
 /// <param name="Claims">Active claims about releases, stated by asOf, whose period overlaps [from, to].</param>
 public sealed record TotalsResponse(
-    DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset KnownAt, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
+    DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset? KnownAt, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
     int VerifiedWithChargesNotDropped, int VerifiedWithChargesUnknown,
     IReadOnlyList<BreakdownItem> Breakdown, IReadOnlyList<ReconciledClaim> Claims);
 
@@ -136,11 +137,12 @@ public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVe
 /// <param name="From">First day.</param>
 /// <param name="To">Last day.</param>
 /// <param name="AsOf">The moment the answer is true at.</param>
-/// <param name="KnownAt">The moment the answer is known at: it counts only what the record had recorded by then.</param>
+/// <param name="KnownAt">The moment the answer is known at, when the query named one (a later one is now): it counts only what the
+/// record had recorded by then. Null when the query named none: the record as known at the moment of the answer.</param>
 /// <param name="Interval">day or week.</param>
 /// <param name="Points">One per bucket, in order; they add up to the totals for the same inputs.</param>
 /// <param name="Claims">The claims beside them, as in totals.</param>
-public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset KnownAt, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
+public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset? KnownAt, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
     IReadOnlyList<ReconciledClaim> Claims);
 
 /// <summary>The rules of the period and the moment, shared by totals and the timeline.</summary>

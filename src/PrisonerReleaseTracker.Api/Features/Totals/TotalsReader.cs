@@ -23,7 +23,15 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     public TotalsScope ScopeOf(TotalsScopeQuery query, TimelineInterval interval = TimelineInterval.Day) =>
         TotalsScope.Of(query, interval, clock.GetUtcNow());
 
-    public Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct) => TotalsAsync(ScopeOf(query), query.GroupBy, ct);
+    /// <summary>
+    /// The totals a client asked for. Known now (no <c>knownAt</c>), the answer states no knownAt: its bytes then stay
+    /// the same from one computation to the next while its figures do, and its ETag keeps answering 304.
+    /// </summary>
+    public async Task<TotalsResponse> TotalsAsync(TotalsQuery query, CancellationToken ct)
+    {
+        var answer = await TotalsAsync(ScopeOf(query), query.GroupBy, ct);
+        return query.KnownAt is null ? answer with { KnownAt = null } : answer;
+    }
 
     /// <summary>The totals of <paramref name="scope"/>, broken down by <paramref name="groupBy"/> when given.</summary>
     public async Task<TotalsResponse> TotalsAsync(TotalsScope scope, TotalsGroupBy? groupBy, CancellationToken ct)
@@ -37,8 +45,12 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
             summary.VerifiedWithChargesUnknown, breakdown, await ReconcileAsync(scope, sql, claims, ct));
     }
 
-    public Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct) =>
-        TimelineAsync(ScopeOf(query, query.Interval ?? TimelineInterval.Day), ct);
+    /// <summary>The timeline a client asked for; known now, it states no knownAt (as <see cref="TotalsAsync(TotalsQuery, CancellationToken)"/>).</summary>
+    public async Task<TimelineResponse> TimelineAsync(TimelineQuery query, CancellationToken ct)
+    {
+        var answer = await TimelineAsync(ScopeOf(query, query.Interval ?? TimelineInterval.Day), ct);
+        return query.KnownAt is null ? answer with { KnownAt = null } : answer;
+    }
 
     public async Task<TimelineResponse> TimelineAsync(TotalsScope scope, CancellationToken ct)
     {
