@@ -43,6 +43,8 @@ rows() {
     'GET /totals as of now, cache off vs the reference server running the same SQL (raw Npgsql)'
   row totals-past   share  0.8 'http $p_main paths-past -'               'pgbench prt_main past' \
     'GET /totals as of a past moment, cache off vs pgbench running the SQL it sent'
+  row totals-knownat-past share 0.8 'http $p_main paths-knownat-past -'  'pgbench prt_main knownat-past' \
+    'GET /totals as of a past moment and known at a past moment (the replay of the field history), cache off vs pgbench running the SQL it sent'
   row totals-cost   cost   3   'http $p_main paths-now -'                'http $p_main paths-release $reader_main' \
     'GET /totals as of now vs GET /releases/{id}, both the API on the main data: cost of one in units of the other'
   row totals-cached share  0.8 'http $p_cached paths-now - prime'        'http $p_ref paths-const -' \
@@ -302,6 +304,9 @@ if [[ $needs_http == 1 ]]; then
   # Request paths, one a line (query strings URL-encoded).
   echo "/api/v1/totals?from=$totals_from" >"$out/paths-now"
   echo "/api/v1/totals?from=$totals_from&asOf=$past_as_of" >"$out/paths-past"
+  # Known at a moment after the load: the replay reads every release, decision and version the load recorded.
+  known_at_past=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  echo "/api/v1/totals?from=$totals_from&asOf=$past_as_of&knownAt=$known_at_past" >"$out/paths-knownat-past"
   echo "/const" >"$out/paths-const"
   echo "/totals" >"$out/paths-ref-totals"
   psql_ -d prt_main -Atc "SELECT '/api/v1/releases/' || id FROM releases ORDER BY random() LIMIT 2000" >"$out/paths-release"
@@ -334,6 +339,7 @@ if [[ $needs_http == 1 ]]; then
   }
   capture now "/api/v1/totals?from=$totals_from"
   capture past "/api/v1/totals?from=$totals_from&asOf=$past_as_of"
+  capture knownat-past "$(cat "$out/paths-knownat-past")"
 
   curl -sS -f "http://127.0.0.1:$p_cached/api/v1/totals?from=$totals_from" -o "$out/totals-cached-body.json" || die "the cached API does not answer"
   curl -sS -f -D "$out/page-cached-headers.txt" -o "$out/page-cached-body.html" "http://127.0.0.1:$p_cached$(head -n 1 "$out/paths-page")" \

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.WebUtilities;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.PublicPage;
+using PrisonerReleaseTracker.Api.Features.Tallies;
 using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Features.Webhooks;
 
@@ -55,6 +56,7 @@ builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Releases.ReleaseQ
 builder.Services.AddTotals();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Lists.ListUpload>();
 builder.Services.AddScoped<PrisonerReleaseTracker.Api.Features.Lists.Reconciliation>();
+builder.Services.AddTallies();
 builder.Services.AddImportsAndExports();
 builder.Services.AddWebhooks(builder.Configuration);
 builder.Services.AddPublicPage();

@@ -9,6 +9,7 @@ using PrisonerReleaseTracker.Domain.Facilities;
 using PrisonerReleaseTracker.Domain.Lists;
 using PrisonerReleaseTracker.Domain.Releases;
 using PrisonerReleaseTracker.Domain.Sources;
+using PrisonerReleaseTracker.Domain.Tallies;
 using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Data;
@@ -41,6 +42,10 @@ public sealed class AppDbContext(
     public DbSet<MatchCandidate> MatchCandidates => Set<MatchCandidate>();
     public DbSet<MatchDecision> MatchDecisions => Set<MatchDecision>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DetaineeVersion> DetaineeVersions => Set<DetaineeVersion>();
+    public DbSet<ReleaseVersion> ReleaseVersions => Set<ReleaseVersion>();
+    public DbSet<Tally> Tallies => Set<Tally>();
+    public DbSet<TallyInput> TallyInputs => Set<TallyInput>();
     public DbSet<RecordChange> RecordChanges => Set<RecordChange>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
@@ -66,7 +71,8 @@ public sealed class AppDbContext(
 
         var ownTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        await AuditTrail.AppendAsync(this, events, feed, actor ?? System, (clock ?? TimeProvider.System).GetUtcNow(), cancellationToken);
+        var recorded = await AuditTrail.AppendAsync(this, events, feed, actor ?? System, clock ?? TimeProvider.System, cancellationToken);
+        RecordedMoment.Stamp(ChangeTracker, recorded);
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (transaction is not null)
         {

@@ -31,11 +31,11 @@ public static class AuditTrail
 
     /// <summary>
     /// Rows the audit log does not describe: its own, the feed's and the outbox's bookkeeping, an import's kept answer,
-    /// and the key ring.
+    /// the key ring, and a tally's input rows (its publication is the tally's entry).
     /// </summary>
     private static readonly HashSet<Type> Unaudited =
     [
-        typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(IdempotencyRecord),
+        typeof(AuditEntry), typeof(RecordChange), typeof(WebhookDelivery), typeof(IdempotencyRecord), typeof(Domain.Tallies.TallyInput),
         typeof(Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey),
     ];
 
@@ -74,28 +74,18 @@ public static class AuditTrail
     /// <summary>
     /// Adds one chained entry per event to <paramref name="db"/>, and one feed item per change (with its webhook
     /// deliveries); call inside the transaction that saves them. A change takes the sequence of the audit entry of its
-    /// record in this transaction (or, failing that, of the entry it was described from).
+    /// record in this transaction (or, failing that, of the entry it was described from). Returns the transaction's
+    /// recorded moment (<see cref="RecordedMoment"/>), which the entries and the feed items carry.
     /// </summary>
-    public static async Task AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IReadOnlyList<PendingChange> changes, IAuditActor actor,
-        DateTimeOffset now, CancellationToken ct)
+    public static async Task<DateTimeOffset> AppendAsync(AppDbContext db, IReadOnlyList<AuditEvent> events, IReadOnlyList<PendingChange> changes,
+        IAuditActor actor, TimeProvider clock, CancellationToken ct)
     {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        // The lock first, in its own statement: the head is read by the next statement, whose snapshot is taken after
-        // the lock is held (in READ COMMITTED, a statement's snapshot is taken when it starts).
-        var transactionId = await db.Database
-            .SqlQueryRaw<long>(AuditSql.LockChain, new Npgsql.NpgsqlParameter("chain", ChainLock))
-            .SingleAsync(ct);
-        var head = await db.AuditEntries.AsNoTracking().OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
-        var (sequence, hash) = head is null ? (0L, AuditEntry.GenesisHash) : (head.Sequence, head.Hash);
+        var head = await LockAsync(db, clock, ct);
+        var (sequence, hash) = head.Sequence is { } last ? (last, head.Hash!) : (0L, AuditEntry.GenesisHash);
         var written = new Dictionary<(string, Guid), long>();
         foreach (var change in events)
         {
-            var entry = AuditEntry.Chain(sequence, hash, change, actor.KeyId, actor.Organization, now);
+            var entry = AuditEntry.Chain(sequence, hash, change, actor.KeyId, actor.Organization, head.Recorded);
             db.AuditEntries.Add(entry);
             (sequence, hash) = (entry.Sequence, entry.Hash);
             if (change.Action != AuditAction.Read)
@@ -106,22 +96,43 @@ public static class AuditTrail
 
         if (changes.Count == 0)
         {
-            return;
+            return head.Recorded;
         }
 
         // Rows written by this transaction carry its id (the low 32 bits) as their xmin, which is what ETags are made of.
-        var version = transactionId & uint.MaxValue;
+        var version = head.TransactionId & uint.MaxValue;
         var recorded = changes.Select(change =>
         {
             var draft = change.Draft;
             var place = written.TryGetValue((draft.EntityType.ToString(), draft.EntityId), out var own) ? own
                 : written.TryGetValue((change.AuditEntityType, change.AuditEntityId), out var source) ? source
                 : throw new InvalidOperationException($"No audit entry for the change of {draft.EntityType} {draft.EntityId}.");
-            return RecordChange.Record(place, draft, version, now);
+            return RecordChange.Record(place, draft, version, head.Recorded);
         }).ToList();
         db.RecordChanges.AddRange(recorded);
-        await WebhookOutbox.EnqueueAsync(db, recorded, now, ct);
+        await WebhookOutbox.EnqueueAsync(db, recorded, head.Recorded, ct);
+        return head.Recorded;
     }
+
+    /// <summary>
+    /// Takes the chain's lock for the rest of the transaction (again, if it holds it already) and returns the chain's
+    /// head and the transaction's recorded moment, fixed by the first call (see <see cref="RecordedMoment"/>).
+    /// </summary>
+    public static async Task<ChainHead> LockAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlRawAsync(AuditSql.LockChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
+        // Read after the lock is held, in a statement of its own: in READ COMMITTED a statement's snapshot is taken when
+        // it starts, so it sees every write that held the lock before.
+        return await db.Database.SqlQueryRaw<ChainHead>(AuditSql.HeadAndMoment, new Npgsql.NpgsqlParameter("clock", clock.GetUtcNow()))
+            .SingleAsync(ct);
+    }
+
+    /// <summary>
+    /// Waits until no writer holds the chain's lock: every write recorded at a moment before this call has committed
+    /// once it returns, and every write after it is recorded later. An answer known at a recent moment waits so.
+    /// </summary>
+    public static Task WaitForWritesInFlightAsync(AppDbContext db, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync(AuditSql.WaitForChain, [new Npgsql.NpgsqlParameter("chain", ChainLock)], ct);
 
     private static (string Type, Guid Id, IEnumerable<string> Fields) OwnedChange(EntityEntry entry)
     {
@@ -145,12 +156,32 @@ public static class AuditTrail
     private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }
 
+/// <summary>The last entry of the chain (none in an empty log) and the recorded moment of the transaction that holds the lock.</summary>
+/// <param name="Sequence">The last entry's sequence.</param>
+/// <param name="Hash">The last entry's hash.</param>
+/// <param name="Recorded">The moment the transaction's writes are recorded at.</param>
+/// <param name="TransactionId">The transaction's id, whose low 32 bits are the xmin of the rows it writes (what ETags are made of).</param>
+public sealed record ChainHead(long? Sequence, string? Hash, DateTimeOffset Recorded, long TransactionId);
+
 /// <summary>The SQL of the audit chain.</summary>
 internal static class AuditSql
 {
+    /// <summary>Held until the transaction ends: one writer extends the chain at a time.</summary>
+    public const string LockChain = "SELECT pg_advisory_xact_lock(@chain)";
+
+    /// <summary>Taken and released by the statement: it waits for the writer that holds the lock, if any.</summary>
+    public const string WaitForChain = "SELECT pg_advisory_xact_lock_shared(@chain)";
+
     /// <summary>
-    /// Held until the transaction ends: one writer extends the chain at a time. Answers the transaction's id, whose low
-    /// 32 bits are the xmin of the rows it writes (what ETags are made of).
+    /// The head of the chain, and the transaction's recorded moment: the one already set, else the later of the clock
+    /// (<c>@clock</c>) and a microsecond after the last entry, set for the rest of the transaction (see <see cref="RecordedMoment"/>).
     /// </summary>
-    public const string LockChain = """SELECT pg_current_xact_id()::text::bigint AS "Value" FROM pg_advisory_xact_lock(@chain)""";
+    public const string HeadAndMoment = $"""
+        SELECT h.sequence, h.hash,
+               set_config('{RecordedMoment.Setting}', coalesce(nullif(current_setting('{RecordedMoment.Setting}', true), ''),
+                          greatest(@clock, h.at + interval '1 microsecond')::text), true)::timestamptz AS recorded,
+               pg_current_xact_id()::text::bigint AS transaction_id
+        FROM (SELECT 1) AS one
+        LEFT JOIN LATERAL (SELECT a.sequence, a.hash, a.at FROM audit_entries a ORDER BY a.sequence DESC LIMIT 1) h ON true
+        """;
 }

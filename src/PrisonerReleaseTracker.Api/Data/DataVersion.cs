@@ -17,7 +17,8 @@ public sealed class DataVersion(IServiceScopeFactory scopes, TimeProvider clock,
 
     /// <summary>The tables of the record: a statement that changes one moves the version (migration ClaimsAndDataVersion).</summary>
     private static readonly string[] VersionedTables =
-        ["facilities", "detainees", "detainee_external_ids", "detentions", "detention_transfer", "releases", "verification_events", "sources", "claims"];
+        ["facilities", "detainees", "detainee_external_ids", "detentions", "detention_transfer", "releases", "verification_events", "sources", "claims",
+            "tallies"];
 
     /// <summary>Declares the sequence and the triggers that move it, so that the model holds what the database has.</summary>
     public static void DeclareIn(ModelBuilder modelBuilder)

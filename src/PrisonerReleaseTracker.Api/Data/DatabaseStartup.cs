@@ -48,7 +48,7 @@ public static class DatabaseStartup
             await Features.Webhooks.WebhookSecrets.EnsureKeyRingAsync(scope.ServiceProvider, ct);
             if (configuration.GetValue<bool>("Demo:Seed"))
             {
-                await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>(), ct);
+                await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<Features.Tallies.TallyService>(), ct);
                 await Features.Lists.DemoList.SeedAsync(scope.ServiceProvider, ct);
             }
 

@@ -48,6 +48,11 @@ public sealed class Claim
     public ClaimStatus Status { get; private set; }
     /// <summary>Since when the claim no longer stands: the superseding claim's statedAt, or the retraction time.</summary>
     public DateTimeOffset? EndedAt { get; private set; }
+    /// <summary>
+    /// When the record learned that the claim no longer stands (the superseding claim or the retraction was recorded):
+    /// a revision dated earlier than it was entered ends the claim, as known, only from this moment.
+    /// </summary>
+    public DateTimeOffset? EndRecordedAt { get; private set; }
     public string? RetractionNote { get; private set; }
     public string Organization { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -102,6 +107,7 @@ public sealed class Claim
 
         Status = ClaimStatus.Retracted;
         EndedAt = now.ToUniversalTime();
+        EndRecordedAt = EndedAt;
         RetractionNote = note;
     }
 
@@ -120,5 +126,6 @@ public sealed class Claim
 
         Status = ClaimStatus.Superseded;
         EndedAt = newer.StatedAt;
+        EndRecordedAt = newer.CreatedAt;
     }
 }

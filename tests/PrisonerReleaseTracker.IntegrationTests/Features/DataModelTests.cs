@@ -168,10 +168,10 @@ public sealed partial class DataModelTests(ApiFixture api)
     /// <summary>The types the application binds each parameter name with.</summary>
     private static readonly Dictionary<string, string> ParameterTypes = new(StringComparer.Ordinal)
     {
-        ["from"] = "date", ["to"] = "date", ["as_of"] = "timestamptz", ["verified_by"] = "text", ["unit"] = "text",
+        ["from"] = "date", ["to"] = "date", ["as_of"] = "timestamptz", ["known_at"] = "timestamptz", ["clock"] = "timestamptz", ["verified_by"] = "text", ["unit"] = "text",
         ["claim_moments"] = "timestamptz[]", ["org"] = "text", ["key"] = "uuid", ["now"] = "timestamptz", ["dry"] = "boolean",
         ["idempotencyKey"] = "text", ["urls"] = "text[]", ["ids"] = "uuid[]", ["max_duplicates"] = "integer", ["chain"] = "bigint",
-        ["batch"] = "integer", ["milliseconds"] = "text", ["key_ring"] = "bigint", ["list_id"] = "uuid",
+        ["batch"] = "integer", ["moment"] = "text", ["milliseconds"] = "text", ["key_ring"] = "bigint", ["list_id"] = "uuid",
     };
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)

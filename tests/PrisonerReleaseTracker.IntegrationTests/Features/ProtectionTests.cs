@@ -119,6 +119,10 @@ public sealed partial class ProtectionTests(ApiFixture api)
         // Another organization's list naming the protected person as a list would: the same name folded (accents differ), the
         // birth month, and the person's national id (never compared across organizations, never returned).
         var namingList = NamedListAsync(w.OtherContributor, w);
+        // A tally over the protected person's release day: its inputs and its check say nothing of who was released.
+        object Tally() => new { title = $"Protection tally {w.Marker}", from = w.ReleasedOn, to = w.ReleasedOn, asOf = "2026-01-12T00:00:00Z", groupBy = "category" };
+        var tally = w.OtherVerifier.PostOkAsync("/api/v1/tallies", Tally());
+        async Task<string> TallyAt(string tail = "") => $"/api/v1/tallies/{(await tally)["number"]}{tail}";
         var facility = Records.FacilityAsync(w.OtherContributor);
         var hook = w.Hook!.Value;
         var spareHook = w.OtherContributor.SubscribeAsync(w.Receiver!.Url, ("Facility", "Created"));
@@ -144,6 +148,15 @@ public sealed partial class ProtectionTests(ApiFixture api)
             ["GET /api/v1/facilities"] = (w.Other, () => Now(Get("/api/v1/facilities?country=VE")), Succeeds),
             ["POST /api/v1/facilities"] = (w.OtherContributor, () => Now(Post("/api/v1/facilities", new { name = $"Prison {Guid.NewGuid():N}", kind = "Prison", country = "VE" })), Succeeds),
             ["GET /api/v1/facilities/{id}"] = (w.Other, async () => Get($"/api/v1/facilities/{await facility}"), Succeeds),
+            ["GET /api/v1/tallies"] = (w.Other, () => Now(Get("/api/v1/tallies?limit=500")), Succeeds),
+            ["POST /api/v1/tallies"] = (w.OtherVerifier, () => Now(Post("/api/v1/tallies", Tally())), Succeeds),
+            ["GET /api/v1/tallies/{number}"] = (w.Other, async () => Get(await TallyAt()), Succeeds),
+            ["GET /api/v1/tallies/{number}/inputs"] = (w.Other, async () => Get(await TallyAt("/inputs?format=csv")), (response, body) =>
+                Task.FromResult(response.IsSuccessStatusCode && !body.Contains(w.Release.ToString(), StringComparison.OrdinalIgnoreCase)
+                    ? new List<string>() : [$"expected the inputs without the release's id, got {(int)response.StatusCode}"])),
+            ["GET /api/v1/tallies/{number}/check"] = (w.Other, async () => Get(await TallyAt("/check")), (response, body) =>
+                Task.FromResult(response.IsSuccessStatusCode && !body.Contains(w.Release.ToString(), StringComparison.OrdinalIgnoreCase)
+                    ? new List<string>() : [$"expected a check without the protected person's release, got {(int)response.StatusCode}"])),
             ["GET /api/v1/totals"] = (w.Other, () => Now(Get($"/api/v1/totals?from={w.ReleasedOn}&to={w.ReleasedOn}&groupBy=category")), Succeeds),
             ["GET /api/v1/totals/timeline"] = (w.Other, () => Now(Get($"/api/v1/totals/timeline?from={w.ReleasedOn}&to={w.ReleasedOn}")), Succeeds),
 

@@ -116,6 +116,43 @@ public sealed partial class PublicPageTests(ApiFixture api, PageStoryFixture sto
     }
 
     [Fact]
+    public async Task Without_a_period_the_page_shows_the_latest_tally_of_a_followed_organization_and_lists_its_tallies()
+    {
+        using var reader = Reader();
+        using var production = story.Production!.CreateClient();
+
+        var followed = await TextAsync(await reader.GetAsync(new Uri("/?lang=en", UriKind.Relative), TestContext.Current.CancellationToken));
+        var unfollowed = await TextAsync(await production.GetAsync(new Uri("/?lang=en", UriKind.Relative), TestContext.Current.CancellationToken));
+
+        // The demo's verifying organization is followed when the demo data is on: its tally 2 (240 verified, 8-25 January).
+        Assert.Contains("The latest tally published by Demo Verification Network: tally 2", followed, StringComparison.Ordinal);
+        Assert.Contains("data-figure=\"verified\">240<", followed, StringComparison.Ordinal);
+        Assert.Contains("PrisonerReleaseTracker tally 1, published by Demo Verification Network: 156 verified releases", followed, StringComparison.Ordinal);
+        Assert.Contains("/api/v1/tallies/2", followed, StringComparison.Ordinal);
+        Assert.Contains("knownAt=2026-01-25T16%3A00%3A00.000000Z", followed, StringComparison.Ordinal);
+        Assert.Contains("No tally has been published yet", unfollowed, StringComparison.Ordinal);
+        Assert.DoesNotContain("PrisonerReleaseTracker tally", unfollowed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_page_known_at_a_past_moment_shows_what_the_record_knew_then_and_its_permanent_link_keeps_both_moments()
+    {
+        using var reader = Reader();
+
+        var html = await TextAsync(await reader.GetAsync(new Uri(
+            "/?from=2026-01-08&to=2026-01-25&asOf=2026-01-25T12:00:00-04:00&knownAt=2026-01-23T19:00:00-04:00&lang=en", UriKind.Relative),
+            TestContext.Current.CancellationToken));
+        var now = await TextAsync(await reader.GetAsync(new Uri("/?from=2026-01-08&to=2026-01-25&asOf=2026-01-25T12:00:00-04:00&lang=en", UriKind.Relative),
+            TestContext.Current.CancellationToken));
+
+        Assert.Contains("data-figure=\"verified\">156<", html, StringComparison.Ordinal);
+        Assert.Contains("knownAt=2026-01-23T19%3A00%3A00-04%3A00", html, StringComparison.Ordinal);
+        Assert.Contains("data-figure=\"verified\">240<", now, StringComparison.Ordinal);
+        Assert.Matches("/\\?from=2026-01-08&amp;to=2026-01-25&amp;asOf=[^&]+&amp;knownAt=20", await reader.GetStringAsync(new Uri(
+            "/?from=2026-01-08&to=2026-01-25&asOf=2026-01-25T12:00:00-04:00&lang=en", UriKind.Relative), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task The_embed_may_be_framed_by_any_site()
     {
         using var reader = Reader();
@@ -263,7 +300,7 @@ public sealed partial class PublicPageTests(ApiFixture api, PageStoryFixture sto
     [InlineData("/?from=2026-13-01&lang=es", "from: una fecha escrita AAAA-MM-DD.")]
     [InlineData("/?from=2026-01-08&to=2026-01-01&lang=en", "to: a date written YYYY-MM-DD, not before from.")]
     [InlineData("/?asOf=yesterday&lang=en", "asOf: a date (YYYY-MM-DD)")]
-    [InlineData("/?knownAt=2026-01-25&lang=en", "knownAt: reading the record as known at a past moment is not available yet.")]
+    [InlineData("/?knownAt=yesterday&lang=en", "knownAt: a date (YYYY-MM-DD)")]
     [InlineData("/?groupBy=1&lang=en", "groupBy: one of facility")]
     [InlineData("/?lang=fr", "lang: es or en.")]
     [InlineData("/embed?from=2000-01-01&to=2026-01-01&lang=en", "from and to: at most 3,700 days apart.")]

@@ -108,6 +108,13 @@ public sealed class RoleMatrixTests(ApiFixture api)
             return list;
         }
 
+        object Tally() => new { title = "Matrix tally", from = "2008-01-01", to = "2008-01-01", asOf = "2008-01-02T00:00:00Z" };
+        async Task<long> Published()
+        {
+            using var verifier = await api.ClientAsync(Role.Verifier, "Matrix Verifier");
+            return (await verifier.PostOkAsync("/api/v1/tallies", Tally()))["number"]!.GetValue<long>();
+        }
+
         var facility = Records.FacilityAsync(holder);
         var listed = ListWithEntries();
         var source = holder.PostOkAsync("/api/v1/sources", new { url = "https://example.org/matrix", kind = "Other" });
@@ -185,6 +192,11 @@ public sealed class RoleMatrixTests(ApiFixture api)
             ["POST /api/v1/webhooks/{id}/rotate-secret"] = (Owned(200), async () => Post($"/api/v1/webhooks/{await Subscription()}/rotate-secret", new { })),
             ["GET /api/v1/webhooks/{id}/deliveries"] = (Owned(200), async () => Get($"/api/v1/webhooks/{await Subscription()}/deliveries")),
             ["POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver"] = (Owned(202), async () => Post(await Delivery(), new { })),
+            ["GET /api/v1/tallies"] = (Open, () => Now(Get("/api/v1/tallies?limit=1"))),
+            ["POST /api/v1/tallies"] = ([401, 403, 403, 403, 201, 201], () => Now(Post("/api/v1/tallies", Tally()))),
+            ["GET /api/v1/tallies/{number}"] = (Open, async () => Get($"/api/v1/tallies/{await Published()}")),
+            ["GET /api/v1/tallies/{number}/inputs"] = (Open, async () => Get($"/api/v1/tallies/{await Published()}/inputs")),
+            ["GET /api/v1/tallies/{number}/check"] = (Open, async () => Get($"/api/v1/tallies/{await Published()}/check")),
             ["GET /api/v1/totals"] = (Open, () => Now(Get("/api/v1/totals?from=2026-01-01"))),
             ["GET /api/v1/totals/timeline"] = (Open, () => Now(Get("/api/v1/totals/timeline?from=2026-01-01&to=2026-01-31"))),
         };

@@ -126,4 +126,40 @@ public sealed class SeedStoryTests(SeedStoryFixture story) : IClassFixture<SeedS
         Assert.Equal("more than 600", then["claim"]!["display"]!.GetValue<string>());
         Assert.Equal(153, then["claim"]!["verified"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task Known_at_a_january_moment_the_demo_answers_what_the_record_knew_then()
+    {
+        // The evening of the 23rd (Caracas): Saturday's releases not reported yet, the provisional claim not entered.
+        var evening = await GetAsync("/api/v1/totals?from=2026-01-08&to=2026-01-25&asOf=2026-01-25T12:00:00-04:00&knownAt=2026-01-23T19:00:00-04:00");
+        // Saturday night, before the NGO's claim was entered: the 84 are reported, none verified yet.
+        var saturday = await GetAsync("/api/v1/totals?from=2026-01-08&to=2026-01-25&asOf=2026-01-25T12:00:00-04:00&knownAt=2026-01-24T21:00:00-04:00");
+        // The morning of the 8th, before anything of that day was recorded.
+        var first = await GetAsync("/api/v1/totals?from=2026-01-08&to=2026-01-25&knownAt=2026-01-08T08:00:00-04:00");
+
+        Assert.Equal((156, 0), (evening["releases"]!["verified"]!.GetValue<int>(), evening["releases"]!["reported"]!.GetValue<int>()));
+        Assert.Equal("Government", Assert.Single(evening["claims"]!.AsArray())!["claim"]!["claimantKind"]!.GetValue<string>());
+        Assert.Equal((156, 84), (saturday["releases"]!["verified"]!.GetValue<int>(), saturday["releases"]!["reported"]!.GetValue<int>()));
+        Assert.Single(saturday["claims"]!.AsArray());
+        Assert.Equal(0, first["releases"]!.AsObject().Sum(status => status.Value!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task The_demo_holds_two_published_tallies_that_reproduce()
+    {
+        var tallies = (await GetAsync("/api/v1/tallies"))["items"]!.AsArray();
+
+        Assert.Equal(2, tallies.Count);
+        var (first, second) = (tallies[0]!, tallies[1]!);
+        Assert.Equal("PrisonerReleaseTracker tally 1, published by Demo Verification Network: 156 verified releases, 8-23 January 2026, "
+            + "as of 23 January 2026 23:00 UTC, known at 23 January 2026 23:00 UTC, sha256 " + first["answerDigest"]!.GetValue<string>()[..12] + "…",
+            first["citation"]!.GetValue<string>());
+        Assert.Equal(240, second["answer"]!["releases"]!["verified"]!.GetValue<int>());
+        Assert.Equal(DateTimeOffset.Parse("2026-01-25T16:00:00Z", System.Globalization.CultureInfo.InvariantCulture), second["knownAt"]!.GetValue<DateTimeOffset>());
+        foreach (var tally in (JsonNode[])[first, second])
+        {
+            var check = await GetAsync($"/api/v1/tallies/{tally["number"]}/check");
+            Assert.True(check["reproduces"]!.GetValue<bool>(), check.ToJsonString());
+        }
+    }
 }

@@ -208,6 +208,8 @@ public sealed class TotalsTests(ApiFixture api)
     [InlineData("from=2026-13-10", "from")]
     [InlineData("from=2026-01-10&asOf=yesterday", "asOf")]
     [InlineData("from=2026-01-10&asOf=2026-01-23T10:00:00", "asOf")]
+    [InlineData("from=2026-01-10&knownAt=2026/01/23", "knownAt")]
+    [InlineData("from=2026-01-10&knownAt=2026-01-23T10:00:00", "knownAt")]
     public async Task Invalid_totals_queries_are_a_400_naming_the_parameter(string query, string field)
     {
         using var anonymous = api.Anonymous();

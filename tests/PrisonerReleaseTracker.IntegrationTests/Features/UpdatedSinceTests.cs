@@ -88,6 +88,7 @@ public sealed class UpdatedSinceTests(ApiFixture api)
             ["/api/v1/audit"] = "append-only: `from` selects by time",
             ["/api/v1/webhooks"] = "a partner's own subscriptions, a few per organization, read whole",
             ["/api/v1/webhooks/{id}/deliveries"] = "delivery state, filtered by status",
+            ["/api/v1/tallies"] = "published tallies are never edited: a new one has the next number, in the order of the list",
         };
 
         var lists = document["paths"]!.AsObject()

@@ -20,6 +20,12 @@ internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
 
     public void Configure(EntityTypeBuilder<Detainee> builder)
     {
+        // Every version of the fields figures depend on is copied into the person's history (RecordHistory).
+        builder.ToTable(table =>
+        {
+            table.HasTrigger(RecordHistory.DetaineeInserted);
+            table.HasTrigger(RecordHistory.DetaineeChanged);
+        });
         builder.Property(d => d.FullName).HasMaxLength(Limits.Name);
         builder.Property(d => d.OtherNames);
         builder.Property(d => d.BirthDate).HasConversion(PartialDateConversion.Converter).HasMaxLength(PartialDate.MaxLength);

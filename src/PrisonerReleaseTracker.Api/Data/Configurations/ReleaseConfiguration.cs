@@ -17,6 +17,12 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
 
     public void Configure(EntityTypeBuilder<Release> builder)
     {
+        // Every version of the fields figures depend on is copied into the release's history (RecordHistory).
+        builder.ToTable(table =>
+        {
+            table.HasTrigger(RecordHistory.ReleaseInserted);
+            table.HasTrigger(RecordHistory.ReleaseChanged);
+        });
         builder.HasOne<Detention>().WithOne().HasForeignKey<Release>(r => r.DetentionId);
         builder.HasOne<Detainee>().WithMany().HasForeignKey(r => r.DetaineeId);
         builder.HasOne<Facility>().WithMany().HasForeignKey(r => r.FacilityId);
@@ -72,7 +78,8 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
         // "As of a past moment" totals find each release's latest event at or before the moment here.
         builder.HasIndex(e => new { e.ReleaseId, e.OccurredAt, e.RecordedAt }).IncludeProperties(e => new { e.Status, e.Organization });
         // Every decision that makes a release Verified or stops it being so, by day of release (VerificationRules.VerifiedChange).
-        builder.HasIndex(ReleasedOn, nameof(VerificationEvent.OccurredAt)).IncludeProperties(e => e.Status)
+        // An answer known at a past moment also reads when each decision was recorded.
+        builder.HasIndex(ReleasedOn, nameof(VerificationEvent.OccurredAt)).IncludeProperties(e => new { e.Status, e.RecordedAt })
             .HasFilter($"status IN ('{nameof(VerificationStatus.Verified)}', '{nameof(VerificationStatus.Retracted)}')")
             .HasDatabaseName("ix_verification_events_verified_changes");
         builder.HasIndex(e => e.SourceIds).HasMethod("gin");

@@ -50,6 +50,106 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.DetaineeVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.PrimitiveCollection<List<string>>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("categories");
+
+                    b.Property<Guid>("DetaineeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("detainee_id");
+
+                    b.Property<string>("Gender")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("gender");
+
+                    b.Property<bool>("IsProtected")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_protected");
+
+                    b.PrimitiveCollection<List<string>>("Nationalities")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("nationalities");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_detainee_versions");
+
+                    b.HasIndex("DetaineeId", "RecordedAt", "Id")
+                        .HasDatabaseName("ix_detainee_versions_detainee_id_recorded_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("DetaineeId", "RecordedAt", "Id"), new[] { "Gender", "Nationalities", "Categories", "IsProtected" });
+
+                    b.ToTable("detainee_versions", null, t =>
+                        {
+                            t.HasTrigger("detainee_versions_append_only");
+
+                            t.HasTrigger("detainee_versions_no_truncate");
+                        });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ReleaseVersion", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("ChargesDropped")
+                        .HasColumnType("boolean")
+                        .HasColumnName("charges_dropped");
+
+                    b.Property<Guid?>("FacilityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("facility_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid>("ReleaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("release_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_release_versions");
+
+                    b.HasIndex("ReleaseId", "RecordedAt", "Id")
+                        .HasDatabaseName("ix_release_versions_release_id_recorded_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleaseId", "RecordedAt", "Id"), new[] { "Kind", "FacilityId", "ChargesDropped" });
+
+                    b.ToTable("release_versions", null, t =>
+                        {
+                            t.HasTrigger("release_versions_append_only");
+
+                            t.HasTrigger("release_versions_no_truncate");
+                        });
+                });
+
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Features.Imports.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Organization")
@@ -305,6 +405,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTimeOffset?>("EndRecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end_recorded_at");
+
                     b.Property<DateTimeOffset?>("EndedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("ended_at");
@@ -549,6 +653,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("detainees", null, t =>
                         {
                             t.HasTrigger("detainees_bump_data_version");
+
+                            t.HasTrigger("detainees_versions_insert");
+
+                            t.HasTrigger("detainees_versions_update");
                         });
                 });
 
@@ -1169,6 +1277,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("releases", null, t =>
                         {
                             t.HasTrigger("releases_bump_data_version");
+
+                            t.HasTrigger("releases_versions_insert");
+
+                            t.HasTrigger("releases_versions_update");
                         });
                 });
 
@@ -1254,7 +1366,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasDatabaseName("ix_verification_events_verified_changes")
                         .HasFilter("status IN ('Verified', 'Retracted')");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "OccurredAt"), new[] { "Status" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn", "OccurredAt"), new[] { "Status", "RecordedAt" });
 
                     b.HasIndex("ReleaseId", "OccurredAt", "RecordedAt")
                         .HasDatabaseName("ix_verification_events_release_id_occurred_at_recorded_at");
@@ -1333,6 +1445,162 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("sources", null, t =>
                         {
                             t.HasTrigger("sources_bump_data_version");
+                        });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Tallies.Tally", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("answer");
+
+                    b.Property<string>("AnswerDigest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("answer_digest")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("AsOf")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("as_of");
+
+                    b.Property<int>("FormatVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("format_version");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date")
+                        .HasColumnName("from");
+
+                    b.Property<string>("GroupBy")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("group_by");
+
+                    b.Property<int>("InputCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("input_count");
+
+                    b.Property<byte[]>("InputKey")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("input_key");
+
+                    b.Property<string>("InputsDigest")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("inputs_digest")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("KnownAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("known_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Organization")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("organization");
+
+                    b.Property<Guid>("PublishedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("published_by_key_id");
+
+                    b.Property<long?>("SupersedesNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("supersedes_number");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("date")
+                        .HasColumnName("to");
+
+                    b.Property<string>("VerifiedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("verified_by");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tallies");
+
+                    b.HasAlternateKey("Number")
+                        .HasName("ak_tallies_number");
+
+                    b.HasIndex("SupersedesNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tallies_supersedes_number");
+
+                    b.HasIndex("Organization", "Number")
+                        .HasDatabaseName("ix_tallies_organization_number");
+
+                    b.ToTable("tallies", null, t =>
+                        {
+                            t.HasTrigger("tallies_append_only");
+
+                            t.HasTrigger("tallies_bump_data_version");
+
+                            t.HasTrigger("tallies_no_truncate");
+                        });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Tallies.TallyInput", b =>
+                {
+                    b.Property<Guid>("TallyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tally_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Row")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("row");
+
+                    b.Property<string>("RowHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("row_hash")
+                        .IsFixedLength();
+
+                    b.HasKey("TallyId", "Position")
+                        .HasName("pk_tally_inputs");
+
+                    b.ToTable("tally_inputs", null, t =>
+                        {
+                            t.HasTrigger("tally_inputs_append_only");
+
+                            t.HasTrigger("tally_inputs_no_truncate");
                         });
                 });
 
@@ -1509,6 +1777,26 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasDatabaseName("ix_webhook_subscriptions_organization");
 
                     b.ToTable("webhook_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.DetaineeVersion", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Detainees.Detainee", null)
+                        .WithMany()
+                        .HasForeignKey("DetaineeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_detainee_versions_detainees_detainee_id");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ReleaseVersion", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Releases.Release", null)
+                        .WithMany()
+                        .HasForeignKey("ReleaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_release_versions_releases_release_id");
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Claims.Claim", b =>
@@ -1700,6 +1988,25 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_verification_events_releases_release_id");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Tallies.Tally", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Tallies.Tally", null)
+                        .WithOne()
+                        .HasForeignKey("PrisonerReleaseTracker.Domain.Tallies.Tally", "SupersedesNumber")
+                        .HasPrincipalKey("PrisonerReleaseTracker.Domain.Tallies.Tally", "Number")
+                        .HasConstraintName("fk_tallies_tallies_supersedes_number");
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Domain.Tallies.TallyInput", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Tallies.Tally", null)
+                        .WithMany()
+                        .HasForeignKey("TallyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tally_inputs_tallies_tally_id");
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Domain.Webhooks.WebhookDelivery", b =>

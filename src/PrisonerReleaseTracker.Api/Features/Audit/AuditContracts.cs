@@ -61,6 +61,8 @@ public enum AuditEntityType
     NamedList,
     /// <summary>A decision on whom a list entry names.</summary>
     MatchDecision,
+    /// <summary>A published tally (one entry for its publication: tallies are never edited).</summary>
+    Tally,
 }
 
 /// <summary>Filters of the audit log.</summary>

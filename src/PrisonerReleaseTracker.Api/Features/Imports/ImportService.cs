@@ -117,9 +117,11 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
             return new ImportOutcome.Done(json, Replayed: false); // the transaction rolls back: nothing was written
         }
 
-        await sql.ExecuteAsync(ImportSql.Insert, ct);
+        // The chain's lock first: what the import writes is recorded at the moment it takes it (RecordedMoment), held to the commit.
         var change = new PendingChange(new ChangeDraft(ChangeEntityType.Import, importId!.Value, ChangeAction.Imported, Counts: counts), "Import", importId.Value);
-        await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId.Value, WrittenFields(result))], [change], actor, now, ct);
+        var recorded = await AuditTrail.AppendAsync(db, [new AuditEvent(AuditAction.Import, "Import", importId.Value, WrittenFields(result))], [change],
+            actor, clock, ct);
+        await new Commands(db, caller, recorded, request.DryRun, key).ExecuteAsync(ImportSql.Insert, ct);
         if (key is not null)
         {
             await KeepAnswerAsync(key, Convert.ToHexStringLower(hash.GetHashAndReset()), json, caller, now, ct);

@@ -67,13 +67,13 @@ public record ReconciliationQuery
 {
     /// <summary>The record as of this moment (release statuses, detentions): an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(AsOfBinder))]
+    [ModelBinder(typeof(MomentBinder<AsOf>))]
     public AsOf? AsOf { get; init; }
 
     /// <summary>Only matches and decisions recorded by this moment count (same forms as <c>asOf</c>). All when omitted.</summary>
     /// <example>2026-01-25T12:00:00Z</example>
-    [ModelBinder(typeof(AsOfBinder))]
-    public AsOf? KnownAt { get; init; }
+    [ModelBinder(typeof(MomentBinder<KnownAt>))]
+    public KnownAt? KnownAt { get; init; }
 }
 
 /// <summary>The format of an entries listing.</summary>
@@ -93,12 +93,12 @@ public sealed record ListEntriesQuery : PageQuery
 
     /// <summary>The record as of this moment (see the reconciliation).</summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(AsOfBinder))]
+    [ModelBinder(typeof(MomentBinder<AsOf>))]
     public AsOf? AsOf { get; init; }
 
     /// <summary>Only matches and decisions recorded by this moment count.</summary>
-    [ModelBinder(typeof(AsOfBinder))]
-    public AsOf? KnownAt { get; init; }
+    [ModelBinder(typeof(MomentBinder<KnownAt>))]
+    public KnownAt? KnownAt { get; init; }
 
     /// <summary><c>json</c> (a page) or <c>csv</c> (every entry, in list order; the paging parameters are ignored).</summary>
     public EntriesFormat? Format { get; init; }

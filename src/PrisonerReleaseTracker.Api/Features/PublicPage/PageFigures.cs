@@ -57,10 +57,16 @@ public sealed record PageBreakdown(TotalsGroupBy By, IReadOnlyList<BreakdownItem
 /// <param name="Timeline">The timeline answer.</param>
 public sealed record PageFiguresView(TotalsResponse Totals, IReadOnlyList<PageBreakdown> Breakdowns, TimelineResponse Timeline);
 
-/// <summary>A tally published by one of the organizations the page follows (issue 13; none until tallies exist).</summary>
+/// <summary>A tally published by one of the organizations the page follows (<c>Page:Organizations</c>).</summary>
+/// <param name="Number">The tally's number.</param>
+/// <param name="Organization">Who published it.</param>
 /// <param name="Citation">The citation line, as the tally gives it.</param>
-/// <param name="Url">The tally's permanent URL.</param>
-public sealed record PublishedTally(string Citation, string Url);
+/// <param name="Url">The tally's address on this site (a path: the page links nowhere else).</param>
+/// <param name="From">First release day it counts.</param>
+/// <param name="To">Last release day it counts.</param>
+/// <param name="AsOf">The moment its figures are true at.</param>
+/// <param name="KnownAt">Its moment of publication.</param>
+public sealed record PublishedTally(long Number, string Organization, string Citation, string Url, DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset KnownAt);
 
 /// <summary>Everything a page template needs.</summary>
 /// <param name="Query">The view asked for.</param>
@@ -68,7 +74,7 @@ public sealed record PublishedTally(string Citation, string Url);
 /// <param name="Text">The texts and formats of its language.</param>
 /// <param name="BaseUrl">Scheme and host, for the links a reader copies elsewhere.</param>
 /// <param name="LanguageLinks">The query string of this view in each language.</param>
-/// <param name="Tallies">Published tallies to cite; empty (and the section hidden) until issue 13 brings them.</param>
+/// <param name="Tallies">The latest tallies the followed organizations published, to cite; the section is hidden without any.</param>
 /// <param name="ApiDocs">Whether to link the Swagger UI (only where it is served).</param>
 /// <param name="Assets">The stylesheet's and the script's URLs.</param>
 public sealed record PageView(PageQuery Query, PageFiguresView Figures, PageText Text, string BaseUrl,
@@ -79,10 +85,10 @@ public sealed record PageView(PageQuery Query, PageFiguresView Figures, PageText
     /// <summary>This view's query string (asOf as written; "now" stays now).</summary>
     public string Here => Query.QueryString(Totals.AsOf);
 
-    /// <summary>The permanent URL: the moment pinned to the answer's, so the link keeps showing these figures.</summary>
-    public string PermanentUrl => $"{BaseUrl}/{Query.QueryString(Totals.AsOf, pinned: Totals.AsOf)}";
+    /// <summary>The permanent URL: both moments pinned to the answer's, so the link keeps showing these figures whatever is written later.</summary>
+    public string PermanentUrl => $"{BaseUrl}/{Query.QueryString(Totals.AsOf, pinned: (Totals.AsOf, Totals.KnownAt))}";
 
-    public string EmbedUrl => $"{BaseUrl}/embed{Query.QueryString(Totals.AsOf, pinned: Totals.AsOf)}";
+    public string EmbedUrl => $"{BaseUrl}/embed{Query.QueryString(Totals.AsOf, pinned: (Totals.AsOf, Totals.KnownAt))}";
 
     public string ApiUrl => $"/api/v1/totals{Query.ApiQueryString(Totals.AsOf)}";
 
@@ -97,4 +103,30 @@ public sealed record PageView(PageQuery Query, PageFiguresView Figures, PageText
         claims.Count <= MaxClaims ? claims : [.. claims.Skip(claims.Count - MaxClaims)];
 
     public const int MaxClaims = 10;
+}
+
+/// <summary>
+/// The tallies the page follows: those published by the organizations named in <c>Page:Organizations</c> (by default,
+/// with the demo data on, the demo's verifying organization; else none). The latest of them is the default view.
+/// </summary>
+public sealed class PageTallies(AppDbContext db, IConfiguration configuration)
+{
+    /// <summary>How many tallies the page lists, the latest first.</summary>
+    public const int Shown = 5;
+
+    public IReadOnlyList<string> Organizations { get; } = configuration.GetSection("Page:Organizations").Get<string[]>()
+        ?? (configuration.GetValue<bool>("Demo:Seed") ? [DemoData.VerifyingOrganization] : []);
+
+    /// <summary>The latest tallies of the followed organizations, with their addresses on this site.</summary>
+    public async Task<IReadOnlyList<PublishedTally>> LatestAsync(CancellationToken ct)
+    {
+        if (Organizations.Count == 0)
+        {
+            return [];
+        }
+
+        var followed = Organizations.ToList();
+        var tallies = await db.Tallies.AsNoTracking().Where(t => followed.Contains(t.Organization)).OrderByDescending(t => t.Number).Take(Shown).ToListAsync(ct);
+        return [.. tallies.Select(t => new PublishedTally(t.Number, t.Organization, t.Citation(), $"/api/v1/tallies/{t.Number}", t.From, t.To, t.AsOf, t.KnownAt))];
+    }
 }

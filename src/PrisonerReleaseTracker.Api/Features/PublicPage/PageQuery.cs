@@ -14,15 +14,31 @@ namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 /// <param name="To">Last release day shown; the date of the moment when omitted.</param>
 /// <param name="AsOfText">asOf as written in the URL, kept for the links; null means now.</param>
 /// <param name="AsOf">asOf read as the API reads it; null means now.</param>
+/// <param name="KnownAtText">knownAt as written in the URL (or as a tally gives it), kept for the links; null means now.</param>
+/// <param name="KnownAt">knownAt read as the API reads it; null means now.</param>
 /// <param name="GroupBy">One breakdown only; null shows the main four.</param>
 /// <param name="Language">es or en.</param>
 /// <param name="LanguageInUrl">Whether the URL chose the language (else Accept-Language did).</param>
 /// <param name="DefaultPeriod">Whether the period is the default one (no <c>from</c> in the URL).</param>
-public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, AsOf? AsOf, TotalsGroupBy? GroupBy, string Language,
-    bool LanguageInUrl, bool DefaultPeriod)
+/// <param name="Tally">The published tally the view shows, when it is the default view and a followed organization has published one.</param>
+public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, AsOf? AsOf, string? KnownAtText, KnownAt? KnownAt, TotalsGroupBy? GroupBy,
+    string Language, bool LanguageInUrl, bool DefaultPeriod, PublishedTally? Tally = null)
 {
-    /// <summary>The period and the moment, as <c>/api/v1/totals</c> takes them.</summary>
-    public TotalsScopeQuery Scope => new TotalsQuery { From = From, To = To, AsOf = AsOf };
+    /// <summary>The period and the moments, as <c>/api/v1/totals</c> takes them.</summary>
+    public TotalsScopeQuery Scope => new TotalsQuery { From = From, To = To, AsOf = AsOf, KnownAt = KnownAt };
+
+    /// <summary>Whether the URL names no period and no moment: the view a followed organization's latest tally replaces.</summary>
+    public bool NamesNothing => DefaultPeriod && To is null && AsOf is null && KnownAt is null;
+
+    /// <summary>
+    /// The default view shows the latest tally of a followed organization: its period and its two moments, so that the
+    /// page's figures are the tally's, whatever was written since.
+    /// </summary>
+    public PageQuery ShowingTally(PublishedTally tally) => this with
+    {
+        From = tally.From, To = tally.To, AsOfText = Instant(tally.AsOf), AsOf = new AsOf(tally.AsOf), KnownAtText = Instant(tally.KnownAt),
+        KnownAt = new KnownAt(tally.KnownAt), Tally = tally,
+    };
 
     /// <summary>The default period's length, ending on the day of the moment asked about.</summary>
     public const int DefaultDays = 30;
@@ -49,10 +65,18 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
             }
         }
 
-        // Issue 13 brings the record as known at a moment; until then a URL that asks for it cannot be answered honestly.
-        if (Text(query, "knownAt") is not null)
+        var knownAtText = Text(query, "knownAt");
+        KnownAt? knownAt = null;
+        if (knownAtText is not null)
         {
-            errors.Add("knownAt");
+            if (Totals.KnownAt.TryParse(knownAtText, CultureInfo.InvariantCulture, out var parsed))
+            {
+                knownAt = parsed;
+            }
+            else
+            {
+                errors.Add("knownAt");
+            }
         }
 
         TotalsGroupBy? groupBy = null;
@@ -81,7 +105,7 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
             return null;
         }
 
-        // Until tallies exist (issue 13), the default view is the last 30 days, ending on the day of the moment asked about.
+        // Without a tally to show, the default view is the last 30 days, ending on the day of the moment asked about.
         var end = to ?? (asOf is { } moment ? DateOnly.FromDateTime(moment.Instant.UtcDateTime) : today);
         var first = from ?? end.AddDays(1 - DefaultDays);
         var totals = new TotalsQuery { From = first, To = to, AsOf = asOf, GroupBy = groupBy };
@@ -93,7 +117,8 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         }
 
         invalid = [.. errors.Distinct()];
-        return invalid.Count > 0 ? null : new PageQuery(first, to, asOfText, asOf, groupBy, language, lang is not null, from is null);
+        return invalid.Count > 0 ? null
+            : new PageQuery(first, to, asOfText, asOf, knownAtText, knownAt, groupBy, language, lang is not null, from is null);
     }
 
     /// <summary>The last release day shown, once the answer says what "now" was.</summary>
@@ -104,12 +129,13 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         LastDay(answeredAsOf).DayNumber - From.DayNumber < 93 ? TimelineInterval.Day : TimelineInterval.Week;
 
     /// <summary>
-    /// A query string for this view: the period as shown, asOf as written (or the answer's instant when
-    /// <paramref name="pinned"/> is given, so that the link keeps meaning the same moment), groupBy, and the language.
+    /// A query string for this view: the period as shown, asOf and knownAt as written (or the answer's instants when
+    /// <paramref name="pinned"/> is given, so that the link keeps meaning the same figures), groupBy, and the language.
     /// </summary>
-    public string QueryString(DateTimeOffset answeredAsOf, string? language = null, DateTimeOffset? pinned = null)
+    public string QueryString(DateTimeOffset answeredAsOf, string? language = null, (DateTimeOffset AsOf, DateTimeOffset? KnownAt)? pinned = null)
     {
-        var asOf = AsOfText ?? pinned?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        var asOf = AsOfText ?? (pinned is { } moments ? Instant(moments.AsOf) : null);
+        var knownAt = KnownAtText ?? (pinned?.KnownAt is { } known ? Instant(known) : null);
         var parts = new List<(string, string)>
         {
             ("from", Iso(From)),
@@ -118,6 +144,11 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         if (asOf is not null)
         {
             parts.Add(("asOf", asOf));
+        }
+
+        if (knownAt is not null)
+        {
+            parts.Add(("knownAt", knownAt));
         }
 
         if (GroupBy is { } by)
@@ -136,6 +167,11 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         if (AsOfText is not null)
         {
             parts.Add(("asOf", AsOfText));
+        }
+
+        if (KnownAtText is not null)
+        {
+            parts.Add(("knownAt", KnownAtText));
         }
 
         if (GroupBy is { } by)
@@ -164,6 +200,8 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         return text.ToString();
     }
 
+    private static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string? Text(IQueryCollection query, string name) =>
@@ -190,6 +228,7 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         nameof(TotalsQuery.From) => "from",
         nameof(TotalsQuery.To) => "to",
         nameof(TotalsQuery.AsOf) => "asOf",
+        nameof(TotalsQuery.KnownAt) => "knownAt",
         nameof(TotalsQuery.GroupBy) => "groupBy",
         _ => "period",
     };

@@ -34,6 +34,7 @@ public static class PublicPageEndpoints
     {
         services.AddScoped<PageFigures>();
         services.AddScoped<PageLists>();
+        services.AddScoped<PageTallies>();
         services.AddSingleton<PageAssets>();
         // The answers cache of the totals (one entry per query string and data version), varied also by the language a
         // reader gets without lang in the URL and by today's date (the default period ends today).
@@ -124,12 +125,16 @@ public static class PublicPageEndpoints
         return Results.Bytes(asset.Bytes, asset.ContentType, entityTag: new EntityTagHeaderValue($"\"{asset.Version}\""));
     }
 
-    /// <summary>Reads the view; an invalid URL gets a 400 page naming each bad parameter, in the reader's language.</summary>
+    /// <summary>
+    /// Reads the view; an invalid URL gets a 400 page naming each bad parameter, in the reader's language. A URL that
+    /// names no period and no moment shows the latest tally of a followed organization, when there is one.
+    /// </summary>
     private static async Task<PageQuery?> ReadQueryAsync(HttpContext http, PageAssets? assets)
     {
         if (PageQuery.Read(http.Request, Today(http), out var invalid) is { } query)
         {
-            return query;
+            return query.NamesNothing && (await Tallies(http).LatestAsync(http.RequestAborted)).FirstOrDefault() is { } latest
+                ? query.ShowingTally(latest) : query;
         }
 
         var text = PageText.For(PageLanguage.Resolve(http.Request));
@@ -156,8 +161,9 @@ public static class PublicPageEndpoints
         }
 
         var figures = await load(query, http.RequestAborted);
-        var view = new PageView(query, figures, PageText.For(query.Language), $"{http.Request.Scheme}://{http.Request.Host}",
-            PageLanguage.Supported.ToDictionary(l => l, l => PageQuery.InLanguage(http.Request, l)), [], ApiDocs: false, assets);
+        var view = new PageView(query, figures, PageText.For(query.Language), BaseUrl(http),
+            PageLanguage.Supported.ToDictionary(l => l, l => PageQuery.InLanguage(http.Request, l)),
+            await Tallies(http).LatestAsync(http.RequestAborted), ApiDocs: false, assets);
         var html = await RenderToStringAsync(http, component, parameters(view));
         await WriteAsync(http, Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", query);
     }
@@ -197,6 +203,10 @@ public static class PublicPageEndpoints
 
     private static string FileName(PageQuery query, DateTimeOffset asOf, string what) =>
         string.Create(CultureInfo.InvariantCulture, $"verified-releases-{what}-{query.From:yyyy-MM-dd}-{query.LastDay(asOf):yyyy-MM-dd}");
+
+    private static PageTallies Tallies(HttpContext http) => http.RequestServices.GetRequiredService<PageTallies>();
+
+    private static string BaseUrl(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 
     private static DateOnly Today(HttpContext http) =>
         DateOnly.FromDateTime(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime);

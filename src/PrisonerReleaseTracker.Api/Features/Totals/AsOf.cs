@@ -6,27 +6,25 @@ using PrisonerReleaseTracker.Api.Infrastructure.Json;
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
 /// <summary>
-/// The moment an answer is true at, as a client writes it: an RFC 3339 instant with its offset, or a date alone,
-/// meaning the last microsecond of that day (UTC). Read once, when the query is bound; everything after holds the instant.
+/// A moment as a client writes it in a query string: an RFC 3339 instant with its offset, or a date alone, meaning the
+/// last microsecond of that day (UTC). Read once, when the query is bound; everything after holds the instant.
 /// </summary>
-public readonly record struct AsOf(DateTimeOffset Instant) : IParsable<AsOf>
+public static class Moment
 {
     public const string Expected = "A date (YYYY-MM-DD) or an RFC 3339 instant with its offset, " + SupportedDates.Range
         + ", and no later than the end of today in any time zone.";
 
     /// <summary>
-    /// Whether the moment has been reached somewhere: no later than the end of the latest date now current (UTC+14), read
-    /// in UTC, so that <c>asOf=&lt;today&gt;</c> is valid for every reader and a moment no decision can have reached is refused.
+    /// Whether <paramref name="instant"/> has been reached somewhere: no later than the end of the latest date now current
+    /// (UTC+14), read in UTC, so that <c>asOf=&lt;today&gt;</c> is valid for every reader and a moment no decision can
+    /// have reached is refused.
     /// </summary>
-    public bool IsReachedBy(DateTimeOffset now) =>
-        Instant.UtcDateTime < DateOnly.FromDateTime(now.UtcDateTime.AddHours(14)).AddDays(1).ToDateTime(TimeOnly.MinValue);
+    public static bool IsReached(DateTimeOffset instant, DateTimeOffset now) =>
+        instant.UtcDateTime < DateOnly.FromDateTime(now.UtcDateTime.AddHours(14)).AddDays(1).ToDateTime(TimeOnly.MinValue);
 
-    public static AsOf Parse(string s, IFormatProvider? provider) =>
-        TryParse(s, provider, out var result) ? result : throw new FormatException(Expected);
-
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out AsOf result)
+    public static bool TryParse([NotNullWhen(true)] string? s, out DateTimeOffset instant)
     {
-        result = default;
+        instant = default;
         if (string.IsNullOrWhiteSpace(s))
         {
             return false;
@@ -34,23 +32,61 @@ public readonly record struct AsOf(DateTimeOffset Instant) : IParsable<AsOf>
 
         if (CalendarDateConverter.TryParse(s, out var day))
         {
-            result = new AsOf(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10));
+            instant = EndOf(day);
             return true;
         }
 
         // An instant names its offset (Z, or +hh:mm after the time): a clock reading without one means no moment.
-        if (Rfc3339Converter.TryParse(s, out var instant))
+        if (Rfc3339Converter.TryParse(s, out var parsed))
         {
-            result = new AsOf(instant);
+            instant = parsed;
             return true;
         }
 
         return false;
     }
+
+    /// <summary>The last microsecond of <paramref name="day"/>, UTC: what a date alone means as a moment.</summary>
+    public static DateTimeOffset EndOf(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10);
 }
 
-/// <summary>Binds <see cref="AsOf"/> from the query string; a value that is not one is a 400 naming the parameter and the forms accepted.</summary>
-public sealed class AsOfBinder : IModelBinder
+/// <summary>The moment an answer is true at (<c>asOf</c>): the latest decision that had occurred by then counts.</summary>
+public readonly record struct AsOf(DateTimeOffset Instant) : IParsable<AsOf>
+{
+    /// <summary>Whether the moment has been reached somewhere (<see cref="Moment.IsReached"/>).</summary>
+    public bool IsReachedBy(DateTimeOffset now) => Moment.IsReached(Instant, now);
+
+    public static AsOf Parse(string s, IFormatProvider? provider) =>
+        TryParse(s, provider, out var result) ? result : throw new FormatException(Moment.Expected);
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out AsOf result)
+    {
+        var parsed = Moment.TryParse(s, out var instant);
+        result = new AsOf(instant);
+        return parsed;
+    }
+}
+
+/// <summary>
+/// The moment an answer is known at (<c>knownAt</c>): only what the record had recorded by then counts (releases
+/// reported, decisions and claims entered, fields as they then stood; see <see cref="Data.RecordedMoment"/>). With
+/// both moments past, the answer never changes again. Any figure that reads the record as it was known takes this.
+/// </summary>
+public readonly record struct KnownAt(DateTimeOffset Instant) : IParsable<KnownAt>
+{
+    public static KnownAt Parse(string s, IFormatProvider? provider) =>
+        TryParse(s, provider, out var result) ? result : throw new FormatException(Moment.Expected);
+
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out KnownAt result)
+    {
+        var parsed = Moment.TryParse(s, out var instant);
+        result = new KnownAt(instant);
+        return parsed;
+    }
+}
+
+/// <summary>Binds a moment (<see cref="AsOf"/>, <see cref="KnownAt"/>) from the query string; a value that is not one is a 400 naming the parameter and the forms accepted.</summary>
+public sealed class MomentBinder<T> : IModelBinder where T : struct, IParsable<T>
 {
     public Task BindModelAsync(ModelBindingContext bindingContext)
     {
@@ -61,13 +97,13 @@ public sealed class AsOfBinder : IModelBinder
         }
 
         bindingContext.ModelState.SetModelValue(bindingContext.ModelName, value);
-        if (AsOf.TryParse(value.FirstValue, CultureInfo.InvariantCulture, out var asOf))
+        if (T.TryParse(value.FirstValue, CultureInfo.InvariantCulture, out var moment))
         {
-            bindingContext.Result = ModelBindingResult.Success(asOf);
+            bindingContext.Result = ModelBindingResult.Success(moment);
         }
         else
         {
-            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, AsOf.Expected);
+            bindingContext.ModelState.TryAddModelError(bindingContext.ModelName, Moment.Expected);
         }
 
         return Task.CompletedTask;

@@ -42,8 +42,17 @@ public abstract record TotalsScopeQuery
 
     /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted. From 1900-01-01, and no later than the end of today in any time zone.</summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(AsOfBinder))]
+    [ModelBinder(typeof(MomentBinder<AsOf>))]
     public AsOf? AsOf { get; init; }
+
+    /// <summary>
+    /// Count only what the record had recorded by this moment: releases reported, decisions and claims entered, and each
+    /// person's and release's fields as they then stood. An RFC 3339 instant, or a date meaning the end of that day
+    /// (UTC); now when omitted (a later moment means now). With asOf and knownAt both past, the answer never changes again.
+    /// </summary>
+    /// <example>2026-01-23</example>
+    [ModelBinder(typeof(MomentBinder<KnownAt>))]
+    public KnownAt? KnownAt { get; init; }
 
     /// <summary>Count only the decisions of this organization.</summary>
     public string? VerifiedBy { get; init; }
@@ -102,6 +111,8 @@ public sealed record ClaimSummary(Guid Id, string Claimant, Domain.Claims.Claima
 /// <param name="From">First release day counted.</param>
 /// <param name="To">Last release day counted.</param>
 /// <param name="AsOf">The moment the answer is true at.</param>
+/// <param name="KnownAt">The moment the answer is known at, when the query named one (a later one is now): it counts only what the
+/// record had recorded by then. Null when the query named none: the record as known at the moment of the answer.</param>
 /// <param name="Releases">Releases in the period by status as of that moment.</param>
 /// <param name="VerifiedPersons">Distinct people among the verified releases.</param>
 /// <param name="VerifiedWithChargesPending">Verified releases whose charges were not dropped or are not known to be: the sum of
@@ -111,7 +122,7 @@ public sealed record ClaimSummary(Guid Id, string Claimant, Domain.Claims.Claima
 /// <param name="Breakdown">Verified releases by the groupBy dimension; empty without groupBy.</param>
 /// <param name="Claims">Active claims about releases, stated by asOf, whose period overlaps [from, to].</param>
 public sealed record TotalsResponse(
-    DateOnly From, DateOnly To, DateTimeOffset AsOf, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
+    DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset? KnownAt, StatusCounts Releases, int VerifiedPersons, int VerifiedWithChargesPending,
     int VerifiedWithChargesNotDropped, int VerifiedWithChargesUnknown,
     IReadOnlyList<BreakdownItem> Breakdown, IReadOnlyList<ReconciledClaim> Claims);
 
@@ -126,10 +137,12 @@ public sealed record TimelinePoint(DateOnly Date, int Verified, int CumulativeVe
 /// <param name="From">First day.</param>
 /// <param name="To">Last day.</param>
 /// <param name="AsOf">The moment the answer is true at.</param>
+/// <param name="KnownAt">The moment the answer is known at, when the query named one (a later one is now): it counts only what the
+/// record had recorded by then. Null when the query named none: the record as known at the moment of the answer.</param>
 /// <param name="Interval">day or week.</param>
 /// <param name="Points">One per bucket, in order; they add up to the totals for the same inputs.</param>
 /// <param name="Claims">The claims beside them, as in totals.</param>
-public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
+public sealed record TimelineResponse(DateOnly From, DateOnly To, DateTimeOffset AsOf, DateTimeOffset? KnownAt, TimelineInterval Interval, IReadOnlyList<TimelinePoint> Points,
     IReadOnlyList<ReconciledClaim> Claims);
 
 /// <summary>The rules of the period and the moment, shared by totals and the timeline.</summary>
@@ -138,7 +151,7 @@ internal abstract class TotalsScopeQueryValidator<T> : AbstractValidator<T> wher
     protected TotalsScopeQueryValidator(TimeProvider clock)
     {
         RuleFor(q => q.From).NotNull().WithMessage("from is required (YYYY-MM-DD).");
-        RuleFor(q => q.AsOf).Must(asOf => asOf!.Value.IsReachedBy(clock.GetUtcNow())).When(q => q.AsOf is not null).WithMessage(AsOf.Expected);
+        RuleFor(q => q.AsOf).Must(asOf => asOf!.Value.IsReachedBy(clock.GetUtcNow())).When(q => q.AsOf is not null).WithMessage(Moment.Expected);
         RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must not be before from.");
         RuleFor(q => q.VerifiedBy).MaximumLength(Limits.ShortText);
     }

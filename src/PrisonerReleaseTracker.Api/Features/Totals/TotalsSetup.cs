@@ -8,8 +8,12 @@ public static class TotalsSetup
     public static IServiceCollection AddTotals(this IServiceCollection services)
     {
         services.AddScoped<TotalsReader>();
-        // In the document, asOf is the text a client sends.
-        services.ConfigureSwaggerGen(options => options.MapType<AsOf>(() => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 }));
+        // In the document, asOf and knownAt are the text a client sends.
+        services.ConfigureSwaggerGen(options =>
+        {
+            options.MapType<AsOf>(() => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 });
+            options.MapType<KnownAt>(() => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 35 });
+        });
         return services;
     }
 }

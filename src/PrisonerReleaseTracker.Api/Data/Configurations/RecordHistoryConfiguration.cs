@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using PrisonerReleaseTracker.Domain.Detainees;
+using PrisonerReleaseTracker.Domain.Releases;
+
+namespace PrisonerReleaseTracker.Api.Data.Configurations;
+
+internal sealed class DetaineeVersionConfiguration : IEntityTypeConfiguration<DetaineeVersion>
+{
+    public void Configure(EntityTypeBuilder<DetaineeVersion> builder)
+    {
+        builder.ToTable(table =>
+        {
+            table.HasTrigger("detainee_versions_append_only");
+            table.HasTrigger("detainee_versions_no_truncate");
+        });
+        builder.Property(v => v.Id).UseIdentityAlwaysColumn();
+        builder.HasOne<Detainee>().WithMany().HasForeignKey(v => v.DetaineeId);
+        builder.Property(v => v.Nationalities);
+        builder.Property(v => v.Categories);
+        // A person's fields as known at a moment: their latest version recorded by then, read from the index alone.
+        builder.HasIndex(v => new { v.DetaineeId, v.RecordedAt, v.Id })
+            .IncludeProperties(v => new { v.Gender, v.Nationalities, v.Categories, v.IsProtected });
+    }
+}
+
+internal sealed class ReleaseVersionConfiguration : IEntityTypeConfiguration<ReleaseVersion>
+{
+    public void Configure(EntityTypeBuilder<ReleaseVersion> builder)
+    {
+        builder.ToTable(table =>
+        {
+            table.HasTrigger("release_versions_append_only");
+            table.HasTrigger("release_versions_no_truncate");
+        });
+        builder.Property(v => v.Id).UseIdentityAlwaysColumn();
+        builder.HasOne<Release>().WithMany().HasForeignKey(v => v.ReleaseId);
+        // A release's fields as known at a moment: its latest version recorded by then, read from the index alone.
+        builder.HasIndex(v => new { v.ReleaseId, v.RecordedAt, v.Id }).IncludeProperties(v => new { v.Kind, v.FacilityId, v.ChargesDropped });
+    }
+}

@@ -1,0 +1,53 @@
+namespace PrisonerReleaseTracker.Api.Features.Totals;
+
+/// <summary>
+/// The statements one source of statuses answers with: the now path (<see cref="TotalsSql"/>, stored statuses or the
+/// history as known now) or the replay path (<see cref="ReplaySql"/>, the record as known at a past moment). The
+/// reader asks the scope's statements and never chooses a text itself.
+/// </summary>
+/// <param name="Summary">Releases of the period by status, and the people and charges among the verified.</param>
+/// <param name="Breakdowns">Verified releases by each dimension, most first.</param>
+/// <param name="Timeline">Verified and reported releases per bucket.</param>
+/// <param name="ClaimsBeside">The claims standing beside the answer.</param>
+/// <param name="VerifiedChanges">The moves into and out of Verified, by day of release and bucket of time.</param>
+/// <param name="VerifiedChangesByOrganization">The same, counting one organization's decisions.</param>
+internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<TotalsGroupBy, string> Breakdowns, string Timeline, string ClaimsBeside,
+    string VerifiedChanges, string VerifiedChangesByOrganization)
+{
+    private static readonly TotalsStatements Stored = new(TotalsSql.SummaryStored, new Dictionary<TotalsGroupBy, string>
+    {
+        [TotalsGroupBy.Facility] = TotalsSql.ByFacilityStored,
+        [TotalsGroupBy.Nationality] = TotalsSql.ByNationalityStored,
+        [TotalsGroupBy.Category] = TotalsSql.ByCategoryStored,
+        [TotalsGroupBy.Gender] = TotalsSql.ByGenderStored,
+        [TotalsGroupBy.ReleaseKind] = TotalsSql.ByReleaseKindStored,
+        [TotalsGroupBy.ChargesDropped] = TotalsSql.ByChargesDroppedStored,
+    }, TotalsSql.TimelineStored, TotalsSql.ClaimsBeside, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization);
+
+    private static readonly TotalsStatements History = new(TotalsSql.SummaryHistory, new Dictionary<TotalsGroupBy, string>
+    {
+        [TotalsGroupBy.Facility] = TotalsSql.ByFacilityHistory,
+        [TotalsGroupBy.Nationality] = TotalsSql.ByNationalityHistory,
+        [TotalsGroupBy.Category] = TotalsSql.ByCategoryHistory,
+        [TotalsGroupBy.Gender] = TotalsSql.ByGenderHistory,
+        [TotalsGroupBy.ReleaseKind] = TotalsSql.ByReleaseKindHistory,
+        [TotalsGroupBy.ChargesDropped] = TotalsSql.ByChargesDroppedHistory,
+    }, TotalsSql.TimelineHistory, TotalsSql.ClaimsBeside, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization);
+
+    private static readonly TotalsStatements Replay = new(ReplaySql.Summary, new Dictionary<TotalsGroupBy, string>
+    {
+        [TotalsGroupBy.Facility] = ReplaySql.ByFacilityKnown,
+        [TotalsGroupBy.Nationality] = ReplaySql.ByNationalityKnown,
+        [TotalsGroupBy.Category] = ReplaySql.ByCategoryKnown,
+        [TotalsGroupBy.Gender] = ReplaySql.ByGenderKnown,
+        [TotalsGroupBy.ReleaseKind] = ReplaySql.ByReleaseKindKnown,
+        [TotalsGroupBy.ChargesDropped] = ReplaySql.ByChargesDroppedKnown,
+    }, ReplaySql.Timeline, ReplaySql.ClaimsBeside, ReplaySql.VerifiedChanges, ReplaySql.VerifiedChangesByOrganization);
+
+    public static TotalsStatements Of(StatusSource statuses) => statuses switch
+    {
+        StatusSource.Stored => Stored,
+        StatusSource.History => History,
+        _ => Replay,
+    };
+}
