@@ -297,6 +297,7 @@ public sealed partial class ProtectionTests(ApiFixture api)
             ["POST /api/v1/releases/{id}/verifications"] = (w.OtherVerifier, () => Now(Post($"/api/v1/releases/{w.Release}/verifications", new
             {
                 status = "Disputed", method = "MediaReport", occurredAt = "2026-01-13T10:00:00Z", note = $"Mine {w.Marker}", sourceIds = new[] { w.DecisionSource },
+                expectedStatus = "UnderVerification",
             })), Succeeds),
             ["GET /api/v1/sources"] = (w.Other, () => Now(Get($"/api/v1/sources?kind=NewsMedia&limit=500&cursor={w.SourcesPageBefore}")), (response, body) =>
             {
@@ -389,7 +390,7 @@ public sealed partial class ProtectionTests(ApiFixture api)
             (await third.PostAsJsonAsync($"/api/v1/releases/{release}/verifications", new
             {
                 status = "UnderVerification", method = "LawyerConfirmation", occurredAt = "2026-01-11T10:00:00Z", note = $"Decision {m}",
-                sourceIds = new[] { decisionSource.Id() },
+                sourceIds = new[] { decisionSource.Id() }, expectedStatus = "Reported",
             }, Ct)).EnsureSuccessStatusCode();
 
             var publicPerson = await Records.DetaineeAsync(holder, $"Publica {m}", categories: [category]);
