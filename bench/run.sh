@@ -223,6 +223,8 @@ pg_log=$pg_dir/log/postgresql.csv
 
 # The API as deployed: Production (its default log levels: one Information line per request), the rate limiter on
 # with permits no run reaches (2e9 a minute), and a request timeout long enough that a slow answer is measured.
+# The webhook dispatcher is off but in the webhook row's own process: its poll, once a second in every process, would
+# otherwise land in the SQL captured from a totals request (which the reference server and pgbench then replay).
 admin_key="prt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 api_env=(
   "ASPNETCORE_ENVIRONMENT=Production"
@@ -233,6 +235,7 @@ api_env=(
   "Limits__RequestTimeoutSeconds=3600"
   "Auth__BootstrapAdminKey=$admin_key"
   "Auth__BootstrapOrganization=Bench Administrators"
+  "Webhooks__Dispatch=false"
 )
 
 # launch_api NAME PORT DB [ENV=VALUE...]: starts an API process; wait_api NAME PORT: waits until it answers.
@@ -604,7 +607,7 @@ side_webhook() { # MODE SPEC dispatched|raw: both figures come from one run of t
     size)
       if [[ -z ${pid_webhooks:-} ]]; then
         psql_ -d postgres -c "CREATE DATABASE prt_webhooks TEMPLATE prt_template"
-        start_api webhooks $p_webhooks prt_webhooks Webhooks__AllowedHttpHosts=127.0.0.1 Webhooks__Timeout=00:01:00
+        start_api webhooks $p_webhooks prt_webhooks Webhooks__Dispatch=true Webhooks__AllowedHttpHosts=127.0.0.1 Webhooks__Timeout=00:01:00
       fi
       ;;
     round)

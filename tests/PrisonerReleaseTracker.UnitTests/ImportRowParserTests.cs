@@ -42,13 +42,13 @@ public sealed class ImportRowParserTests
 
         Assert.Empty(errors);
         Assert.NotNull(row);
-        Assert.Equal("María Peña", row.FullName);
-        Assert.Equal([new ExternalId("foro-penal", "FP-1"), new ExternalId("import", "FP-2")], row.ExternalIds);
-        Assert.Equal(["Maria Pena", "La Negra"], row.OtherNames);
-        Assert.Equal(Gender.Female, row.Gender);
-        Assert.Equal(DatePrecision.Month, row.BirthDate!.Value.Precision);
-        Assert.Equal(["VE", "ES"], row.Nationalities);
-        Assert.True(row.IsProtected);
+        Assert.Equal("María Peña", row.Person.FullName);
+        Assert.Equal([new ExternalId("foro-penal", "FP-1"), new ExternalId("import", "FP-2")], row.Person.ExternalIds);
+        Assert.Equal(["Maria Pena", "La Negra"], row.Person.OtherNames);
+        Assert.Equal(Gender.Female, row.Person.Gender);
+        Assert.Equal(DatePrecision.Month, row.Person.BirthDate!.Value.Precision);
+        Assert.Equal(["VE", "ES"], row.Person.Nationalities);
+        Assert.True(row.Person.IsProtected);
         Assert.Equal(new ReleaseConditions(null, true, false, false), row.Detention!.Release!.Conditions);
         Assert.Equal(ReleaseKind.Conditional, row.Detention.Release.Kind);
         Assert.Equal(["https://example.org/a", "https://example.org/b"], row.SourceUrls);
@@ -61,8 +61,8 @@ public sealed class ImportRowParserTests
 
         Assert.Empty(errors);
         Assert.Null(row!.Detention);
-        Assert.Equal(Gender.Unknown, row.Gender);
-        Assert.False(row.IsProtected);
+        Assert.Equal(Gender.Unknown, row.Person.Gender);
+        Assert.False(row.Person.IsProtected);
     }
 
     [Theory]
@@ -136,8 +136,8 @@ public sealed class ImportRowParserTests
     {
         var (row, _) = Parse((ImportColumn.FullName, "'=Ana"), (ImportColumn.Notes, "'not a formula"));
 
-        Assert.Equal("=Ana", row!.FullName);
-        Assert.Equal("'not a formula", row.Notes);
+        Assert.Equal("=Ana", row!.Person.FullName);
+        Assert.Equal("'not a formula", row.Person.Notes);
     }
 
     [Fact]

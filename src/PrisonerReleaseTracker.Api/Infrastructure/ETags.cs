@@ -100,7 +100,7 @@ public interface IVersioned
     string ETag { get; }
 }
 
-/// <summary>How an action answers a read of one resource, or refuses a change to it.</summary>
+/// <summary>How an action answers a read or a creation of one resource, or refuses a change to it.</summary>
 public static class FoundResults
 {
     /// <summary>A 404 problem when there is no record (<paramref name="organization"/> null), a 403 when the caller does not hold it; null when the caller may change it.</summary>
@@ -119,5 +119,16 @@ public static class FoundResults
 
         ETags.Set(controller.Response, resource.ETag);
         return controller.Ok(resource);
+    }
+
+    /// <summary>A 201 with <paramref name="created"/>, its <c>ETag</c> header, and in <c>Location</c> where <paramref name="action"/> reads it again.</summary>
+    public static IActionResult CreatedAt<T>(this ControllerBase controller, string action, object routeValues, T created) where T : class, IVersioned =>
+        controller.CreatedAt(action, routeValues, created, created);
+
+    /// <summary>The same with a body of its own (the resource and a secret shown once), under the <c>ETag</c> of <paramref name="resource"/>.</summary>
+    public static IActionResult CreatedAt(this ControllerBase controller, string action, object routeValues, IVersioned resource, object body)
+    {
+        ETags.Set(controller.Response, resource.ETag);
+        return controller.CreatedAtAction(action, routeValues, body);
     }
 }

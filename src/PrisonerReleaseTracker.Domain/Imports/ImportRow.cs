@@ -19,17 +19,4 @@ public sealed record ImportedDetention(
     ImportedRelease? Release);
 
 /// <summary>A row that passed every rule: a person, and perhaps a detention and its release.</summary>
-public sealed record ImportRow(
-    int Line,
-    IReadOnlyList<ExternalId> ExternalIds,
-    string FullName,
-    IReadOnlyList<string> OtherNames,
-    Gender Gender,
-    PartialDate? BirthDate,
-    IReadOnlyList<string> Nationalities,
-    IReadOnlyList<string> Categories,
-    bool IsProtected,
-    string? NationalId,
-    string? Notes,
-    ImportedDetention? Detention,
-    IReadOnlyList<string> SourceUrls);
+public sealed record ImportRow(int Line, DetaineeDetails Person, ImportedDetention? Detention, IReadOnlyList<string> SourceUrls);

@@ -39,8 +39,8 @@ public static partial class ImportRowParser
 
         return row.Failed || fullName is null
             ? null
-            : new ImportRow(raw.Line, externalIds, fullName, otherNames, gender, birthDate, nationalities, categories, isProtected,
-                nationalId, notes, detention, sourceUrls);
+            : new ImportRow(raw.Line, new DetaineeDetails(fullName, otherNames, gender, birthDate, nationalities, categories, externalIds,
+                isProtected, nationalId, notes), detention, sourceUrls);
     }
 
     /// <summary><c>scheme:value</c>, or a bare value under <see cref="DefaultScheme"/>.</summary>

@@ -38,8 +38,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         var issued = (await FindAsync(key.Id, ct))!;
-        ETags.Set(Response, issued.ETag);
-        return CreatedAtAction(nameof(GetApiKey), new { id = key.Id }, new CreatedApiKeyResponse(secret, issued));
+        return this.CreatedAt(nameof(GetApiKey), new { id = key.Id }, issued, new CreatedApiKeyResponse(secret, issued));
     }
 
     /// <summary>Revoke an API key</summary>

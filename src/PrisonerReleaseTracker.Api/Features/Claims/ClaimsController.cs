@@ -86,8 +86,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
         db.Claims.Add(claim);
         await db.SaveChangesAsync(ct);
         var created = Saved(claim);
-        ETags.Set(Response, created.ETag);
-        return CreatedAtAction(nameof(GetClaim), new { id = claim.Id }, created);
+        return this.CreatedAt(nameof(GetClaim), new { id = claim.Id }, created);
     }
 
     /// <summary>Retract a claim</summary>

@@ -37,8 +37,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
         db.Detainees.Add(detainee);
         await db.SaveChangesAsync(ct);
         var created = (await queries.GetAsync(detainee.Id, caller, ct, auditRead: false))!;
-        ETags.Set(Response, created.ETag);
-        return CreatedAtAction(nameof(GetDetainee), new { id = detainee.Id }, created);
+        return this.CreatedAt(nameof(GetDetainee), new { id = detainee.Id }, created);
     }
 
     /// <summary>Correct a detainee's details</summary>

@@ -91,8 +91,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     {
         await db.SaveChangesAsync(ct);
         var saved = (await FindAsync(detentionId, ct))!;
-        ETags.Set(Response, saved.ETag);
-        return CreatedAtAction(nameof(GetDetention), new { id = detentionId }, saved);
+        return this.CreatedAt(nameof(GetDetention), new { id = detentionId }, saved);
     }
 
     /// <summary>A detention as the caller may see it.</summary>

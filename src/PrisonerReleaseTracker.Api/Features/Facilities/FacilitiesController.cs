@@ -53,7 +53,6 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
         db.Facilities.Add(facility);
         await db.SaveChangesAsync(ct);
         var response = await db.Facilities.AsNoTracking().Where(f => f.Id == facility.Id).Select(FacilityResponse.Projection).SingleAsync(ct);
-        ETags.Set(Response, response.ETag);
-        return CreatedAtAction(nameof(GetFacility), new { id = facility.Id }, response);
+        return this.CreatedAt(nameof(GetFacility), new { id = facility.Id }, response);
     }
 }

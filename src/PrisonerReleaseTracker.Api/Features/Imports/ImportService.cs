@@ -228,26 +228,26 @@ public sealed class ImportService(AppDbContext db, DataVersion version, IAuditAc
 
     private static async Task WriteAsync(NpgsqlBinaryImporter copy, ImportRow row, SequentialIds ids, CancellationToken ct)
     {
-        var detention = row.Detention;
+        var (person, detention) = (row.Person, row.Detention);
         var release = detention?.Release;
         await copy.StartRowAsync(ct);
         await copy.WriteAsync(row.Line, NpgsqlDbType.Integer, ct);
         await copy.WriteAsync(ids.Next(), NpgsqlDbType.Uuid, ct);
         await WriteNullableAsync(copy, detention is null ? (Guid?)null : ids.Next(), NpgsqlDbType.Uuid, ct);
         await WriteNullableAsync(copy, release is null ? (Guid?)null : ids.Next(), NpgsqlDbType.Uuid, ct);
-        await copy.WriteAsync(row.FullName, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(Array(row.OtherNames), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.Gender.ToString(), NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(copy, row.BirthDate?.ToString(), NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(copy, row.BirthDate?.EarliestDay, NpgsqlDbType.Date, ct);
-        await WriteNullableAsync(copy, row.BirthDate?.LatestDay, NpgsqlDbType.Date, ct);
-        await copy.WriteAsync(Array(row.Nationalities), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(Array(row.Categories), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.IsProtected, NpgsqlDbType.Boolean, ct);
-        await WriteNullableAsync(copy, row.NationalId, NpgsqlDbType.Text, ct);
-        await WriteNullableAsync(copy, row.Notes, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.ExternalIds.Select(e => e.Scheme).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.ExternalIds.Select(e => e.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(person.FullName, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(Array(person.OtherNames), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(person.Gender.ToString(), NpgsqlDbType.Text, ct);
+        await WriteNullableAsync(copy, person.BirthDate?.ToString(), NpgsqlDbType.Text, ct);
+        await WriteNullableAsync(copy, person.BirthDate?.EarliestDay, NpgsqlDbType.Date, ct);
+        await WriteNullableAsync(copy, person.BirthDate?.LatestDay, NpgsqlDbType.Date, ct);
+        await copy.WriteAsync(Array(person.Nationalities), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(Array(person.Categories), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(person.IsProtected, NpgsqlDbType.Boolean, ct);
+        await WriteNullableAsync(copy, person.NationalId, NpgsqlDbType.Text, ct);
+        await WriteNullableAsync(copy, person.Notes, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(person.ExternalIds.Select(e => e.Scheme).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(person.ExternalIds.Select(e => e.Value).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
         await WriteNullableAsync(copy, detention?.ArrestedOn?.ToString(), NpgsqlDbType.Text, ct);
         await WriteNullableAsync(copy, detention?.Facility, NpgsqlDbType.Text, ct);
         await WriteNullableAsync(copy, detention?.FacilityCountry, NpgsqlDbType.Text, ct);

@@ -58,8 +58,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
         db.Releases.Add(release);
         await db.SaveChangesAsync(ct);
         var created = (await queries.GetAsync(release.Id, caller, ct))!;
-        ETags.Set(Response, created.ETag);
-        return CreatedAtAction(nameof(GetRelease), new { id = release.Id }, created);
+        return this.CreatedAt(nameof(GetRelease), new { id = release.Id }, created);
     }
 
     /// <summary>Get a release's verification history</summary>
@@ -157,8 +156,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
         }
 
         var created = (await queries.DecisionAsync(id, recorded.Sequence, caller, ct))!;
-        ETags.Set(Response, created.ETag);
-        return CreatedAtAction(nameof(GetVerification), new { id, sequence = recorded.Sequence }, created);
+        return this.CreatedAt(nameof(GetVerification), new { id, sequence = recorded.Sequence }, created);
     }
 
     private async Task<IActionResult?> InvalidReferencesAsync(CreateReleaseRequest request, CancellationToken ct)

@@ -45,8 +45,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
         db.Sources.Add(source);
         await db.SaveChangesAsync(ct);
         var created = await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == source.Id)).SingleAsync(ct);
-        ETags.Set(Response, created.ETag);
-        return CreatedAtAction(nameof(GetSource), new { id = source.Id }, created);
+        return this.CreatedAt(nameof(GetSource), new { id = source.Id }, created);
     }
 
     /// <summary>The sources as the caller may see them: a source cited for a person the caller may not identify without its url and title.</summary>

@@ -57,8 +57,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         db.WebhookSubscriptions.Add(subscription);
         await db.SaveChangesAsync(ct);
         var response = Respond(subscription);
-        ETags.Set(Response, response.ETag);
-        return CreatedAtAction(nameof(GetWebhook), new { id = subscription.Id }, new WebhookWithSecretResponse(secret, response));
+        return this.CreatedAt(nameof(GetWebhook), new { id = subscription.Id }, response, new WebhookWithSecretResponse(secret, response));
     }
 
     /// <summary>Delete a webhook subscription</summary>
