@@ -222,7 +222,9 @@ PG_LOCAL_OPTS="-c max_connections=400 -c shared_buffers=${shared_mb}MB -c effect
 pg_log=$pg_dir/log/postgresql.csv
 
 # The API as deployed: Production (its default log levels: one Information line per request), the rate limiter on
-# with permits no run reaches (2e9 a minute), and a request timeout long enough that a slow answer is measured.
+# with permits no run reaches (2e9 a minute), and a request timeout long enough that a slow answer is measured. The
+# request budget (issue 17) likewise: its limit of concurrent anonymous computations (the cores, by default) and its
+# short statement timeout would refuse what the rows measure, 32 anonymous connections at once and slow answers.
 # The webhook dispatcher is off but in the webhook row's own process: its poll, once a second in every process, would
 # otherwise land in the SQL captured from a totals request (which the reference server and pgbench then replay).
 admin_key="prt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
@@ -233,6 +235,9 @@ api_env=(
   "RateLimiting__Anonymous__PermitLimit=2000000000"
   "RateLimiting__Keyed__PermitLimit=2000000000"
   "Limits__RequestTimeoutSeconds=3600"
+  "Budget__AnonymousComputations__PermitLimit=256"
+  "Budget__AnonymousComputations__QueueLimit=4096"
+  "Budget__ShortStatementTimeoutSeconds=3600"
   "Auth__BootstrapAdminKey=$admin_key"
   "Auth__BootstrapOrganization=Bench Administrators"
   "Webhooks__Dispatch=false"

@@ -29,6 +29,8 @@ public sealed class UpdatedSinceTests(ApiFixture api)
         var retractedClaim = (await contributor.PostOkAsync("/api/v1/claims", Claim())).Id();
         var (_, oldKey, _) = await api.KeyAsync(Role.Researcher, organization);
         var (_, revokedKey, _) = await api.KeyAsync(Role.Researcher, organization);
+        var oldList = (await contributor.PostOkAsync("/api/v1/lists", NamedList())).Id();
+        var uploadedList = (await contributor.PostOkAsync("/api/v1/lists", NamedList())).Id();
 
         var since = Instant();
         await Task.Delay(5, Ct);
@@ -48,6 +50,11 @@ public sealed class UpdatedSinceTests(ApiFixture api)
 
         var imported = Assert.Single(await contributor.AllItemsAsync($"/api/v1/detainees?q={Uri.EscapeDataString(importedName)}")).Id();
         var (_, newKey, _) = await api.KeyAsync(Role.Researcher, organization);
+        var newList = (await contributor.PostOkAsync("/api/v1/lists", NamedList())).Id();
+        using (var entries = new StringContent("fullName\nNadie Since\n", Encoding.UTF8, "text/csv"))
+        {
+            (await contributor.PostAsync($"/api/v1/lists/{uploadedList}/entries", entries, Ct)).EnsureSuccessStatusCode();
+        }
         (await admin.DeleteAsync($"/api/v1/api-keys/{revokedKey}", Ct)).EnsureSuccessStatusCode();
 
         var query = "updatedSince=" + Uri.EscapeDataString(since.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture));
@@ -58,6 +65,7 @@ public sealed class UpdatedSinceTests(ApiFixture api)
         // A person renamed, and one created by an import (one item of the feed for the whole file), not one left alone.
         await AnswersAsync(contributor, $"/api/v1/detainees?limit=500&{query}", changed: [changedPerson, imported], unchanged: [oldPerson]);
         await AnswersAsync(admin, $"/api/v1/api-keys?limit=500&{query}", changed: [newKey, revokedKey], unchanged: [oldKey]);
+        await AnswersAsync(contributor, $"/api/v1/lists?limit=500&{query}", changed: [newList, uploadedList], unchanged: [oldList]);
 
         // Without it, the lists answer everything as before.
         await AnswersAsync(contributor, "/api/v1/facilities?limit=500", changed: [newFacility, oldFacility], unchanged: []);
@@ -88,6 +96,7 @@ public sealed class UpdatedSinceTests(ApiFixture api)
             ["/api/v1/audit"] = "append-only: `from` selects by time",
             ["/api/v1/webhooks"] = "a partner's own subscriptions, a few per organization, read whole",
             ["/api/v1/webhooks/{id}/deliveries"] = "delivery state, filtered by status",
+            ["/api/v1/lists/{id}/entries"] = "a list's entries as published, never edited: a match decided on one is the list's Decided item in the feed",
             ["/api/v1/tallies"] = "published tallies are never edited: a new one has the next number, in the order of the list",
         };
 
@@ -111,6 +120,12 @@ public sealed class UpdatedSinceTests(ApiFixture api)
     {
         claimant = "Gobierno", claimantKind = "Government", metric = "Releases", statedAt = "2026-01-12T12:00:00Z",
         period = new { from = "2026-01-08", to = "2026-01-12" }, count = new { qualifier = "AtLeast", value = 80 }, originalText = "Más de 80.",
+    };
+
+    private static object NamedList() => new
+    {
+        title = "Since list", claimant = "Ministerio", claimantKind = "Government", statedAt = "2026-01-12T12:00:00Z",
+        period = new { from = "2026-01-08", to = "2026-01-12" }, metric = "Releases",
     };
 
     private static async Task RenameAsync(HttpClient contributor, Guid detainee)

@@ -56,7 +56,7 @@ public sealed record ListResponse(
 }
 
 /// <summary>Filters of the list of lists.</summary>
-public sealed record ListListQuery : PageQuery
+public sealed record ListListQuery : RecordPageQuery
 {
     /// <summary>Only lists of this metric.</summary>
     public ListMetric? Metric { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using CsvHelper;
+using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Sources;
 using PrisonerReleaseTracker.Domain.Lists;
@@ -27,7 +28,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
             lists = lists.Where(l => l.Metric == metric);
         }
 
-        var fetched = await ListResponse.Read(query.Slice(lists, l => l.Id)).ToListAsync(ct);
+        var fetched = await ListResponse.Read(query.Slice(lists.ChangedSince(query, db), l => l.Id)).ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ListResponse.From)], l => l.Id));
     }
 
