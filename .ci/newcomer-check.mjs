@@ -5,7 +5,8 @@
 // 3. the Admin key run.sh printed is accepted (GET /api/v1/api-keys: 200 with it, 401 without);
 // 4. every call of the README's "What a journalist reads" answers what the README shows after it. The README's JSON is
 //    the expectation, read from the README itself: a string with "…" stands for any value (an array of one such string
-//    for any array); every other value, and every key, must be as written.
+//    for any array), and a key "…" in an object for the keys the README leaves out; every other value, and every key,
+//    must be as written.
 // Node 20, no packages. Exits 1 after reporting every failed check.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -52,8 +53,10 @@ function difference(expected, actual, path = "$", { wildcards = false } = {}) {
   }
   if (expected !== null && typeof expected === "object") {
     if (actual === null || typeof actual !== "object" || Array.isArray(actual)) return `${path}: expected an object, got ${JSON.stringify(actual)}`;
-    for (const key of Object.keys(actual)) if (!(key in expected)) return `${path}.${key}: present (${JSON.stringify(actual[key]).slice(0, 80)}) but not expected`;
+    const elided = wildcards && "…" in expected;
+    if (!elided) for (const key of Object.keys(actual)) if (!(key in expected)) return `${path}.${key}: present (${JSON.stringify(actual[key]).slice(0, 80)}) but not expected`;
     for (const key of Object.keys(expected)) {
+      if (elided && key === "…") continue;
       if (!(key in actual)) return `${path}.${key}: missing (expected ${JSON.stringify(expected[key]).slice(0, 80)})`;
       const found = difference(expected[key], actual[key], `${path}.${key}`, { wildcards });
       if (found) return found;
