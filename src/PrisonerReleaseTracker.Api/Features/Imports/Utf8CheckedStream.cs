@@ -11,6 +11,7 @@ namespace PrisonerReleaseTracker.Api.Features.Imports;
 public sealed class Utf8CheckedStream(Stream inner) : Stream
 {
     private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
+    private readonly char[] _scratch = new char[4096];
     private int _line = 1;
 
     public override bool CanRead => true;
@@ -39,9 +40,16 @@ public sealed class Utf8CheckedStream(Stream inner) : Stream
     {
         try
         {
-            // A sequence cut by the buffer's end is kept by the decoder and completed by the next read; the end of the
-            // body (a read of nothing) flushes it, so a truncated last character is found too.
-            _decoder.GetCharCount(read, flush: read.IsEmpty);
+            // Decoding (not only counting, which leaves the decoder as it was) keeps a sequence cut by the buffer's end in
+            // the decoder, completed by the next read; the end of the body (a read of nothing) flushes it, so a truncated
+            // last character is found too. The characters themselves are not needed: the scratch buffer is overwritten.
+            var rest = read;
+            do
+            {
+                _decoder.Convert(rest, _scratch, flush: read.IsEmpty, out var used, out _, out _);
+                rest = rest[used..];
+            }
+            while (!rest.IsEmpty);
         }
         catch (DecoderFallbackException e)
         {
