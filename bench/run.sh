@@ -36,6 +36,10 @@ set -euo pipefail
 #             pgbench DB LABEL               pgbench -M prepared -t, the statements captured as LABEL (see capture)
 #             import-api | import-copy       one import of $import_rows rows, through the API / binary COPY (rows/s)
 #             memory-peak | memory-before    the API's peak resident set importing $memory_rows rows / its RSS before (MB)
+#             list-api PORT                  a named list of $list_entries entries (the same each round) made, then timed: its
+#                                            upload (JSON; COPY and matching) and its reconciliation read; entries/s
+#             list-copy PORT DB              the same entries through binary COPY into list_entries of a list made through
+#                                            PORT, no matching (entries/s)
 #     WHAT    what the row compares, for the report
 #     ROUNDS  this row's rounds a side, whatever --rounds says (the import: 3; memory-import: 1)
 rows() {
@@ -63,6 +67,10 @@ rows() {
     'GET / (the public page) as of now, cache on vs the same bytes and headers from bare Kestrel (/const-page)'
   row page-uncached share  0.8 'http $p_main paths-page -'               'calls $p_main paths-page-calls -' \
     'GET / (the public page) as of now, cache off vs the API calls it is made of, one after the other by each client (pages/s)'
+  row list-reconcile share 0.3  'list-api $p_main'                       'list-copy $p_main prt_main' \
+    'a $list_entries-entry list: POST /lists/{id}/entries (matched at upload) then GET /lists/{id}/reconciliation, vs binary COPY of the same entries into list_entries (entries/s)'
+  row growth-list   cost   2   'list-api $p_main'                        'list-api $p_small' \
+    'the same $list_entries-entry list uploaded and reconciled at $scale vs $small detainees'
   row webhook-latency share - 'webhook dispatched'                       'webhook raw' \
     'deliveries/s draining a backlog through the outbox to a loopback receiver vs raw POST/s of the same bodies from a plain HttpClient; p50/p99 commit-to-receiver in the detail' 3
 }
@@ -110,6 +118,8 @@ fi
 # Growth: the main data set (scale detainees, 2 x scale releases) against one a tenth of its size, for both totals
 # and name search. Imports go in requests of at most 500,000 rows (the API takes bodies up to 200 MB).
 small=$((scale / 10))
+# Lists: one claimed list of 10,000 entries at every scale, naming people among the small data's (see ListData.cs).
+list_entries=10000
 import_chunk=500000
 totals_from=2026-01-08
 past_as_of=2026-01-23T23:59:59Z
@@ -139,8 +149,8 @@ selected() { local n; for n in "${row_names[@]}"; do [[ $n == "$1" ]] && return 
 uses_side() { # KIND: whether a selected row has a side of that kind
   local s; for s in "${row_ours[@]}" "${row_limit[@]}"; do [[ ${s%% *} == "$1" ]] && return 0; done; return 1
 }
-needs_small=0; selected growth-totals || selected growth-search && needs_small=1
-needs_http=0; uses_side http || uses_side pgbench || uses_side calls && needs_http=1
+needs_small=0; selected growth-totals || selected growth-search || selected growth-list && needs_small=1
+needs_http=0; uses_side http || uses_side pgbench || uses_side calls || uses_side list-api || uses_side list-copy && needs_http=1
 
 pids=()
 started_pg=0
@@ -628,6 +638,78 @@ side_webhook() { # MODE SPEC dispatched|raw: both figures come from one run of t
       fi
       if [[ $what == dispatched ]]; then SIDE_RATE=$webhook_dispatched SIDE_DETAIL="deliveries/s; $webhook_latency"
       else SIDE_RATE=$webhook_raw SIDE_DETAIL="raw POST/s"; fi
+      ;;
+  esac
+}
+
+# Lists: every round makes a list of its own (a list takes its entries once) through the API, untimed, with a
+# Contributor key of the lists' organization on that port; then times what the side measures.
+declare -A list_keys # PORT -> Contributor key
+new_list() { # PORT: makes a list; sets LIST_ID
+  local port=$1 body
+  [[ -n ${list_keys[$port]:-} ]] || list_keys[$port]=$(new_key "$port" Contributor "Bench Listers")
+  body='{"title":"Bench list","claimant":"Bench claimant","claimantKind":"Government","statedAt":"2026-01-24T12:00:00Z",'
+  body+='"period":{"from":"2026-01-08","to":"2026-01-24"},"metric":"Releases","sourceIds":[]}'
+  LIST_ID=$(curl -sS -H "X-Api-Key: ${list_keys[$port]}" -H 'Content-Type: application/json' -d "$body" \
+    -o "$out/list-created.json" -w '%{http_code}' "http://127.0.0.1:$port/api/v1/lists") || die "POST /api/v1/lists: curl failed"
+  [[ $LIST_ID == 201 ]] || { head -c 800 "$out/list-created.json"; echo; die "POST /api/v1/lists answered HTTP $LIST_ID"; }
+  LIST_ID=$(jq -r .id "$out/list-created.json")
+}
+list_file() { # the list every list side uses, written once
+  [[ -f $out/list-entries.csv ]] || tool list-csv --entries "$list_entries" --people "$small" --seed "$seed" --out "$out/list-entries.csv" \
+    --json "$out/list-entries.json" || die "list-csv failed"
+}
+# upload_list PORT: a new list, then its entries uploaded and its reconciliation read, both timed; sets LIST_RATE, LIST_DETAIL.
+# The entries go as JSON: a CSV body with non-ASCII names is refused at random as "not valid UTF-8" (Utf8CheckedStream
+# checks each read with Decoder.GetCharCount, which keeps no state, so a character cut by a read's end fails).
+upload_list() {
+  local port=$1 t0 t1 t2 code
+  new_list "$port"
+  t0=$(date +%s.%N)
+  code=$(curl -sS -o "$out/list-upload-response.json" -w '%{http_code}' -X POST -H "X-Api-Key: ${list_keys[$port]}" \
+    -H 'Content-Type: application/json' --data-binary @"$out/list-entries.json" "http://127.0.0.1:$port/api/v1/lists/$LIST_ID/entries") \
+    || die "POST /api/v1/lists/{id}/entries: curl failed"
+  [[ $code == 200 ]] || { head -c 800 "$out/list-upload-response.json"; echo; die "POST /api/v1/lists/{id}/entries answered HTTP $code"; }
+  t1=$(date +%s.%N)
+  code=$(curl -sS -o "$out/list-reconciliation-$port.json" -w '%{http_code}' "http://127.0.0.1:$port/api/v1/lists/$LIST_ID/reconciliation") \
+    || die "GET /api/v1/lists/{id}/reconciliation: curl failed"
+  [[ $code == 200 ]] || { head -c 800 "$out/list-reconciliation-$port.json"; echo; die "GET /api/v1/lists/{id}/reconciliation answered HTTP $code"; }
+  t2=$(date +%s.%N)
+  LIST_RATE=$(awk -v n="$list_entries" -v a="$t0" -v b="$t2" 'BEGIN {printf "%.1f\n", n / (b - a)}')
+  LIST_DETAIL=$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN {printf "upload %.3fs, reconciliation %.3fs", b - a, c - b}')
+}
+side_list-api() { # MODE SPEC PORT
+  local mode=$1 port=$3
+  case $mode in
+    size) # one unmeasured list: JIT, the matching statement's plan and the tables' pages warm
+      list_file
+      upload_list "$port"
+      log "  list-api warm-up on port $port: $LIST_RATE entries/s ($LIST_DETAIL); outcomes $(jq -c '.outcomes' "$out/list-reconciliation-$port.json")"
+      ;;
+    round)
+      upload_list "$port"
+      SIDE_RATE=$LIST_RATE SIDE_DETAIL="$list_entries entries at $LIST_RATE entries/s ($LIST_DETAIL)"
+      ;;
+  esac
+}
+copy_list() { # PORT DB: a new list (through the API), its entries by binary COPY after an in-process warm-up rolled back
+  new_list "$1"
+  tool list-copy --conn "$(cs "$2")" --list-id "$LIST_ID" --csv "$out/list-entries.csv" --warm-csv "$out/list-entries.csv" \
+    >"$out/list-copy-last.txt" 2>&1 || { cat "$out/list-copy-last.txt"; die "list-copy failed"; }
+  COPY_RATE=$(awk 'NF == 3 {v = $3} END {print v}' "$out/list-copy-last.txt")
+  [[ -n $COPY_RATE ]] || { cat "$out/list-copy-last.txt"; die "list-copy printed no rate"; }
+}
+side_list-copy() { # MODE SPEC PORT DB
+  local mode=$1 port=$3 db=$4
+  case $mode in
+    size)
+      list_file
+      copy_list "$port" "$db"
+      log "  list-copy warm-up round: $COPY_RATE entries/s"
+      ;;
+    round)
+      copy_list "$port" "$db"
+      SIDE_RATE=$COPY_RATE SIDE_DETAIL="$list_entries entries at $COPY_RATE entries/s"
       ;;
   esac
 }

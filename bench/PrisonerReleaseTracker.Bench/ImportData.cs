@@ -71,7 +71,7 @@ internal static class ImportData
         return 0;
     }
 
-    private static void WriteField(StreamWriter writer, string value)
+    internal static void WriteField(StreamWriter writer, string value)
     {
         if (value.AsSpan().IndexOfAny(",\"\n\r") < 0)
         {
@@ -85,7 +85,7 @@ internal static class ImportData
     }
 
     /// <summary>RFC 4180 fields of one line (the rows written above hold no line breaks inside fields).</summary>
-    private static List<string> ReadFields(string line)
+    internal static List<string> ReadFields(string line)
     {
         var fields = new List<string>(Header.Length);
         var sb = new StringBuilder();

@@ -10,6 +10,9 @@ using PrisonerReleaseTracker.Bench;
 //   import-csv     --rows R --offset O [--seed S] --out FILE    rows for POST /imports (text/csv)
 //   import-copy    --conn CS --csv FILE [--warm-csv FILE]       the same rows through binary COPY, no API; prints rows/s
 //                                                               (--warm-csv: COPY those first, untimed, and roll them back)
+//   list-csv       --entries E --people P [--seed S] --out FILE [--json FILE]  a claimed list (CSV; and as JSON): names of the
+//                                                               first P people and others
+//   list-copy      --conn CS --list-id ID --csv FILE [--warm-csv FILE]  the same entries through binary COPY into list_entries; prints entries/s
 //   pgbench-script --log CSVLOG --db DB --out FILE                   the statements the API sent, as a pgbench script (stdout: -D options)
 //   webhook-latency --api URL --admin-key KEY [--writes N] [--fanout S] [--burst W] [--raw R]
 //                  webhook delivery latency (p50/p99 from commit) and deliveries/s against raw POSTs to the same
@@ -35,6 +38,8 @@ try
         "search-terms" => SearchTerms.Write(Long("scale", 10_000), Long("seed", 42), (int)Long("count", 200), Need("out")),
         "import-csv" => ImportData.WriteCsv(Long("rows", 100_000), Long("offset", 0), Long("seed", 42), Need("out")),
         "import-copy" => await ImportData.CopyAsync(Need("conn"), Need("csv"), options.GetValueOrDefault("warm-csv")),
+        "list-csv" => ListData.WriteCsv(Long("entries", 10_000), Long("people", 10_000), Long("seed", 42), Need("out"), options.GetValueOrDefault("json")),
+        "list-copy" => await ListData.CopyAsync(Need("conn"), Guid.Parse(Need("list-id")), Need("csv"), options.GetValueOrDefault("warm-csv")),
         "pgbench-script" => PgbenchScript.Write(Need("log"), Need("db"), Need("out")),
         "webhook-latency" => await WebhookLatency.RunAsync(Need("api"), Need("admin-key"), (int)Long("writes", 200), (int)Long("fanout", 10),
             (int)Long("burst", 200), (int)Long("raw", 20_000)),
@@ -49,6 +54,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|pgbench-script|webhook-latency --option value ...");
+    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|list-csv|list-copy|pgbench-script|webhook-latency --option value ...");
     return 2;
 }

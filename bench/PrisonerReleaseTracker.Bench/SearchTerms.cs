@@ -37,7 +37,7 @@ internal static class SearchTerms
         return 0;
     }
 
-    private static string Unaccent(string text)
+    internal static string Unaccent(string text)
     {
         var sb = new StringBuilder(text.Length);
         foreach (var c in text.Normalize(NormalizationForm.FormD))
