@@ -660,8 +660,8 @@ list_file() { # the list every list side uses, written once
     --json "$out/list-entries.json" || die "list-csv failed"
 }
 # upload_list PORT: a new list, then its entries uploaded and its reconciliation read, both timed; sets LIST_RATE, LIST_DETAIL.
-# The entries go as JSON: a CSV body with non-ASCII names is refused at random as "not valid UTF-8" (Utf8CheckedStream
-# checks each read with Decoder.GetCharCount, which keeps no state, so a character cut by a read's end fails).
+# The entries go as JSON, as when the rows were first measured (a CSV body with non-ASCII names was then refused at
+# random as "not valid UTF-8": Utf8CheckedStream counted each read without keeping the decoder's state; fixed since).
 upload_list() {
   local port=$1 t0 t1 t2 code
   new_list "$port"
