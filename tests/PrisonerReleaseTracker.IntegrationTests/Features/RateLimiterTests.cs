@@ -1,0 +1,45 @@
+using PrisonerReleaseTracker.Api.Infrastructure;
+
+namespace PrisonerReleaseTracker.IntegrationTests.Features;
+
+/// <summary>The rate limiter's windows, on a clock the test moves: what a refused client is told to wait.</summary>
+public sealed class RateLimiterTests
+{
+    [Theory]
+    [InlineData(0.5, 60)]
+    [InlineData(45.2, 15)]
+    [InlineData(59.9, 1)]
+    public void A_refused_request_is_told_the_time_left_in_its_window_not_the_whole_window(double secondsIntoWindow, int retryAfter)
+    {
+        var windowStart = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero); // a whole minute: windows are aligned to the clock
+        var clock = new MovableClock(windowStart.AddSeconds(secondsIntoWindow));
+        var limiter = new RateLimiter(clock);
+        var policy = new RateLimitPolicy("test", PermitLimit: 2, Window: TimeSpan.FromMinutes(1));
+
+        var leases = Enumerable.Range(0, 3).Select(_ => limiter.Acquire("203.0.113.7", policy)).ToList();
+
+        Assert.Equal([true, true, false], leases.Select(l => l.Allowed));
+        Assert.Equal(retryAfter, leases[2].ResetSeconds);
+    }
+
+    [Fact]
+    public void A_new_window_lets_the_client_in_again_and_other_clients_count_apart()
+    {
+        var clock = new MovableClock(new DateTimeOffset(2026, 12, 2, 10, 0, 30, TimeSpan.Zero));
+        var limiter = new RateLimiter(clock);
+        var policy = new RateLimitPolicy("test", PermitLimit: 1, Window: TimeSpan.FromMinutes(1));
+
+        Assert.True(limiter.Acquire("a", policy).Allowed);
+        Assert.False(limiter.Acquire("a", policy).Allowed);
+        Assert.True(limiter.Acquire("b", policy).Allowed);
+        clock.Now = clock.Now.AddSeconds(30);
+        Assert.True(limiter.Acquire("a", policy).Allowed);
+    }
+
+    private sealed class MovableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
