@@ -48,7 +48,7 @@ public sealed class WebhookDispatcher(
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                logger.LogError("Webhook dispatch failed unexpectedly ({Error}); retrying.", e.GetType().Name);
+                logger.LogError(e, "Webhook dispatch failed unexpectedly ({Error}); retrying.", e.GetType().Name); // with its stack: an unknown fault must be findable
             }
 
             if (claimed >= _options.BatchSize)
