@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Linq.Expressions;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
@@ -67,6 +68,18 @@ public record PageQuery
         Span<byte> bytes = stackalloc byte[16];
         idOf(items[^1]).TryWriteBytes(bytes, bigEndian: true, out _);
         return new Page<T>(items, Base64Url.EncodeToString(bytes));
+    }
+}
+
+/// <summary>The cursor of a list paged by a sequence number (the change feed, the audit log): the number of the last item read.</summary>
+public static class SequenceCursor
+{
+    /// <summary>The sequence number the page starts after (0 for the first page); false when the cursor is not one.</summary>
+    public static bool TryRead(string? cursor, out long after)
+    {
+        after = 0;
+        return string.IsNullOrEmpty(cursor)
+            || (cursor.Length <= 19 && long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) && after > 0);
     }
 }
 

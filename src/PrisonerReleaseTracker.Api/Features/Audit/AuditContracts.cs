@@ -86,11 +86,7 @@ public sealed record AuditListQuery
     /// <summary>Only entries before this instant.</summary>
     public DateTimeOffset? To { get; init; }
 
-    public bool TryReadCursor(out long after)
-    {
-        after = 0;
-        return string.IsNullOrEmpty(Cursor) || (long.TryParse(Cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after) && after > 0);
-    }
+    public bool TryReadCursor(out long after) => SequenceCursor.TryRead(Cursor, out after);
 }
 
 internal sealed class AuditListQueryValidator : AbstractValidator<AuditListQuery>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PrisonerReleaseTracker.Domain.Changes;
 
 namespace PrisonerReleaseTracker.Api.Features.Changes;
@@ -48,12 +47,7 @@ public sealed record ChangeListQuery
     /// <summary>Only changes to this kind of record.</summary>
     public ChangeEntityType? EntityType { get; init; }
 
-    public bool TryReadCursor(out long after)
-    {
-        after = 0;
-        return string.IsNullOrEmpty(Cursor)
-            || (Cursor.Length <= 19 && long.TryParse(Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) && after > 0);
-    }
+    public bool TryReadCursor(out long after) => SequenceCursor.TryRead(Cursor, out after);
 }
 
 internal sealed class ChangeListQueryValidator : AbstractValidator<ChangeListQuery>

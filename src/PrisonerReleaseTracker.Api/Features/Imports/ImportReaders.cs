@@ -1,10 +1,26 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CsvHelper;
+using Microsoft.Net.Http.Headers;
 using PrisonerReleaseTracker.Domain;
 using PrisonerReleaseTracker.Domain.Imports;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
+
+/// <summary>How an import's body is read, from its <c>Content-Type</c>: shared by imports and named-list uploads.</summary>
+public static class ImportFormats
+{
+    /// <summary>The format of a body in UTF-8 (said, or left unsaid); any other charset is not read at all.</summary>
+    public static ImportFormat? Of(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media) && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+            ? media.MediaType switch
+            {
+                var type when type.Equals("text/csv", StringComparison.OrdinalIgnoreCase) => ImportFormat.Csv,
+                var type when type.Equals("application/json", StringComparison.OrdinalIgnoreCase) => ImportFormat.Json,
+                _ => null,
+            }
+            : null;
+}
 
 /// <summary>The input cannot be read further (broken quoting, broken JSON); <see cref="Line"/> says where.</summary>
 public sealed class ImportFormatException(int line, string message) : Exception(message)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.Net.Http.Headers;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
 
@@ -72,7 +71,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
                 $"Must be given once, with 1 to {IdempotencyRecord.MaxKeyLength} printable ASCII characters.");
         }
 
-        if (FormatOf(Request.ContentType) is not { } format)
+        if (ImportFormats.Of(Request.ContentType) is not { } format)
         {
             return Problems.Result(StatusCodes.Status415UnsupportedMediaType, "The body must be text/csv or application/json, in UTF-8");
         }
@@ -108,17 +107,6 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
 
         return Content(done.Json, "application/json");
     }
-
-    /// <summary>The format of a body in UTF-8 (said, or left unsaid); any other charset is not read at all.</summary>
-    internal static ImportFormat? FormatOf(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media) && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
-            ? media.MediaType switch
-            {
-                var type when type.Equals("text/csv", StringComparison.OrdinalIgnoreCase) => ImportFormat.Csv,
-                var type when type.Equals("application/json", StringComparison.OrdinalIgnoreCase) => ImportFormat.Json,
-                _ => null,
-            }
-            : null;
 }
 
 /// <summary>An invalid import: nothing was written, and here is every row error (up to 1,000).</summary>

@@ -114,7 +114,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
             return refused;
         }
 
-        if (ImportsController.FormatOf(Request.ContentType) is not { } format)
+        if (ImportFormats.Of(Request.ContentType) is not { } format)
         {
             return Problems.Result(StatusCodes.Status415UnsupportedMediaType, "The body must be text/csv or application/json");
         }
