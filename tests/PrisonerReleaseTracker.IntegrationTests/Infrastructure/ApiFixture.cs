@@ -103,7 +103,8 @@ public sealed class ApiFixture : IAsyncLifetime
 /// Only the fixture's API sends webhooks (<paramref name="dispatchWebhooks"/>): the others, on databases of their own,
 /// have nobody subscribed and would only add background work to the tests that time their first requests.
 /// </remarks>
-public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs, bool demo = false, bool dispatchWebhooks = false)
+public sealed class ApiFactory(
+    string connectionString, string adminKey, CapturedLogs logs, bool demo = false, bool dispatchWebhooks = false, string? demoOrganizationAdminKey = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -115,6 +116,7 @@ public sealed class ApiFactory(string connectionString, string adminKey, Capture
         builder.UseSetting("Auth:BootstrapOrganization", ApiFixture.AdminOrganization);
         builder.UseSetting("Swagger:Enabled", "true");
         builder.UseSetting("Demo:Seed", demo ? "true" : "false");
+        builder.UseSetting("Demo:OrganizationAdminKey", demoOrganizationAdminKey ?? "");
         // The suite makes thousands of calls from one address; the rate limit has its own tests.
         builder.UseSetting("RateLimiting:Anonymous:PermitLimit", "1000000");
         builder.UseSetting("RateLimiting:Keyed:PermitLimit", "1000000");
