@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the API locally with a PostgreSQL database, demo data and an Admin key.
+# Runs the API locally with a PostgreSQL database, demo data and two keys: an operator key (Admin) and an
+# OrganizationAdmin key of the demo organization.
 #
 # Database, in this order:
 #   1. ConnectionStrings__Default, when set;
@@ -7,7 +8,8 @@
 #   3. a local cluster in .data/postgres on port PGPORT_LOCAL (default 5433), made with the
 #      PostgreSQL server binaries (scripts/pg-local.sh; installed with apt-get when missing and root).
 # The API listens on http://localhost:PORT (default 5080). Ctrl+C stops the API, then the local
-# PostgreSQL if this script started it. The Admin key is made once and kept in .data/admin-key.
+# PostgreSQL if this script started it. The keys are made once and kept in .data/admin-key (the operator key)
+# and .data/org-admin-key (the demo organization's OrganizationAdmin key).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -64,14 +66,18 @@ else
   connection_string=$(scripts/pg-local.sh url "$pg_dir" "$pg_port" "$db_name")
 fi
 
-# --- Admin key --------------------------------------------------------------------------------
-key_file="$data/admin-key"
-if [[ ! -s $key_file ]]; then
-  (umask 077 && echo "prt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$key_file")
-  log "generated a new Admin key in .data/admin-key"
-fi
-chmod 600 "$key_file"
-admin_key=$(<"$key_file")
+# --- keys ------------------------------------------------------------------------------------
+# new_key FILE WHAT: the key kept in FILE, made first when FILE is empty.
+new_key() {
+  if [[ ! -s $1 ]]; then
+    (umask 077 && echo "prt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" >"$1")
+    log "generated a new $2 in ${1#"$root/"}"
+  fi
+  chmod 600 "$1"
+  cat "$1"
+}
+admin_key=$(new_key "$data/admin-key" "operator key (Admin)")
+org_admin_key=$(new_key "$data/org-admin-key" "OrganizationAdmin key of the demo organization")
 
 # --- API ----------------------------------------------------------------------------------------
 log "building the API (Release)"
@@ -80,6 +86,7 @@ dotnet build src/PrisonerReleaseTracker.Api -c Release -o "$data/api-bin" --nolo
 ConnectionStrings__Default=$connection_string \
   Database__MigrateOnStartup=true \
   Demo__Seed=true \
+  Demo__OrganizationAdminKey=$org_admin_key \
   Auth__BootstrapAdminKey=$admin_key \
   Auth__BootstrapOrganization=Administrators \
   Swagger__Enabled=true \
@@ -101,9 +108,15 @@ if kill -0 "$api_pid" 2>/dev/null; then
   API         http://localhost:$port/api/v1
   Swagger UI  http://localhost:$port/swagger
   Admin key   $admin_key   (kept in .data/admin-key)
+              the operators' key: manages every organization's keys, reads the audit log;
+              writes no record, decides nothing, sees protected persons only as pseudonyms
+  Org key     $org_admin_key   (kept in .data/org-admin-key)
+              OrganizationAdmin of "Demo Human Rights Monitor", the demo's records: reads them in full,
+              writes, decides, manages its own organization's keys
 
   Try:  curl "http://localhost:$port/api/v1/totals?from=2026-01-08"
-        curl -H "X-Api-Key: $admin_key" "http://localhost:$port/api/v1/detainees?limit=5"
+        curl -H "X-Api-Key: $org_admin_key" "http://localhost:$port/api/v1/detainees?limit=5"
+        curl -H "X-Api-Key: $admin_key" "http://localhost:$port/api/v1/api-keys"
 
   Ctrl+C stops the API$( [[ $started_pg == 1 ]] && echo " and the local PostgreSQL").
 

@@ -7,7 +7,8 @@
 #     free ports (PORT from 5180, PGPORT_LOCAL from 5480; or CONTRACT_CHECK_PORT / CONTRACT_CHECK_PGPORT), and waits
 #     until it serves;
 #  3. the newcomer check (.ci/newcomer-check.mjs): Swagger UI and its document (equal to docs/openapi.json, servers
-#     aside), the Admin key run.sh printed, the README's journalist calls and their figures;
+#     aside), the operator key run.sh printed and the demo organization's OrganizationAdmin key it keeps in
+#     .data/org-admin-key, the README's import example, the README's journalist calls and their figures;
 #  4. generates the three clients from docs/openapi.json and builds them while run.sh starts (they need no API), then
 #     runs the partner scenario with each (clients/run-scenarios.sh: openapi-typescript + openapi-fetch, NSwag, Kiota);
 #  5. stops run.sh (SIGTERM: it stops the API and its PostgreSQL) and removes the folder, also on failure or Ctrl+C

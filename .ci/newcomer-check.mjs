@@ -2,8 +2,13 @@
 //   node .ci/newcomer-check.mjs BASE_URL ADMIN_KEY REPO_DIR
 // 1. Swagger UI's document (/swagger/v1/swagger.json) answers 200 and equals docs/openapi.json, the servers entry aside;
 // 2. Swagger UI itself (/swagger/index.html) answers 200 with a page;
-// 3. the Admin key run.sh printed is accepted (GET /api/v1/api-keys: 200 with it, 401 without);
-// 4. every call of the README's "What a journalist reads" answers what the README shows after it. The README's JSON is
+// 3. the operator key run.sh printed (ADMIN_KEY, role Admin) is accepted (GET /api/v1/api-keys: 200 with it, 401
+//    without) and may not write (POST /api/v1/sources: 403);
+// 4. the demo organization's OrganizationAdmin key run.sh keeps in REPO_DIR/.data/org-admin-key lists its own
+//    organization's keys only, identifies the demo's protected persons that the operator sees as pseudonyms, and may
+//    write: the README's import example (its CSV, with dryRun=true, as the README's call sends it) answers 200, and 403
+//    with the operator key;
+// 5. every call of the README's "What a journalist reads" answers what the README shows after it. The README's JSON is
 //    the expectation, read from the README itself: a string with "…" stands for any value (an array of one such string
 //    for any array), and a key "…" in an object for the keys the README leaves out; every other value, and every key,
 //    must be as written.
@@ -101,12 +106,60 @@ await check("Swagger UI answers 200 with its page", async () => {
   if (!answer.type.startsWith("text/html") || !answer.text.includes("swagger-ui")) throw new Error(`not the Swagger UI page (${answer.type})`);
 });
 
-await check("the Admin key run.sh printed is accepted (GET /api/v1/api-keys: 200 with it, 401 without)", async () => {
-  expectStatus(await get("/api/v1/api-keys", { "X-Api-Key": adminKey }), 200, "GET /api/v1/api-keys with the Admin key");
+await check("the operator key run.sh printed is accepted (GET /api/v1/api-keys: 200 with it, 401 without)", async () => {
+  expectStatus(await get("/api/v1/api-keys", { "X-Api-Key": adminKey }), 200, "GET /api/v1/api-keys with the operator key");
   expectStatus(await get("/api/v1/api-keys"), 401, "GET /api/v1/api-keys without a key");
 });
 
+await check("the operator key may not write (POST /api/v1/sources: 403)", async () => {
+  const response = await fetch(new URL("/api/v1/sources", baseUrl), {
+    method: "POST",
+    headers: { "X-Api-Key": adminKey, "Content-Type": "application/json" },
+    body: JSON.stringify({ url: "https://example.org/newcomer-check", kind: "Other" }),
+  });
+  expectStatus({ status: response.status, text: await response.text() }, 403, "POST /api/v1/sources with the operator key");
+});
+
 const readme = readFileSync(join(repo, "README.md"), "utf8");
+const demoOrganization = "Demo Human Rights Monitor";
+let orgKey = "";
+await check(`the OrganizationAdmin key in .data/org-admin-key lists the keys of ${demoOrganization} only`, async () => {
+  orgKey = readFileSync(join(repo, ".data/org-admin-key"), "utf8").trim();
+  const answer = await get("/api/v1/api-keys?limit=500", { "X-Api-Key": orgKey });
+  expectStatus(answer, 200, "GET /api/v1/api-keys with the OrganizationAdmin key");
+  const items = JSON.parse(answer.text).items;
+  const others = items.filter((k) => k.organization !== demoOrganization || k.role === "Admin");
+  if (items.length === 0 || others.length > 0) throw new Error(`expected only keys of ${demoOrganization}, got ${JSON.stringify(items.map((k) => [k.organization, k.role]))}`);
+});
+
+await check("the OrganizationAdmin key identifies a protected demo person whom the operator sees as a pseudonym", async () => {
+  const listed = await get("/api/v1/detainees?limit=500", { "X-Api-Key": orgKey });
+  expectStatus(listed, 200, "GET /api/v1/detainees with the OrganizationAdmin key");
+  const person = JSON.parse(listed.text).items.find((d) => d.isProtected);
+  if (!person) throw new Error("no protected person among the demo's first 500");
+  if (person.fullName.startsWith("Protected person")) throw new Error("the holding organization sees a pseudonym");
+  const seen = await get(`/api/v1/detainees/${person.id}`, { "X-Api-Key": adminKey });
+  expectStatus(seen, 200, "GET /api/v1/detainees/{id} with the operator key");
+  const byOperator = JSON.parse(seen.text);
+  if (!byOperator.fullName.startsWith("Protected person ") || byOperator.nationalId !== null) {
+    throw new Error(`the operator sees ${JSON.stringify(byOperator.fullName)}, expected a pseudonym and no national id`);
+  }
+});
+
+await check("the README's import example (dryRun=true) answers 200 with the OrganizationAdmin key, 403 with the operator key", async () => {
+  const call = readme.match(/curl -H "X-Api-Key: \$KEY" -H 'Content-Type: text\/csv' --data-binary @list\.csv "http:\/\/localhost:\d+(\/api\/v1\/imports\?dryRun=true)"/);
+  const csv = readme.match(/```csv\n(externalId,fullName[\s\S]*?)```/);
+  if (!call || !csv) throw new Error("README.md has no import example (a ```csv block and its dryRun call with $KEY)");
+  const post = async (key) => {
+    const response = await fetch(new URL(call[1], baseUrl), { method: "POST", headers: { "X-Api-Key": key, "Content-Type": "text/csv" }, body: csv[1] });
+    return { status: response.status, text: await response.text() };
+  };
+  const answer = await post(orgKey);
+  expectStatus(answer, 200, `POST ${call[1]} with the OrganizationAdmin key`);
+  if (JSON.parse(answer.text).dryRun !== true) throw new Error("the answer is not a dry run");
+  expectStatus(await post(adminKey), 403, `POST ${call[1]} with the operator key`);
+});
+
 let calls = [];
 await check("README.md shows the journalist's calls with their answers", async () => {
   calls = journalistCalls(readme);

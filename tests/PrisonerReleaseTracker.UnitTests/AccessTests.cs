@@ -111,6 +111,50 @@ public class AccessTests
     }
 
     [Theory]
+    [InlineData(Role.Researcher, Role.Researcher, true)]
+    [InlineData(Role.Contributor, Role.Researcher, true)]
+    [InlineData(Role.Contributor, Role.Verifier, false)]
+    [InlineData(Role.Verifier, Role.Contributor, true)]
+    [InlineData(Role.OrganizationAdmin, Role.Verifier, true)]
+    [InlineData(Role.OrganizationAdmin, Role.Admin, false)]
+    [InlineData(Role.Admin, Role.Researcher, true)]
+    [InlineData(Role.Admin, Role.Contributor, false)]
+    [InlineData(Role.Admin, Role.Verifier, false)]
+    [InlineData(Role.Admin, Role.OrganizationAdmin, false)]
+    [InlineData(Role.Admin, Role.Admin, true)]
+    [InlineData(Role.Verifier, Role.OrganizationAdmin, false)]
+    public void Organizations_roles_include_the_ones_before_them_and_the_operators_role_only_reads_besides_its_own(Role held, Role required, bool granted)
+    {
+        Assert.Equal(granted, held.Grants(required));
+    }
+
+    [Theory]
+    [InlineData(Role.Admin, "Operators", "Foro Penal", Role.Verifier, true)]
+    [InlineData(Role.Admin, "Operators", "Foro Penal", Role.Admin, true)]
+    [InlineData(Role.OrganizationAdmin, "Foro Penal", "Foro Penal", Role.OrganizationAdmin, true)]
+    [InlineData(Role.OrganizationAdmin, "Foro Penal", "Foro Penal", Role.Researcher, true)]
+    [InlineData(Role.OrganizationAdmin, "Foro Penal", "Foro Penal", Role.Admin, false)]
+    [InlineData(Role.OrganizationAdmin, "Foro Penal", "Provea", Role.Researcher, false)]
+    [InlineData(Role.OrganizationAdmin, "Foro Penal", "foro penal", Role.Researcher, false)]
+    [InlineData(Role.Verifier, "Foro Penal", "Foro Penal", Role.Researcher, false)]
+    public void An_operator_manages_every_key_and_an_organization_admin_its_own_organizations_below_operator(
+        Role manager, string managerOrganization, string keyOrganization, Role keyRole, bool manages)
+    {
+        Assert.Equal(manages, KeyManagement.Manages(managerOrganization, manager, keyOrganization, keyRole));
+    }
+
+    [Theory]
+    [InlineData(Role.Researcher, true)]
+    [InlineData(Role.OrganizationAdmin, true)]
+    [InlineData(Role.Admin, false)]
+    public void Only_an_operators_key_holds_no_record_of_its_own_organization(Role role, bool holds)
+    {
+        Assert.Equal(holds, Disclosure.Holds("Foro Penal", role, "Foro Penal"));
+        Assert.False(Disclosure.Holds("Provea", role, "Foro Penal"));
+        Assert.Equal(holds, Disclosure.Identifies("Foro Penal", role, true, "Foro Penal"));
+    }
+
+    [Theory]
     [InlineData("http://example.org/report")]
     [InlineData("https://foropenal.com/reporte?fecha=2026-01-24#lista")]
     [InlineData("HTTPS://EXAMPLE.ORG/")]

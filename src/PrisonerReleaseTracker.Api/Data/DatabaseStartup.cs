@@ -50,6 +50,7 @@ public static class DatabaseStartup
             {
                 await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<Features.Tallies.TallyService>(), ct);
                 await Features.Lists.DemoList.SeedAsync(scope.ServiceProvider, ct);
+                await BootstrapAdminKey.EnsureDemoAsync(scope.ServiceProvider, ct);
             }
 
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StartupLock})", ct);

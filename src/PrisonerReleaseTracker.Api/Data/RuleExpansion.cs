@@ -8,7 +8,7 @@ using PrisonerReleaseTracker.Domain.Access;
 namespace PrisonerReleaseTracker.Api.Data;
 
 /// <summary>
-/// Writes the rules of <see cref="Disclosure"/> and <see cref="Visibility"/> into every query before EF translates it:
+/// Writes the rules of <see cref="Disclosure"/>, <see cref="KeyManagement"/> and <see cref="Visibility"/> into every query before EF translates it:
 /// a call of a rule's method inside a query becomes the rule's expression, with the call's arguments in place of its
 /// parameters. So a query says <c>Disclosure.Identifies(...)</c> and the database evaluates the very expression the
 /// method evaluates in memory; no query restates a rule.
@@ -18,7 +18,7 @@ public sealed class RuleExpansion : IQueryExpressionInterceptor
     public static readonly RuleExpansion Instance = new();
 
     private static readonly IReadOnlyDictionary<MethodInfo, LambdaExpression> Rules =
-        Disclosure.Rules.Concat(Visibility.Rules).ToDictionary(rule => rule.Key, rule => rule.Value);
+        Disclosure.Rules.Concat(KeyManagement.Rules).Concat(Visibility.Rules).ToDictionary(rule => rule.Key, rule => rule.Value);
 
     private RuleExpansion() { }
 

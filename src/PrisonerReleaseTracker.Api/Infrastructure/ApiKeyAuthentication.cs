@@ -43,7 +43,7 @@ public sealed class ApiKeyAuthenticationHandler(
             $"Send an active key in the {HeaderName} header.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "The API key's role is too low for this operation", null);
+        WriteProblemAsync(StatusCodes.Status403Forbidden, "The API key's role does not allow this operation", null);
 
     private async Task WriteProblemAsync(int status, string title, string? detail)
     {
@@ -95,53 +95,81 @@ public sealed class ApiKeyStore(DataVersion version)
     }
 }
 
-/// <summary>The authorization policies; every endpoint names one, or is explicitly anonymous.</summary>
+/// <summary>The authorization policies; every endpoint names one, or is explicitly anonymous. What each admits is <see cref="Roles.Grants"/>.</summary>
 public static class Policies
 {
+    /// <summary>Any key: reads (an operator's key reads as another organization does).</summary>
     public const string Researcher = nameof(Role.Researcher);
+    /// <summary>Writes records: Contributor, Verifier or OrganizationAdmin.</summary>
     public const string Contributor = nameof(Role.Contributor);
+    /// <summary>Decides: Verifier or OrganizationAdmin.</summary>
     public const string Verifier = nameof(Role.Verifier);
+    /// <summary>The operators only: the audit log.</summary>
     public const string Admin = nameof(Role.Admin);
+    /// <summary>The key endpoints: operators and organization admins, each managing the keys <see cref="KeyManagement"/> gives it.</summary>
+    public const string KeyManager = "KeyManager";
+
+    private static readonly Dictionary<string, Func<Role, bool>> Admits = Enum.GetValues<Role>()
+        .ToDictionary(required => required.ToString(), required => (Func<Role, bool>)(held => held.Grants(required)))
+        .Append(new(KeyManager, KeyManagement.ManagesKeys))
+        .ToDictionary();
+
+    /// <summary>The roles <paramref name="policy"/> admits, for the document.</summary>
+    public static IReadOnlyList<Role> RolesOf(string policy) => [.. Enum.GetValues<Role>().Where(Admits[policy])];
 
     public static void AddRolePolicies(this AuthorizationOptions options)
     {
-        foreach (var role in Enum.GetValues<Role>())
+        foreach (var (name, admits) in Admits)
         {
-            options.AddPolicy(role.ToString(), policy => policy
+            options.AddPolicy(name, policy => policy
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireAssertion(context => Caller.From(context.User) is { } caller && caller.Role >= role));
+                .RequireAssertion(context => Caller.From(context.User) is { } caller && admits(caller.Role)));
         }
     }
 }
 
-/// <summary>Stores the configured bootstrap Admin key when the key store has no active Admin.</summary>
+/// <summary>
+/// Stores the keys configured at start-up: the bootstrap operator key (<c>Auth:BootstrapAdminKey</c>, role Admin) when the key
+/// store has no active operator key, and, with the demo data, the demo organization's OrganizationAdmin key
+/// (<c>Demo:OrganizationAdminKey</c>). A configured key stored before and revoked since stays revoked.
+/// </summary>
 public static class BootstrapAdminKey
 {
     public static async Task EnsureAsync(IServiceProvider services, CancellationToken ct)
     {
         var configuration = services.GetRequiredService<IConfiguration>();
-        var secret = configuration["Auth:BootstrapAdminKey"]?.Trim();
-        if (string.IsNullOrWhiteSpace(secret))
-        {
-            return;
-        }
-
         var db = services.GetRequiredService<AppDbContext>();
-        if (await db.ApiKeys.AnyAsync(k => k.Role == Role.Admin && k.RevokedAt == null, ct))
+        if (Configured(configuration, "Auth:BootstrapAdminKey") is { } secret
+            && !await db.ApiKeys.AnyAsync(k => k.Role == Role.Admin && k.RevokedAt == null, ct))
         {
-            return;
+            await StoreAsync(services, secret, "Bootstrap admin key", configuration["Auth:BootstrapOrganization"] ?? "Administrators", Role.Admin, ct);
         }
+    }
 
+    /// <summary>The demo organization's OrganizationAdmin key, when configured; call with the demo data.</summary>
+    public static async Task EnsureDemoAsync(IServiceProvider services, CancellationToken ct)
+    {
+        if (Configured(services.GetRequiredService<IConfiguration>(), "Demo:OrganizationAdminKey") is { } secret)
+        {
+            await StoreAsync(services, secret, "Demo organization admin key", DemoData.Organization, Role.OrganizationAdmin, ct);
+        }
+    }
+
+    private static string? Configured(IConfiguration configuration, string setting) =>
+        configuration[setting]?.Trim() is { Length: > 0 } secret ? secret : null;
+
+    private static async Task StoreAsync(IServiceProvider services, string secret, string name, string organization, Role role, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<AppDbContext>();
         var hash = ApiKeySecret.Hash(secret);
         if (await db.ApiKeys.AnyAsync(k => k.Hash == hash, ct))
         {
-            return; // the same key was stored before and revoked since: it stays revoked.
+            return; // stored before (and revoked since, or still active): it stays as it is.
         }
 
-        var organization = configuration["Auth:BootstrapOrganization"] ?? "Administrators";
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        db.ApiKeys.Add(ApiKey.FromSecret(secret, "Bootstrap admin key", organization, Role.Admin, now));
+        db.ApiKeys.Add(ApiKey.FromSecret(secret, name, organization, role, now));
         await db.SaveChangesAsync(ct);
     }
 }

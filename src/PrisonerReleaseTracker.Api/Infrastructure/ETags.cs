@@ -87,6 +87,9 @@ public static class Problems
     public static IActionResult Forbidden() =>
         Result(StatusCodes.Status403Forbidden, "Only the organization that holds a record may change it");
 
+    /// <summary>A 403 problem with its own title.</summary>
+    public static IActionResult Forbidden(string title, string detail) => Result(StatusCodes.Status403Forbidden, title, detail);
+
     public static IActionResult NotFound(string what) => Result(StatusCodes.Status404NotFound, $"{what} not found");
 
     /// <summary>A 400 for one field, in the same shape as validation errors.</summary>

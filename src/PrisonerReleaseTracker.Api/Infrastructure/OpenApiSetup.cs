@@ -64,7 +64,9 @@ public static class OpenApiSetup
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
                 Name = ApiKeyAuthenticationHandler.HeaderName,
-                Description = "An API key issued by an Admin. Roles: Researcher < Contributor < Verifier < Admin.",
+                Description = "An API key, issued by an operator (role Admin) or by its organization's OrganizationAdmin. Roles of an organization, " +
+                    "each including the ones before: Researcher < Contributor < Verifier < OrganizationAdmin. Admin, the operators' role, " +
+                    "manages every organization's keys and reads the audit log, but writes and decides nothing and sees records as another organization does.",
             });
             options.OperationFilter<SecurityOperationFilter>();
             options.OperationFilter<CommonResponsesFilter>();
@@ -130,13 +132,16 @@ public static class OpenApiSetup
 
             var policy = metadata.OfType<IAuthorizeData>().LastOrDefault()?.Policy ?? Policies.Researcher;
             operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] }];
-            operation.Description = $"Requires a key with role {policy} or higher." +
+            var roles = Policies.RolesOf(policy);
+            var who = roles.Count == Enum.GetValues<Domain.Access.Role>().Length ? "Requires a key (any role)."
+                : $"Requires a key with role {(roles.Count == 1 ? roles[0].ToString() : string.Join(", ", roles.SkipLast(1)) + " or " + roles[^1])}.";
+            operation.Description = who +
                 (string.IsNullOrEmpty(operation.Description) ? string.Empty : " " + operation.Description);
             operation.Responses ??= [];
             AddProblem(operation, context, StatusCodes.Status401Unauthorized, "No key, or an unknown or revoked key.");
             if (policy != Policies.Researcher)
             {
-                AddProblem(operation, context, StatusCodes.Status403Forbidden, "The key's role is too low.");
+                AddProblem(operation, context, StatusCodes.Status403Forbidden, "The key's role does not allow it.");
             }
         }
 

@@ -28,6 +28,8 @@ public static class StartupConfiguration
         "Webhooks:PollInterval", "Webhooks:SecretOverlap",
     ];
 
+    private static readonly string[] KeySettings = ["Auth:BootstrapAdminKey", "Demo:OrganizationAdminKey"];
+
     private static readonly string[] Flags =
     [
         "Database:MigrateOnStartup", "Demo:Seed", "Swagger:Enabled", "Caching:Totals:Enabled", "RateLimiting:Enabled", "Webhooks:Dispatch",
@@ -49,10 +51,13 @@ public static class StartupConfiguration
                 "such as Host=localhost;Database=prisoner_release_tracker;Username=postgres.");
         }
 
-        if (configuration["Auth:BootstrapAdminKey"] is { Length: > 0 } key && !ApiKeySecret.LooksValid(key.Trim()))
+        foreach (var setting in KeySettings)
         {
-            problems.Add($"Auth:BootstrapAdminKey is not a key of this API: expected '{ApiKeySecret.Marker}' followed by " +
-                $"{ApiKeySecret.Length - ApiKeySecret.Marker.Length} URL-safe base64 characters. Make one with: {KeyRecipe}");
+            if (configuration[setting] is { Length: > 0 } key && !ApiKeySecret.LooksValid(key.Trim()))
+            {
+                problems.Add($"{setting} is not a key of this API: expected '{ApiKeySecret.Marker}' followed by " +
+                    $"{ApiKeySecret.Length - ApiKeySecret.Marker.Length} URL-safe base64 characters. Make one with: {KeyRecipe}");
+            }
         }
 
         if (configuration["Api:PublicBaseUrl"] is { Length: > 0 } baseUrl

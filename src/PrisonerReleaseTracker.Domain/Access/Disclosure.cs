@@ -10,9 +10,12 @@ namespace PrisonerReleaseTracker.Domain.Access;
 /// </summary>
 public static class Disclosure
 {
-    /// <summary>Who holds a record: the keys of its organization, and Admin keys.</summary>
+    /// <summary>
+    /// Who holds a record: the keys of its organization. An operator's key (<see cref="Role.Admin"/>) holds none, whatever
+    /// organization it names: it sees every record as another organization, or an anonymous reader, does.
+    /// </summary>
     public static readonly Expression<Func<string, Role, string, bool>> HoldsRule =
-        (readerOrganization, readerRole, recordOrganization) => readerRole == Role.Admin || readerOrganization == recordOrganization;
+        (readerOrganization, readerRole, recordOrganization) => readerRole != Role.Admin && readerOrganization == recordOrganization;
 
     /// <summary>
     /// Who may identify a person, and see what hangs off them (notes, sources, places): anyone, unless the person is

@@ -15,7 +15,7 @@ public sealed class ListEntry
     public string FullName { get; private set; }
     public List<string> OtherNames { get; private set; } = [];
     public PartialDate? BirthDate { get; private set; }
-    /// <summary>Sensitive: only the list's organization (and Admins) read it.</summary>
+    /// <summary>Sensitive: only the list's organization reads it.</summary>
     public string? NationalId { get; private set; }
     /// <summary>As listed, <c>scheme:value</c>.</summary>
     public List<string> ExternalIds { get; private set; } = [];

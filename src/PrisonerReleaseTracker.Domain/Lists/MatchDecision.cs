@@ -22,7 +22,7 @@ public sealed class MatchDecision
     public string Note { get; private set; }
     public Guid KeyId { get; private set; }
     public string Organization { get; private set; }
-    /// <summary>The deciding key's role: an Admin holds every record, so may overrule any Exact match.</summary>
+    /// <summary>The deciding key's role when it decided.</summary>
     public Role Role { get; private set; }
     public DateTimeOffset RecordedAt { get; private set; }
 

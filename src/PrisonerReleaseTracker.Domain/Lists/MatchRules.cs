@@ -92,7 +92,7 @@ public static class MatchRules
     /// <summary>
     /// Whether a decision naming <paramref name="decided"/> (null: nobody on record) may stand against the entry's match
     /// <paramref name="upload"/>: an Exact match is overruled only by who holds the list or the matched person's record
-    /// (<paramref name="deciderHoldsListOrMatch"/>: the keys of their organizations, and Admins). Any other match any Verifier may overrule.
+    /// (<paramref name="deciderHoldsListOrMatch"/>: the keys of their organizations). Any other match any Verifier may overrule.
     /// </summary>
     public static bool MayOverrule(MatchResult upload, Guid? decided, bool deciderHoldsListOrMatch)
     {

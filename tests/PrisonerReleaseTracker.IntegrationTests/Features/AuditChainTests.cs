@@ -14,9 +14,11 @@ public sealed class AuditChainTests(ApiFixture api)
         await using var factory = new ApiFactory(connectionString, api.AdminKey, new CapturedLogs());
         using var admin = factory.CreateClient();
         admin.DefaultRequestHeaders.Add("X-Api-Key", api.AdminKey);
+        using var contributor = factory.CreateClient();
+        contributor.DefaultRequestHeaders.Add("X-Api-Key", await ApiFixture.IssueAsync(admin, Role.Contributor, "Tamper NGO"));
         for (var i = 0; i < 5; i++)
         {
-            await admin.PostOkAsync("/api/v1/facilities", new { name = $"Tamper {i}", kind = "Prison", country = "VE" });
+            await contributor.PostOkAsync("/api/v1/facilities", new { name = $"Tamper {i}", kind = "Prison", country = "VE" });
         }
 
         var before = await admin.GetOkAsync("/api/v1/audit/verification");

@@ -106,7 +106,7 @@ public sealed class ExportsTests(ApiFixture api)
         var releasesByOther = await CsvAsync(researcher, $"/api/v1/exports/releases?category=cat-{m}");
 
         Assert.Equal(("V-9", "Secreto"), (byHolder[0]["nationalId"], byHolder[0]["notes"]));
-        Assert.Equal("V-9", byAdmin[0]["nationalId"]);
+        Assert.Equal(byOther, byAdmin); // the operators' key holds no record: it exports what another organization does
         var hidden = byOther[0];
         Assert.StartsWith("Protected person ", hidden["fullName"], StringComparison.Ordinal);
         Assert.Equal(("", "", "", "", "", ""), (hidden["otherNames"], hidden["birthDate"], hidden["externalId"], hidden["nationalId"], hidden["notes"], hidden["sourceUrl"]));

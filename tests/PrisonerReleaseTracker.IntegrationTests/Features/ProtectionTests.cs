@@ -16,7 +16,7 @@ namespace PrisonerReleaseTracker.IntegrationTests.Features;
 /// id, notes; release and decision notes and sources; arrest place, authority and charges; the url and title of a source
 /// cited for them, even where a public person's release cites it too). The person appears under the pseudonym where a
 /// person is shown. An operation missing from the table fails the test: no endpoint ships without a decision on what
-/// it shows of persons.
+/// it shows of persons. The operators' key (Admin) makes every read again and must see no more than another organization.
 /// </summary>
 public sealed partial class ProtectionTests(ApiFixture api)
 {
@@ -53,9 +53,32 @@ public sealed partial class ProtectionTests(ApiFixture api)
             }
         }
 
+        // The operators' key holds no record: every read another organization, or anyone, makes, it makes with the same
+        // answer (the keys and the audit log are its own to read: they must only carry nothing of the person).
+        using var operatorKey = api.Admin();
+        var reads = operations.Where(op => (op.StartsWith("GET ", StringComparison.Ordinal) || op.StartsWith("* ", StringComparison.Ordinal))
+            && (cases[op].Client == world.Other || !cases[op].Client.DefaultRequestHeaders.Contains("X-Api-Key"))).ToList();
+        Assert.Contains("GET /api/v1/detainees/{id}", reads);
+        foreach (var operation in reads)
+        {
+            var (_, build, check) = cases[operation];
+            using var request = await build();
+            using var response = await operatorKey.SendAsync(request, Ct);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            failures.AddRange(world.Secrets.Where(secret => body.Contains(secret, StringComparison.OrdinalIgnoreCase))
+                .Select(secret => $"{operation} answered the operator {(int)response.StatusCode} with \"{secret}\""));
+            if (check is not null && !OperatorsOwn.Contains(operation))
+            {
+                failures.AddRange((await check(response, body)).Select(failure => $"{operation} as the operator: {failure}"));
+            }
+        }
+
         await world.OtherContributor.DeleteAsync(world.Hook!.Value);
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
+
+    /// <summary>What the operators' key reads that other organizations may not: keys and the audit log.</summary>
+    private static readonly string[] OperatorsOwn = ["GET /api/v1/api-keys", "GET /api/v1/api-keys/{id}", "GET /api/v1/audit", "GET /api/v1/audit/verification"];
 
     [Fact]
     public async Task The_holding_organization_sees_all_of_it()

@@ -14,16 +14,22 @@ public sealed class RoleMatrixTests(ApiFixture api)
     private const string Holder = "Matrix Holder";
 
     // Columns: anonymous, Researcher (holding organization), Contributor (holding), Contributor (another
-    // organization), Verifier (another organization), Admin.
-    private static readonly string[] Callers = ["anonymous", "researcher", "contributor", "other contributor", "verifier", "admin"];
+    // organization), Verifier (another organization), OrganizationAdmin (holding), OrganizationAdmin (another
+    // organization), the operators' key (Admin): it manages keys and reads the audit log, and writes and decides nothing.
+    private static readonly string[] Callers =
+        ["anonymous", "researcher", "contributor", "other contributor", "verifier", "organization admin", "other organization admin", "operator"];
 
-    private static int[] Open => [200, 200, 200, 200, 200, 200];
-    private static int[] Read => [401, 200, 200, 200, 200, 200];
-    private static int[] Write => [401, 403, 201, 201, 201, 201];
-    private static int[] OwnerCreates => [401, 403, 201, 403, 403, 201];
-    private static int[] AdminOnly(int ok) => [401, 403, 403, 403, 403, ok];
-    // The holding organization's Contributor and Admins; another organization does not find it.
-    private static int[] Owned(int ok) => [401, 403, ok, 404, 404, ok];
+    private static int[] Open => [200, 200, 200, 200, 200, 200, 200, 200];
+    private static int[] Read => [401, 200, 200, 200, 200, 200, 200, 200];
+    private static int[] Write => [401, 403, 201, 201, 201, 201, 201, 403];
+    // Writes into a record of the holding organization: only its Contributor-or-higher keys.
+    private static int[] HolderOnly(int ok) => [401, 403, ok, 403, 403, ok, 403, 403];
+    private static int[] Decides => [401, 403, 403, 403, 201, 201, 201, 403];
+    private static int[] OperatorOnly(int ok) => [401, 403, 403, 403, 403, 403, 403, ok];
+    // Keys: the operator manages every key, an OrganizationAdmin its own organization's; another organization's key is not found.
+    private static int[] HolderKey(int ok) => [401, 403, 403, 403, 403, ok, 404, ok];
+    // The holding organization's Contributor and OrganizationAdmin; another organization does not find it; the operator writes none.
+    private static int[] Owned(int ok) => [401, 403, ok, 404, 404, ok, 404, 403];
 
     [Fact]
     public async Task Every_operation_answers_every_role_as_decided()
@@ -37,6 +43,8 @@ public sealed class RoleMatrixTests(ApiFixture api)
             holder,
             await api.ClientAsync(Role.Contributor, "Matrix Other"),
             await api.ClientAsync(Role.Verifier, "Matrix Verifier"),
+            await api.ClientAsync(Role.OrganizationAdmin, Holder),
+            await api.ClientAsync(Role.OrganizationAdmin, "Matrix Other"),
             api.Admin(),
         };
         var cases = Cases(holder);
@@ -108,7 +116,8 @@ public sealed class RoleMatrixTests(ApiFixture api)
             return list;
         }
 
-        object Tally() => new { title = "Matrix tally", from = "2008-01-01", to = "2008-01-01", asOf = "2008-01-02T00:00:00Z" };
+        // A day without the claims above: a tally shows the claims beside its figures, and every caller adds some.
+        object Tally() => new { title = "Matrix tally", from = "2008-01-02", to = "2008-01-02", asOf = "2008-01-03T00:00:00Z" };
         async Task<long> Published()
         {
             using var verifier = await api.ClientAsync(Role.Verifier, "Matrix Verifier");
@@ -121,32 +130,34 @@ public sealed class RoleMatrixTests(ApiFixture api)
 
         return new()
         {
-            ["GET /api/v1/api-keys"] = (AdminOnly(200), () => Now(Get("/api/v1/api-keys"))),
-            ["POST /api/v1/api-keys"] = (AdminOnly(201), () => Now(Post("/api/v1/api-keys", new { name = "m", organization = Holder, role = "Researcher" }))),
-            ["GET /api/v1/api-keys/{id}"] = (AdminOnly(200), async () => Get($"/api/v1/api-keys/{(await api.KeyAsync(Role.Researcher, Holder)).KeyId}")),
-            ["DELETE /api/v1/api-keys/{id}"] = (AdminOnly(204), async () =>
+            ["GET /api/v1/api-keys"] = ([401, 403, 403, 403, 403, 200, 200, 200], () => Now(Get("/api/v1/api-keys"))),
+            // A key of the holding organization: another organization's administrator may not issue it.
+            ["POST /api/v1/api-keys"] = ([401, 403, 403, 403, 403, 201, 403, 201], () =>
+                Now(Post("/api/v1/api-keys", new { name = "m", organization = Holder, role = "Researcher" }))),
+            ["GET /api/v1/api-keys/{id}"] = (HolderKey(200), async () => Get($"/api/v1/api-keys/{(await api.KeyAsync(Role.Researcher, Holder)).KeyId}")),
+            ["DELETE /api/v1/api-keys/{id}"] = (HolderKey(204), async () =>
                 new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/api-keys/{(await api.KeyAsync(Role.Researcher, Holder)).KeyId}")),
-            ["GET /api/v1/audit"] = (AdminOnly(200), () => Now(Get("/api/v1/audit?limit=1"))),
-            ["GET /api/v1/audit/verification"] = (AdminOnly(200), () => Now(Get("/api/v1/audit/verification"))),
+            ["GET /api/v1/audit"] = (OperatorOnly(200), () => Now(Get("/api/v1/audit?limit=1"))),
+            ["GET /api/v1/audit/verification"] = (OperatorOnly(200), () => Now(Get("/api/v1/audit/verification"))),
             ["GET /api/v1/changes"] = (Read, () => Now(Get("/api/v1/changes?limit=1"))),
             ["GET /api/v1/claims"] = (Open, () => Now(Get("/api/v1/claims"))),
             ["GET /api/v1/lists"] = (Open, () => Now(Get("/api/v1/lists"))),
             ["POST /api/v1/lists"] = (Write, () => Now(Post("/api/v1/lists", NamedList()))),
             ["GET /api/v1/lists/{id}"] = (Open, async () => Get($"/api/v1/lists/{await listed}")),
             // Entries come once, from the organization holding the list: each call uploads to a list of its own.
-            ["POST /api/v1/lists/{id}/entries"] = ([401, 403, 200, 403, 403, 200], async () => Entries((await holder.PostOkAsync("/api/v1/lists", NamedList())).Id())),
+            ["POST /api/v1/lists/{id}/entries"] = (HolderOnly(200), async () => Entries((await holder.PostOkAsync("/api/v1/lists", NamedList())).Id())),
             ["GET /api/v1/lists/{id}/entries"] = (Read, async () => Get($"/api/v1/lists/{await listed}/entries")),
             ["GET /api/v1/lists/{id}/reconciliation"] = (Open, async () => Get($"/api/v1/lists/{await listed}/reconciliation")),
-            ["POST /api/v1/lists/{id}/entries/{number}/match"] = ([401, 403, 403, 403, 201, 201], async () =>
+            ["POST /api/v1/lists/{id}/entries/{number}/match"] = (Decides, async () =>
                 Post($"/api/v1/lists/{await listed}/entries/1/match", new { detaineeId = (Guid?)null, note = "No such person." })),
             ["POST /api/v1/claims"] = (Write, () => Now(Post("/api/v1/claims", Claim()))),
             ["GET /api/v1/claims/{id}"] = (Open, async () => Get($"/api/v1/claims/{(await holder.PostOkAsync("/api/v1/claims", Claim())).Id()}")),
-            ["POST /api/v1/claims/{id}/retraction"] = ([401, 403, 200, 403, 403, 200], async () =>
+            ["POST /api/v1/claims/{id}/retraction"] = (HolderOnly(200), async () =>
                 Post($"/api/v1/claims/{(await holder.PostOkAsync("/api/v1/claims", Claim())).Id()}/retraction", new { note = "withdrawn" })),
             ["GET /api/v1/detainees"] = (Read, () => Now(Get("/api/v1/detainees?limit=1"))),
             ["POST /api/v1/detainees"] = (Write, () => Now(Post("/api/v1/detainees", new { fullName = "Matrix Person", gender = "Other", isProtected = false }))),
             ["GET /api/v1/detainees/{id}"] = (Read, async () => Get($"/api/v1/detainees/{await Detainee()}")),
-            ["PUT /api/v1/detainees/{id}"] = ([401, 403, 200, 403, 403, 200], async () =>
+            ["PUT /api/v1/detainees/{id}"] = (HolderOnly(200), async () =>
             {
                 var created = await holder.PostAsJsonAsync("/api/v1/detainees", new { fullName = "Matrix Put", gender = "Other", isProtected = false });
                 var request = new HttpRequestMessage(HttpMethod.Put, created.Headers.Location) { Content = JsonContent.Create(new { fullName = "Matrix Put 2", gender = "Other", isProtected = false }) };
@@ -154,14 +165,14 @@ public sealed class RoleMatrixTests(ApiFixture api)
                 return request;
             }),
             ["GET /api/v1/detainees/{detaineeId}/detentions"] = (Read, async () => Get($"/api/v1/detainees/{await Detainee()}/detentions")),
-            ["POST /api/v1/detainees/{detaineeId}/detentions"] = (OwnerCreates, async () =>
+            ["POST /api/v1/detainees/{detaineeId}/detentions"] = (HolderOnly(201), async () =>
                 Post($"/api/v1/detainees/{await Detainee()}/detentions", new { arrestedOn = "2020" })),
             ["GET /api/v1/detentions/{id}"] = (Read, async () => Get($"/api/v1/detentions/{await OpenDetention()}")),
-            ["POST /api/v1/detentions/{detentionId}/transfers"] = (OwnerCreates, async () =>
+            ["POST /api/v1/detentions/{detentionId}/transfers"] = (HolderOnly(201), async () =>
                 Post($"/api/v1/detentions/{await OpenDetention()}/transfers", new { facilityId = await facility, transferredOn = "2026-01-01" })),
             ["GET /api/v1/exports/detainees"] = (Read, () => Now(Get("/api/v1/exports/detainees?q=matrix-nobody"))),
             ["GET /api/v1/exports/releases"] = (Read, () => Now(Get("/api/v1/exports/releases?releasedFrom=2100-12-31"))),
-            ["POST /api/v1/imports"] = ([401, 403, 200, 200, 200, 200], () => Now(new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports?dryRun=true")
+            ["POST /api/v1/imports"] = ([401, 403, 200, 200, 200, 200, 200, 403], () => Now(new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports?dryRun=true")
             {
                 Content = new StringContent("fullName\nMatrix Import\n", System.Text.Encoding.UTF8, "text/csv"),
             })),
@@ -169,7 +180,7 @@ public sealed class RoleMatrixTests(ApiFixture api)
             ["POST /api/v1/facilities"] = (Write, () => Now(Post("/api/v1/facilities", new { name = "Matrix Prison", kind = "Prison", country = "VE" }))),
             ["GET /api/v1/facilities/{id}"] = (Open, async () => Get($"/api/v1/facilities/{await facility}")),
             ["GET /api/v1/releases"] = (Read, () => Now(Get("/api/v1/releases?limit=1"))),
-            ["POST /api/v1/releases"] = (OwnerCreates, async () =>
+            ["POST /api/v1/releases"] = (HolderOnly(201), async () =>
                 Post("/api/v1/releases", new { detentionId = await OpenDetention(), releasedOn = "2026-01-10", kind = "Unknown" })),
             ["GET /api/v1/releases/{id}"] = (Read, async () => Get($"/api/v1/releases/{await Release()}")),
             ["GET /api/v1/releases/{id}/verifications"] = (Read, async () => Get($"/api/v1/releases/{await Release()}/verifications")),
@@ -180,12 +191,12 @@ public sealed class RoleMatrixTests(ApiFixture api)
                 Assert.True((await Records.DecideAsync(verifier, release, "UnderVerification", "2026-01-11T09:00:00Z")).IsSuccessStatusCode);
                 return Get($"/api/v1/releases/{release}/verifications/1");
             }),
-            ["POST /api/v1/releases/{id}/verifications"] = ([401, 403, 403, 403, 201, 201], async () =>
+            ["POST /api/v1/releases/{id}/verifications"] = (Decides, async () =>
                 Post($"/api/v1/releases/{await Release()}/verifications", new { status = "Verified", method = "DirectContact", occurredAt = "2026-01-11T10:00:00Z", expectedStatus = "Reported" })),
             ["GET /api/v1/sources"] = (Read, () => Now(Get("/api/v1/sources?limit=1"))),
             ["POST /api/v1/sources"] = (Write, () => Now(Post("/api/v1/sources", new { url = "https://example.org/m", kind = "Other" }))),
             ["GET /api/v1/sources/{id}"] = (Read, async () => Get($"/api/v1/sources/{(await source).Id()}")),
-            ["GET /api/v1/webhooks"] = ([401, 403, 200, 200, 200, 200], () => Now(Get("/api/v1/webhooks?limit=1"))),
+            ["GET /api/v1/webhooks"] = ([401, 403, 200, 200, 200, 200, 200, 403], () => Now(Get("/api/v1/webhooks?limit=1"))),
             ["POST /api/v1/webhooks"] = (Write, () => Now(Post("/api/v1/webhooks", Webhook()))),
             ["GET /api/v1/webhooks/{id}"] = (Owned(200), async () => Get($"/api/v1/webhooks/{await Subscription()}")),
             ["DELETE /api/v1/webhooks/{id}"] = (Owned(204), async () => new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/webhooks/{await Subscription()}")),
@@ -193,7 +204,7 @@ public sealed class RoleMatrixTests(ApiFixture api)
             ["GET /api/v1/webhooks/{id}/deliveries"] = (Owned(200), async () => Get($"/api/v1/webhooks/{await Subscription()}/deliveries")),
             ["POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver"] = (Owned(202), async () => Post(await Delivery(), new { })),
             ["GET /api/v1/tallies"] = (Open, () => Now(Get("/api/v1/tallies?limit=1"))),
-            ["POST /api/v1/tallies"] = ([401, 403, 403, 403, 201, 201], () => Now(Post("/api/v1/tallies", Tally()))),
+            ["POST /api/v1/tallies"] = (Decides, () => Now(Post("/api/v1/tallies", Tally()))),
             ["GET /api/v1/tallies/{number}"] = (Open, async () => Get($"/api/v1/tallies/{await Published()}")),
             ["GET /api/v1/tallies/{number}/inputs"] = (Open, async () => Get($"/api/v1/tallies/{await Published()}/inputs")),
             ["GET /api/v1/tallies/{number}/check"] = (Open, async () => Get($"/api/v1/tallies/{await Published()}/check")),

@@ -10,10 +10,13 @@ public sealed class SeedStoryFixture(ApiFixture api) : IAsyncLifetime
 
     public string AdminKey => api.AdminKey;
 
+    /// <summary>The demo organization's OrganizationAdmin key, as run.sh configures one.</summary>
+    public string OrganizationAdminKey { get; } = PrisonerReleaseTracker.Domain.ApiKeySecret.Generate();
+
     public async ValueTask InitializeAsync()
     {
         var connectionString = await api.Server.CreateDatabaseAsync($"prt_story_{Environment.ProcessId}");
-        Factory = new ApiFactory(connectionString, api.AdminKey, new CapturedLogs(), demo: true);
+        Factory = new ApiFactory(connectionString, api.AdminKey, new CapturedLogs(), demo: true, demoOrganizationAdminKey: OrganizationAdminKey);
     }
 
     public async ValueTask DisposeAsync()
@@ -88,6 +91,24 @@ public sealed class SeedStoryTests(SeedStoryFixture story) : IClassFixture<SeedS
         Assert.Equal(breakdown["no"], totals["verifiedWithChargesNotDropped"]!.GetValue<int>());
         Assert.Equal(breakdown["unknown"], totals["verifiedWithChargesUnknown"]!.GetValue<int>());
         Assert.Equal(53, totals["verifiedWithChargesPending"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_demo_organizations_admin_key_identifies_its_protected_persons_whom_the_operator_sees_as_pseudonyms()
+    {
+        using var organizationAdmin = story.Factory!.CreateClient();
+        organizationAdmin.DefaultRequestHeaders.Add("X-Api-Key", story.OrganizationAdminKey);
+        using var operatorKey = story.Factory.CreateClient();
+        operatorKey.DefaultRequestHeaders.Add("X-Api-Key", story.AdminKey);
+
+        var keys = (await organizationAdmin.GetOkAsync("/api/v1/api-keys?limit=500"))["items"]!.AsArray();
+        var person = (await organizationAdmin.GetOkAsync("/api/v1/detainees?limit=500"))["items"]!.AsArray().First(d => d!["isProtected"]!.GetValue<bool>())!;
+        var byOperator = await operatorKey.GetOkAsync($"/api/v1/detainees/{person.Id()}");
+
+        Assert.Contains(keys, k => k!["role"]!.GetValue<string>() == "OrganizationAdmin");
+        Assert.All(keys, k => Assert.Equal("Demo Human Rights Monitor", k!["organization"]!.GetValue<string>()));
+        Assert.Contains("(demo", person["fullName"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("Protected person ", byOperator["fullName"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

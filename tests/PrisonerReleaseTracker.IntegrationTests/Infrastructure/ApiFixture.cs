@@ -72,18 +72,30 @@ public sealed class ApiFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Issues a key through the API and returns a client that sends it, with the key's id.</summary>
-    public async Task<(HttpClient Client, Guid KeyId, string Key)> KeyAsync(Role role, string organization)
+    /// <summary>
+    /// Issues a key through the API (by the operators' key, or by <paramref name="issuer"/>) and returns a client that sends
+    /// it, with the key's id.
+    /// </summary>
+    public async Task<(HttpClient Client, Guid KeyId, string Key)> KeyAsync(Role role, string organization, HttpClient? issuer = null)
     {
         using var admin = Admin();
-        var response = await admin.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} key", organization, role = role.ToString() });
-        response.EnsureSuccessStatusCode();
-        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        var key = body["key"]!.GetValue<string>();
-        return (WithKey(key), body["apiKey"]!["id"]!.GetValue<Guid>(), key);
+        var (key, id) = await IssueWithIdAsync(issuer ?? admin, role, organization);
+        return (WithKey(key), id, key);
     }
 
     public async Task<HttpClient> ClientAsync(Role role, string organization) => (await KeyAsync(role, organization)).Client;
+
+    /// <summary>Has <paramref name="issuer"/> (an operator's or an OrganizationAdmin's client, on any app) issue a key; returns the key.</summary>
+    public static async Task<string> IssueAsync(HttpClient issuer, Role role, string organization) =>
+        (await IssueWithIdAsync(issuer, role, organization)).Key;
+
+    private static async Task<(string Key, Guid Id)> IssueWithIdAsync(HttpClient issuer, Role role, string organization)
+    {
+        var response = await issuer.PostAsJsonAsync("/api/v1/api-keys", new { name = $"{role} key", organization, role = role.ToString() });
+        response.EnsureSuccessStatusCode();
+        var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        return (body["key"]!.GetValue<string>(), body["apiKey"]!["id"]!.GetValue<Guid>());
+    }
 }
 
 /// <summary>The API under test, on the run's database, with its logs captured.</summary>
@@ -91,7 +103,8 @@ public sealed class ApiFixture : IAsyncLifetime
 /// Only the fixture's API sends webhooks (<paramref name="dispatchWebhooks"/>): the others, on databases of their own,
 /// have nobody subscribed and would only add background work to the tests that time their first requests.
 /// </remarks>
-public sealed class ApiFactory(string connectionString, string adminKey, CapturedLogs logs, bool demo = false, bool dispatchWebhooks = false)
+public sealed class ApiFactory(
+    string connectionString, string adminKey, CapturedLogs logs, bool demo = false, bool dispatchWebhooks = false, string? demoOrganizationAdminKey = null)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -103,6 +116,7 @@ public sealed class ApiFactory(string connectionString, string adminKey, Capture
         builder.UseSetting("Auth:BootstrapOrganization", ApiFixture.AdminOrganization);
         builder.UseSetting("Swagger:Enabled", "true");
         builder.UseSetting("Demo:Seed", demo ? "true" : "false");
+        builder.UseSetting("Demo:OrganizationAdminKey", demoOrganizationAdminKey ?? "");
         // The suite makes thousands of calls from one address; the rate limit has its own tests.
         builder.UseSetting("RateLimiting:Anonymous:PermitLimit", "1000000");
         builder.UseSetting("RateLimiting:Keyed:PermitLimit", "1000000");

@@ -44,7 +44,7 @@ public sealed class GeneratedAttackTests(ApiFixture api)
         var random = new Random(seed);
         var operations = Operations(JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(OpenApiTests.RepositoryRoot(), "docs", "openapi.json"), Ct))!);
         var callers = new List<HttpClient> { api.Factory.CreateClient() };
-        foreach (var role in new[] { Role.Researcher, Role.Contributor, Role.Verifier })
+        foreach (var role in new[] { Role.Researcher, Role.Contributor, Role.Verifier, Role.OrganizationAdmin })
         {
             var (_, _, key) = await api.KeyAsync(role, "Attackers " + role);
             callers.Add(Keyed(key));

@@ -3,38 +3,55 @@ using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Features.ApiKeys;
 
-/// <summary>API keys: who may call, for which organization, with which role.</summary>
+/// <summary>
+/// API keys: who may call, for which organization, with which role. An operator (Admin) manages every key, an
+/// OrganizationAdmin its own organization's (<see cref="KeyManagement"/>); a key it does not manage is not found.
+/// </summary>
 [Route("api/v1/api-keys")]
 [Tags("API keys")]
-[Authorize(Policy = Policies.Admin)]
+[Authorize(Policy = Policies.KeyManager)]
 public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : ControllerBase
 {
     /// <summary>List API keys</summary>
-    /// <remarks>Keys are listed without their secrets, which are never stored.</remarks>
+    /// <remarks>
+    /// The keys the caller manages: every key for an operator, its own organization's for an OrganizationAdmin. Listed
+    /// without their secrets, which are never stored.
+    /// </remarks>
     [HttpGet]
     [ProducesResponseType<Page<ApiKeyResponse>>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> ListApiKeys([FromQuery] ApiKeyListQuery query, CancellationToken ct)
     {
-        var fetched = await query.Slice(db.ApiKeys.AsNoTracking().ChangedSince(query), k => k.Id).Select(ApiKeyResponse.Projection).ToListAsync(ct);
+        var fetched = await query.Slice(Managed().ChangedSince(query), k => k.Id).Select(ApiKeyResponse.Projection).ToListAsync(ct);
         return Ok(query.ToPage(fetched, k => k.Id));
     }
 
     /// <summary>Get an API key</summary>
-    /// <remarks>Without its secret, which is never stored.</remarks>
+    /// <remarks>Without its secret, which is never stored. A key the caller does not manage is not found.</remarks>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<IActionResult> GetApiKey(Guid id, CancellationToken ct) => this.Found(await FindAsync(id, ct), "API key");
 
     /// <summary>Issue an API key</summary>
-    /// <remarks>The answer holds the key itself, this once; only its hash is stored.</remarks>
+    /// <remarks>
+    /// The answer holds the key itself, this once; only its hash is stored. An operator issues keys of any organization and
+    /// role; an OrganizationAdmin only of its own organization, up to OrganizationAdmin (403 otherwise). The audit log names
+    /// the issuing key and its organization.
+    /// </remarks>
     [HttpPost]
     [ProducesResponseType<CreatedApiKeyResponse>(StatusCodes.Status201Created, "application/json")]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<IActionResult> CreateApiKey(CreateApiKeyRequest request, CancellationToken ct)
     {
-        var key = ApiKey.Issue(request.Name.Trim(), request.Organization.Trim(), request.Role!.Value, clock.GetUtcNow(), out var secret);
+        var (organization, role, issuer) = (request.Organization.Trim(), request.Role!.Value, User.RequiredCaller());
+        if (!KeyManagement.Manages(issuer.Organization, issuer.Role, organization, role))
+        {
+            return Problems.Forbidden("An organization's administrator issues keys of its own organization only, up to OrganizationAdmin",
+                $"This key may issue keys for {issuer.Organization}, with role Researcher, Contributor, Verifier or OrganizationAdmin.");
+        }
+
+        var key = ApiKey.Issue(request.Name.Trim(), organization, role, clock.GetUtcNow(), out var secret);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         var issued = (await FindAsync(key.Id, ct))!;
@@ -42,14 +59,14 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     }
 
     /// <summary>Revoke an API key</summary>
-    /// <remarks>The key is refused from the next request on. Revoking is final.</remarks>
+    /// <remarks>The key is refused from the next request on. Revoking is final. A key the caller does not manage is not found.</remarks>
     [HttpDelete("{id:guid}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> RevokeApiKey(Guid id, CancellationToken ct)
     {
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct);
+        var key = await Managed(tracked: true).SingleOrDefaultAsync(k => k.Id == id, ct);
         if (key is null)
         {
             return Problems.NotFound("API key");
@@ -61,5 +78,13 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     }
 
     private Task<ApiKeyResponse?> FindAsync(Guid id, CancellationToken ct) =>
-        db.ApiKeys.AsNoTracking().Where(k => k.Id == id).Select(ApiKeyResponse.Projection).SingleOrDefaultAsync(ct);
+        Managed().Where(k => k.Id == id).Select(ApiKeyResponse.Projection).SingleOrDefaultAsync(ct);
+
+    /// <summary>The keys the caller manages (<see cref="KeyManagement.Manages"/>).</summary>
+    private IQueryable<ApiKey> Managed(bool tracked = false)
+    {
+        var (organization, role) = (User.RequiredCaller().Organization, User.RequiredCaller().Role);
+        var keys = tracked ? db.ApiKeys : db.ApiKeys.AsNoTracking();
+        return keys.Where(k => KeyManagement.Manages(organization, role, k.Organization, k.Role));
+    }
 }

@@ -21,7 +21,7 @@ public sealed partial class ExportsController(ExportQueries queries, IOptions<Js
     /// imported again. Filters as the detainee list. <c>format=csv</c> (default) or <c>json</c> (an array of
     /// objects; lists as arrays); without <c>format</c>, the <c>Accept</c> header chooses (<c>application/json</c> or
     /// <c>text/csv</c>), else CSV. Rows are streamed as they are read, ordered by id. Sensitive fields (national id,
-    /// notes) only reach the holding organization and Admins; a protected person held elsewhere appears only under a
+    /// notes) only reach the holding organization; a protected person held elsewhere appears only under a
     /// stable pseudonym, without names, birth date, identifiers, arresting authority, charges or sources, and <c>q</c> never finds them;
     /// the url of a source also cited for such a person is left out of every row. In CSV, a
     /// text starting like a spreadsheet formula (<c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>) is written after a <c>'</c>,
