@@ -10,6 +10,16 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>
+/// A text the API computes that may be longer than any text it stores (a tally's canonical answer, whose breakdown and
+/// claims grow with the record): its bound in the document.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class LongTextAttribute(int maxLength) : Attribute
+{
+    public int MaxLength { get; } = maxLength;
+}
+
+/// <summary>
 /// Says in the document what the validators enforce, so clients and gateways know it: a request field the
 /// validator requires (NotNull, NotEmpty) is required and not nullable, whatever its C# type (value types are
 /// nullable in request records so that a missing one is a 400 naming it, never a silent default); every string,
@@ -52,6 +62,7 @@ public sealed class SchemaLimitsFilter(IServiceScopeFactory scopes, IOptions<Mic
                 "uuid" => 36,
                 "date" => 10,
                 "date-time" => 35,
+                _ when context.MemberInfo?.GetCustomAttribute<LongTextAttribute>() is { } longText => longText.MaxLength,
                 _ => rules.OfType<ILengthValidator>().Select(r => (int?)r.Max).FirstOrDefault(m => m > 0) ?? AnyText,
             };
         }

@@ -329,6 +329,30 @@ public sealed class TalliesTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_tally_beside_many_claims_is_published_with_its_whole_canonical_answer_as_the_document_allows()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Long Claims NGO");
+        using var verifier = await api.ClientAsync(Role.Verifier, "Long Claims Verifiers");
+        var start = api.OwnPeriod();
+        foreach (var claimant in Enumerable.Range(1, 24).Select(n => $"Ministry {n}"))
+        {
+            await contributor.PostOkAsync("/api/v1/claims", new JsonObject
+            {
+                ["claimant"] = claimant, ["claimantKind"] = "Government", ["metric"] = "Releases", ["statedAt"] = Iso(Noon(start.AddDays(1))),
+                ["period"] = new JsonObject { ["from"] = $"{start:yyyy-MM-dd}", ["to"] = $"{start.AddDays(2):yyyy-MM-dd}" },
+                ["count"] = new JsonObject { ["qualifier"] = "MoreThan", ["value"] = 600 }, ["originalText"] = "more than 600 freed",
+            });
+        }
+
+        // The answer (validated against the document like every answer of these tests) lists every claim beside it: longer than any stored text.
+        var tally = await PublishAsync(verifier, start, start.AddDays(2), Noon(start.AddDays(3)));
+
+        var canonical = tally["canonicalAnswer"]!.GetValue<string>();
+        Assert.True(canonical.Length > 4000, $"canonical answer of {canonical.Length} characters");
+        Assert.Equal(Sha256(canonical), tally["answerDigest"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_correction_supersedes_a_tally_once_and_only_by_its_publisher()
     {
         using var verifier = await api.ClientAsync(Role.Verifier, "Correcting Verifiers");

@@ -57,9 +57,13 @@ internal sealed class PublishTallyRequestValidator : AbstractValidator<PublishTa
 /// <param name="Url">The tally's permanent address.</param>
 /// <param name="ETag">The version, as the <c>ETag</c> header carries it.</param>
 public sealed record TallyResponse(long Number, string Title, string? Note, string Organization, DateOnly From, DateOnly To, DateTimeOffset AsOf,
-    DateTimeOffset KnownAt, TotalsGroupBy? GroupBy, string? VerifiedBy, int FormatVersion, TallyAnswer? Answer, string CanonicalAnswer, string AnswerDigest,
+    DateTimeOffset KnownAt, TotalsGroupBy? GroupBy, string? VerifiedBy, int FormatVersion, TallyAnswer? Answer, [property: LongText(TallyResponse.CanonicalAnswerMaxLength)] string CanonicalAnswer, string AnswerDigest,
     string InputsDigest, int InputCount, long? Supersedes, long? SupersededBy, string Citation, Uri Url, [property: JsonPropertyName("etag")] string ETag)
-    : IVersioned;
+    : IVersioned
+{
+    /// <summary>The longest canonical answer the document allows: 16 MiB, far beyond the largest breakdown and claims a period has.</summary>
+    public const int CanonicalAnswerMaxLength = 16 * 1024 * 1024;
+}
 
 /// <summary>A tally's input manifest: one row per release counted, the same shape for every person.</summary>
 /// <param name="Number">The tally.</param>
