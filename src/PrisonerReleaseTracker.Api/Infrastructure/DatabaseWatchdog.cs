@@ -8,20 +8,24 @@ namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>
 /// The watchdog's settings: after <c>Database:UnresponsiveAfterSeconds</c> (3) a request still running asks whether the
-/// database answers at all (a new connection and <c>SELECT 1</c> within <c>Database:ProbeTimeoutSeconds</c>, 1); the
-/// answer to a request given up on says <c>Retry-After: Database:RetryAfterSeconds</c> (5).
+/// database answers at all (<c>SELECT 1</c> within <c>Database:ProbeTimeoutSeconds</c>, 1.5, asked twice before it counts
+/// as silent); the answer to a request given up on says <c>Retry-After: Database:RetryAfterSeconds</c> (5).
 /// </summary>
 public sealed record DatabaseWatchdogOptions(TimeSpan UnresponsiveAfter, TimeSpan ProbeTimeout, int RetryAfterSeconds)
 {
     public static DatabaseWatchdogOptions From(IConfiguration configuration) => new(
         TimeSpan.FromSeconds(configuration.GetValue("Database:UnresponsiveAfterSeconds", 3.0)),
-        TimeSpan.FromSeconds(configuration.GetValue("Database:ProbeTimeoutSeconds", 1.0)),
+        TimeSpan.FromSeconds(configuration.GetValue("Database:ProbeTimeoutSeconds", 1.5)),
         configuration.GetValue("Database:RetryAfterSeconds", 5));
 }
 
 /// <summary>
-/// Whether the database answers at all, asked on a connection of its own (not pooled: a pooled connection opens without
-/// a word to the server). Concurrent callers share one probe, and its answer holds for a moment.
+/// Whether the database answers at all: <c>SELECT 1</c> on a pool of its own (two connections, kept open, so that a busy
+/// machine is not mistaken for a silent database because a new backend took long to start). A database is silent when
+/// two attempts in a row get no answer in time (the first may pay for opening a connection; a connection broken by a
+/// restart fails once). The command is sent without a token: cancelling it would send a cancel request that a silent
+/// server does not serve, and wait for it; an attempt given up on ends by itself when the server answers again.
+/// Concurrent callers share one probe, and its answer holds for a moment.
 /// </summary>
 public sealed partial class DatabaseProbe(IConfiguration configuration, DatabaseWatchdogOptions options, TimeProvider clock, ILogger<DatabaseProbe> logger)
 {
@@ -29,15 +33,18 @@ public sealed partial class DatabaseProbe(IConfiguration configuration, Database
     private readonly Lock _gate = new();
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder(DatabaseConnection.From(configuration))
     {
-        Pooling = false,
+        Pooling = true,
+        MinPoolSize = 1,
+        MaxPoolSize = 2,
+        ApplicationName = "prt-watchdog",
         Timeout = Math.Max(1, (int)Math.Ceiling(options.ProbeTimeout.TotalSeconds)),
-        CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.ProbeTimeout.TotalSeconds)),
+        CommandTimeout = 0,
     }.ConnectionString;
 
     private Task<bool>? _probe;
     private DateTimeOffset _answeredAt;
 
-    /// <summary>True when the server answered (an error from it is an answer too); false when it said nothing in time or could not be reached.</summary>
+    /// <summary>True when the server answered (an error from it is an answer too); false when it said nothing in time or could not be reached, twice.</summary>
     public Task<bool> AnswersAsync()
     {
         lock (_gate)
@@ -55,17 +62,7 @@ public sealed partial class DatabaseProbe(IConfiguration configuration, Database
     private async Task<bool> ProbeAsync()
     {
         await Task.Yield();
-        bool answers;
-        using var timeout = new CancellationTokenSource(options.ProbeTimeout);
-        try
-        {
-            answers = await AskAsync(timeout.Token).WaitAsync(options.ProbeTimeout + TimeSpan.FromMilliseconds(100));
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException or NpgsqlException and not PostgresException)
-        {
-            answers = false;
-        }
-
+        var answers = await AttemptAsync() || await AttemptAsync();
         lock (_gate)
         {
             _answeredAt = clock.GetUtcNow();
@@ -79,14 +76,27 @@ public sealed partial class DatabaseProbe(IConfiguration configuration, Database
         return answers;
     }
 
-    private async Task<bool> AskAsync(CancellationToken ct)
+    private async Task<bool> AttemptAsync()
+    {
+        using var timeout = new CancellationTokenSource(options.ProbeTimeout);
+        try
+        {
+            return await AskAsync(timeout.Token).WaitAsync(options.ProbeTimeout, clock);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or NpgsqlException and not PostgresException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> AskAsync(CancellationToken openTimeout)
     {
         try
         {
             await using var connection = new NpgsqlConnection(_connectionString);
-            await connection.OpenAsync(ct);
+            await connection.OpenAsync(openTimeout);
             await using var command = new NpgsqlCommand("SELECT 1", connection);
-            await command.ExecuteScalarAsync(ct);
+            await command.ExecuteScalarAsync(CancellationToken.None);
             return true;
         }
         catch (PostgresException)
@@ -96,7 +106,7 @@ public sealed partial class DatabaseProbe(IConfiguration configuration, Database
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The database did not answer a probe within {Seconds} s")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database did not answer two probes of {Seconds} s each")]
     private static partial void LogSilent(ILogger logger, double seconds);
 }
 

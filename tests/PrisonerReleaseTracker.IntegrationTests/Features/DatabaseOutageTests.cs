@@ -96,7 +96,8 @@ public sealed class DatabaseOutageTests(ApiFixture api)
             Assert.Equal((answer.What, HttpStatusCode.ServiceUnavailable), (answer.What, answer.Response.StatusCode));
             Assert.Equal("application/problem+json", answer.Response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(TimeSpan.FromSeconds(7), answer.Response.Headers.RetryAfter?.Delta);
-            Assert.True(answer.Took < TimeSpan.FromSeconds(limitSeconds + 3), $"{answer.What} took {answer.Took}");
+            // The limit, then two probes of 1.5 s without an answer, then a margin for a loaded machine.
+            Assert.True(answer.Took < TimeSpan.FromSeconds(limitSeconds + 3 + 2), $"{answer.What} took {answer.Took}");
         });
 
         Assert.Equal(HttpStatusCode.OK, await FirstAnswerAsync(contributor, $"/api/v1/detainees/{unread}"));

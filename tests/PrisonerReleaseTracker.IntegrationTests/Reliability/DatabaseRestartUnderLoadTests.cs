@@ -56,7 +56,7 @@ public sealed class DatabaseRestartUnderLoadTests(ApiFixture api)
             $"their Idempotency-Key after {imports.Sum(i => i.Refusals)} refusals; database down {(upAt - stoppedAt).TotalSeconds:F1} s " +
             $"(stop, 0.3 s, start); first acknowledged write {recovery.TotalSeconds:F2} s after the database was up");
 
-        Assert.NotEmpty(refused);
+        Assert.True(refused.Length + imports.Sum(i => i.Refusals) > 0, "no write met the restart");
         Assert.All(acknowledged, facility => Assert.True(stored.TryGetValue(facility.Name, out var id) && id.Id == facility.Id,
             $"acknowledged facility {facility.Name} is missing"));
         Assert.All(stored.Values, row => Assert.True(row.Audited, $"facility {row.Id} has no audit entry"));
