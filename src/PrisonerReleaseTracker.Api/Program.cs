@@ -44,6 +44,8 @@ builder.Services.AddAnswerCache();
 builder.Services.AddDatabase();
 builder.Services.AddApiProtection(builder.Configuration);
 builder.Services.AddSingleton(RequestBudgetOptions.From(builder.Configuration));
+builder.Services.AddSingleton(DatabaseWatchdogOptions.From(builder.Configuration));
+builder.Services.AddSingleton<DatabaseProbe>();
 
 builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
     .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -74,6 +76,7 @@ app.UseStatusCodePages(context => ProblemWriter.WriteAsync(context.HttpContext, 
     Title = ReasonPhrases.GetReasonPhrase(context.HttpContext.Response.StatusCode),
 }));
 app.UseRouting();
+app.UseMiddleware<DatabaseWatchdogMiddleware>();
 app.UseBodySizeLimit();
 app.UseConfiguredCors();
 

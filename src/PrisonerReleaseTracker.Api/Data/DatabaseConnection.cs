@@ -9,7 +9,8 @@ public static class DatabaseOptions
         services.AddDbContext<AppDbContext>((provider, options) =>
         {
             var configuration = provider.GetRequiredService<IConfiguration>();
-            Configure(options, DatabaseConnection.From(configuration), configuration.GetValue("Database:CommandTimeoutSeconds", 30));
+            Configure(options, DatabaseConnection.From(configuration), configuration.GetValue("Database:CommandTimeoutSeconds", 30))
+                .AddInterceptors(new CommitAfterAnswerGuard(provider.GetRequiredService<IHttpContextAccessor>()));
         }, optionsLifetime: ServiceLifetime.Singleton);
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString, int commandTimeoutSeconds) => options

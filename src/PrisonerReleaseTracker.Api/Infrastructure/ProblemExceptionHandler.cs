@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
@@ -22,7 +23,8 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         httpContext.Response.StatusCode = problem.Status!.Value;
         if (problem.Status == StatusCodes.Status503ServiceUnavailable)
         {
-            httpContext.Response.Headers.RetryAfter = "5";
+            httpContext.Response.Headers.RetryAfter = httpContext.RequestServices.GetRequiredService<DatabaseWatchdogOptions>()
+                .RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         }
 
         await ProblemWriter.WriteAsync(httpContext, problem, exception);

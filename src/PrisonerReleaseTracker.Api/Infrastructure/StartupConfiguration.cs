@@ -15,6 +15,7 @@ public static class StartupConfiguration
     private static readonly string[] PositiveNumbers =
     [
         "Database:CommandTimeoutSeconds", "Database:ConnectTimeoutSeconds", "Database:MigrationTimeoutSeconds", "Database:MaxAutoPrepare",
+        "Database:UnresponsiveAfterSeconds", "Database:ProbeTimeoutSeconds", "Database:RetryAfterSeconds",
         "Limits:RequestTimeoutSeconds", "Caching:Totals:Seconds", "Caching:Totals:MaxAgeSeconds", "Caching:VersionCheckSeconds",
         "RateLimiting:Anonymous:PermitLimit", "RateLimiting:Anonymous:WindowSeconds", "RateLimiting:Keyed:PermitLimit", "RateLimiting:Keyed:WindowSeconds",
         "Webhooks:Concurrency", "Webhooks:BatchSize", "Webhooks:MaxPerOrganization",

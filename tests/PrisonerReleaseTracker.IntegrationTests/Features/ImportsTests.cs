@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using CsvHelper;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using PrisonerReleaseTracker.Domain.Access;
@@ -498,11 +499,17 @@ public sealed class KestrelApiFixture(ApiFixture api) : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         _factory = new ApiFactory(api.ConnectionString, api.AdminKey, new CapturedLogs());
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        _address = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        _address = Listen(_factory);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Starts <paramref name="factory"/>'s API on a free loopback port and returns its address.</summary>
+    public static Uri Listen(WebApplicationFactory<Program> factory)
+    {
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
     }
 
     /// <summary>A plain client on the socket: request bodies stream as they are written.</summary>

@@ -87,6 +87,15 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same port (local cluster only).</summary>
     public Task StartAgainAsync() => RequireCluster().StartServerAsync(CancellationToken.None);
 
+    /// <summary>
+    /// Pauses the server (local cluster only): <c>SIGSTOP</c> to the postmaster and every process it started, so that
+    /// connections stay open and nothing answers, as with a frozen host or a network that drops packets.
+    /// </summary>
+    public Task PauseAsync() => RequireCluster().SignalAsync("-STOP");
+
+    /// <summary>Continues a server paused by <see cref="PauseAsync"/> (<c>SIGCONT</c>).</summary>
+    public Task ResumeAsync() => RequireCluster().SignalAsync("-CONT");
+
     public async ValueTask DisposeAsync()
     {
         if (disposed)
@@ -269,6 +278,32 @@ public sealed class PostgresServer : IAsyncDisposable
             RunToolAsync("pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], ct);
 
         public async ValueTask DisposeAsync() => await DestroyAsync(binDirectory, root);
+
+        /// <summary>Sends <paramref name="signal"/> to the postmaster first, then to its children.</summary>
+        public Task SignalAsync(string signal)
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+            var children = Directory.EnumerateDirectories("/proc")
+                .Select(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+                .Where(pid => pid > 0 && ParentOf(pid) == postmaster);
+            string[] arguments = [signal, .. children.Prepend(postmaster).Select(pid => pid.ToString(CultureInfo.InvariantCulture))];
+            return RunAsync("kill", arguments, logFile, CancellationToken.None);
+        }
+
+        // /proc/<pid>/stat is "pid (name) state ppid ...": the name may hold spaces and parentheses, the last ')' ends it.
+        private static int ParentOf(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return int.Parse(fields[1], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
 
         private async Task CreateAsync(CancellationToken ct)
         {
