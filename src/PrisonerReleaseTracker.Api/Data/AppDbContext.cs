@@ -46,6 +46,10 @@ public sealed class AppDbContext(
     public DbSet<ReleaseVersion> ReleaseVersions => Set<ReleaseVersion>();
     public DbSet<Tally> Tallies => Set<Tally>();
     public DbSet<TallyInput> TallyInputs => Set<TallyInput>();
+    public DbSet<ReleaseCountDelta> ReleaseCountDeltas => Set<ReleaseCountDelta>();
+    public DbSet<VerifiedPersonDay> VerifiedPersonDays => Set<VerifiedPersonDay>();
+    public DbSet<VerifiedPersonDelta> VerifiedPersonDeltas => Set<VerifiedPersonDelta>();
+    public DbSet<ClaimVerifiedDelta> ClaimVerifiedDeltas => Set<ClaimVerifiedDelta>();
     public DbSet<RecordChange> RecordChanges => Set<RecordChange>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();

@@ -98,13 +98,16 @@ public sealed class RequestBudgetTests(ApiFixture api)
         return count;
     }
 
-    /// <summary>Holds an exclusive lock on the releases table until disposed: every statement that reads it waits.</summary>
+    /// <summary>
+    /// Holds an exclusive lock on the releases table, and on the counts the totals as of now read in their place
+    /// (TotalsAggregates), until disposed: every statement that reads them waits.
+    /// </summary>
     private static async Task<IAsyncDisposable> LockReleasesAsync(string connectionString)
     {
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Ct);
         var transaction = await connection.BeginTransactionAsync(Ct);
-        await using (var command = new NpgsqlCommand("LOCK TABLE releases IN ACCESS EXCLUSIVE MODE", connection, transaction))
+        await using (var command = new NpgsqlCommand("LOCK TABLE releases, release_count_deltas IN ACCESS EXCLUSIVE MODE", connection, transaction))
         {
             await command.ExecuteNonQueryAsync(Ct);
         }

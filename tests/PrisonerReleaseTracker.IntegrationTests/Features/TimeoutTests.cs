@@ -30,7 +30,8 @@ public sealed class TimeoutTests(ApiFixture api)
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Ct);
         await using var transaction = await connection.BeginTransactionAsync(Ct);
-        await using (var lockReleases = new NpgsqlCommand("LOCK TABLE releases IN ACCESS EXCLUSIVE MODE", connection, transaction))
+        // The releases, and the counts the totals as of now read in their place (TotalsAggregates).
+        await using (var lockReleases = new NpgsqlCommand("LOCK TABLE releases, release_count_deltas IN ACCESS EXCLUSIVE MODE", connection, transaction))
         {
             await lockReleases.ExecuteNonQueryAsync(Ct);
         }

@@ -7,6 +7,12 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
 {
     public void Configure(EntityTypeBuilder<Claim> builder)
     {
+        // A claim entered or re-dated is counted into the totals' aggregates (TotalsAggregates).
+        builder.ToTable(table =>
+        {
+            table.HasTrigger(TotalsAggregates.ClaimsInserted);
+            table.HasTrigger(TotalsAggregates.ClaimsUpdated);
+        });
         builder.Property(c => c.Claimant).HasMaxLength(Limits.ShortText);
         builder.Property(c => c.OriginalText).HasMaxLength(Limits.OriginalText);
         builder.Property(c => c.RetractionNote).HasMaxLength(Limits.Note);

@@ -22,6 +22,10 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         {
             table.HasTrigger(RecordHistory.ReleaseInserted);
             table.HasTrigger(RecordHistory.ReleaseChanged);
+            // The totals' aggregates follow every insert, change and delete (TotalsAggregates).
+            table.HasTrigger(TotalsAggregates.ReleasesInserted);
+            table.HasTrigger(TotalsAggregates.ReleasesUpdated);
+            table.HasTrigger(TotalsAggregates.ReleasesDeleted);
         });
         builder.HasOne<Detention>().WithOne().HasForeignKey<Release>(r => r.DetentionId);
         builder.HasOne<Detainee>().WithMany().HasForeignKey(r => r.DetaineeId);
@@ -69,6 +73,8 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
             table.HasTrigger(ReleaseDayTrigger);
             table.HasTrigger("verification_events_append_only");
             table.HasTrigger("verification_events_no_truncate");
+            // Each claim's verified counts follow every decision (TotalsAggregates).
+            table.HasTrigger(TotalsAggregates.DecisionsInserted);
         });
         builder.Property(e => e.Organization).HasMaxLength(Limits.ShortText);
         builder.Property(e => e.Note).HasMaxLength(Limits.Note);

@@ -50,6 +50,38 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ClaimVerifiedDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool>("AtStatement")
+                        .HasColumnType("boolean")
+                        .HasColumnName("at_statement");
+
+                    b.Property<Guid>("ClaimId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claim_id");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer")
+                        .HasColumnName("delta");
+
+                    b.HasKey("Id")
+                        .HasName("pk_claim_verified_deltas");
+
+                    b.HasIndex("ClaimId")
+                        .HasDatabaseName("ix_claim_verified_deltas_claim_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ClaimId"), new[] { "AtStatement", "Delta" });
+
+                    b.ToTable("claim_verified_deltas", (string)null);
+                });
+
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.DetaineeVersion", b =>
                 {
                     b.Property<long>("Id")
@@ -103,6 +135,44 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ReleaseCountDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("ChargesDropped")
+                        .HasColumnType("boolean")
+                        .HasColumnName("charges_dropped");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer")
+                        .HasColumnName("delta");
+
+                    b.Property<DateOnly>("ReleasedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("released_on");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_release_count_deltas");
+
+                    b.HasIndex("ReleasedOn")
+                        .HasDatabaseName("ix_release_count_deltas_released_on");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn"), new[] { "Status", "ChargesDropped", "Delta" });
+
+                    b.ToTable("release_count_deltas", (string)null);
+                });
+
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ReleaseVersion", b =>
                 {
                     b.Property<long>("Id")
@@ -148,6 +218,65 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
 
                             t.HasTrigger("release_versions_no_truncate");
                         });
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.VerifiedPersonDay", b =>
+                {
+                    b.Property<Guid>("DetaineeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("detainee_id");
+
+                    b.Property<DateOnly>("ReleasedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("released_on");
+
+                    b.Property<DateOnly?>("NextVerifiedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("next_verified_on");
+
+                    b.HasKey("DetaineeId", "ReleasedOn")
+                        .HasName("pk_verified_person_days");
+
+                    b.ToTable("verified_person_days", (string)null);
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.VerifiedPersonDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer")
+                        .HasColumnName("delta");
+
+                    b.Property<DateOnly?>("NextVerifiedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("next_verified_on");
+
+                    b.Property<DateOnly>("ReleasedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("released_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_verified_person_deltas");
+
+                    b.HasIndex("ReleasedOn")
+                        .HasDatabaseName("ix_verified_person_deltas_last")
+                        .HasFilter("next_verified_on IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("ReleasedOn"), new[] { "Delta" });
+
+                    b.HasIndex("NextVerifiedOn", "ReleasedOn")
+                        .HasDatabaseName("ix_verified_person_deltas_next")
+                        .HasFilter("next_verified_on IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("NextVerifiedOn", "ReleasedOn"), new[] { "Delta" });
+
+                    b.ToTable("verified_person_deltas", (string)null);
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Features.Imports.IdempotencyRecord", b =>
@@ -504,6 +633,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("claims", null, t =>
                         {
                             t.HasTrigger("claims_bump_data_version");
+
+                            t.HasTrigger("claims_totals_insert");
+
+                            t.HasTrigger("claims_totals_update");
                         });
                 });
 
@@ -1278,6 +1411,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         {
                             t.HasTrigger("releases_bump_data_version");
 
+                            t.HasTrigger("releases_totals_delete");
+
+                            t.HasTrigger("releases_totals_insert");
+
+                            t.HasTrigger("releases_totals_update");
+
                             t.HasTrigger("releases_versions_insert");
 
                             t.HasTrigger("releases_versions_update");
@@ -1382,6 +1521,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                             t.HasTrigger("verification_events_no_truncate");
 
                             t.HasTrigger("verification_events_release_day");
+
+                            t.HasTrigger("verification_events_totals_insert");
                         });
                 });
 
@@ -1777,6 +1918,16 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasDatabaseName("ix_webhook_subscriptions_organization");
 
                     b.ToTable("webhook_subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ClaimVerifiedDelta", b =>
+                {
+                    b.HasOne("PrisonerReleaseTracker.Domain.Claims.Claim", null)
+                        .WithMany()
+                        .HasForeignKey("ClaimId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_claim_verified_deltas_claims_claim_id");
                 });
 
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.DetaineeVersion", b =>

@@ -75,8 +75,9 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Each claim with the verified counts of its period as of its statement and as of the answer's moment, from one
-    /// pass over the changes the history records (see <see cref="VerifiedSweep"/>) rather than two queries per claim.
+    /// Each claim with the verified counts of its period as of its statement and as of the answer's moment: as of now,
+    /// the counts the database keeps per claim; otherwise from one pass over the changes the history records (see
+    /// <see cref="VerifiedSweep"/>) rather than two queries per claim.
     /// </summary>
     private async Task<List<ReconciledClaim>> ReconcileAsync(TotalsScope scope, TotalsStatements sql, List<Claim> claims, CancellationToken ct)
     {
@@ -85,21 +86,29 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
             return [];
         }
 
+        if (sql.ClaimCounts is { } kept)
+        {
+            var counts = (await ReadAsync<ClaimCount>(kept, scope, ct)).ToDictionary(c => c.ClaimId);
+            return [.. claims.Select(claim => counts.TryGetValue(claim.Id, out var count)
+                ? Reconciled(claim, count.VerifiedAtStatement, count.VerifiedNow) : Reconciled(claim, 0, 0))];
+        }
+
         var periods = scope with { From = claims.Min(c => c.PeriodFrom), To = claims.Max(c => c.PeriodTo) };
         var changes = await ReadAsync<VerifiedChange>(
             scope.VerifiedBy is null ? sql.VerifiedChanges : sql.VerifiedChangesByOrganization, periods, ct);
         var sweep = new VerifiedSweep([.. scope.ClaimMoments.Append(scope.AsOf).Distinct().Order()],
             changes.Select(c => new VerifiedSweep.Change(c.ReleasedOn, c.Bucket, c.Verified)));
         return [.. claims.Select(claim =>
-        {
-            var atClaimTime = sweep.Count(claim.PeriodFrom, claim.PeriodTo, claim.StatedAt);
-            var now = sweep.Count(claim.PeriodFrom, claim.PeriodTo, scope.AsOf);
-            var lowerBound = claim.Count.LowerBound;
-            return new ReconciledClaim(
-                new ClaimSummary(claim.Id, claim.Claimant, claim.ClaimantKind, ClaimCountResponse.From(claim.Count), claim.OriginalText,
-                    claim.StatedAtAsStated, new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
-                atClaimTime, now, lowerBound is { } bound ? Math.Max(0, bound - now) : null);
-        })];
+            Reconciled(claim, sweep.Count(claim.PeriodFrom, claim.PeriodTo, claim.StatedAt), sweep.Count(claim.PeriodFrom, claim.PeriodTo, scope.AsOf)))];
+    }
+
+    private static ReconciledClaim Reconciled(Claim claim, int atClaimTime, int now)
+    {
+        var lowerBound = claim.Count.LowerBound;
+        return new ReconciledClaim(
+            new ClaimSummary(claim.Id, claim.Claimant, claim.ClaimantKind, ClaimCountResponse.From(claim.Count), claim.OriginalText,
+                claim.StatedAtAsStated, new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
+            atClaimTime, now, lowerBound is { } bound ? Math.Max(0, bound - now) : null);
     }
 
     /// <summary>
@@ -134,6 +143,8 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     private sealed record TimelineRow(DateOnly Bucket, int Verified, int Reported);
 
     private sealed record VerifiedChange(DateOnly ReleasedOn, int Bucket, int Verified);
+
+    private sealed record ClaimCount(Guid ClaimId, int VerifiedAtStatement, int VerifiedNow);
 }
 
 /// <summary>A release a replayed answer counts, with every field a breakdown may use, as known at the answer's moment.</summary>

@@ -8,6 +8,9 @@ public static class TotalsSetup
     public static IServiceCollection AddTotals(this IServiceCollection services)
     {
         services.AddScoped<TotalsReader>();
+        services.AddOptions<TotalsFoldOptions>().BindConfiguration(TotalsFoldOptions.Section);
+        services.AddSingleton<TotalsFold>();
+        services.AddHostedService(provider => provider.GetRequiredService<TotalsFold>());
         // In the document, asOf and knownAt are the text a client sends.
         services.ConfigureSwaggerGen(options =>
         {

@@ -7,7 +7,9 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// <summary>
 /// The SQL of the totals on the path of answers known now (<see cref="StatusSource.Stored"/> and
 /// <see cref="StatusSource.History"/>), written out because it is what the benchmark replays with pgbench; answers known
-/// at a past moment take <see cref="ReplaySql"/>, which shares the bodies here. Every text takes the same parameters,
+/// at a past moment take <see cref="ReplaySql"/>, which shares the bodies here. As of now, the summary, the timeline,
+/// the charges breakdown and the claims' counts read the aggregates instead (<see cref="AggregateSql"/>): the texts here
+/// that count stored statuses are the other breakdowns'. Every text takes the same parameters,
 /// bound from one <see cref="TotalsScope"/> by <see cref="Parameters"/>: <c>@from</c>, <c>@to</c>, <c>@as_of</c>,
 /// <c>@known_at</c>, <c>@verified_by</c>, <c>@unit</c> and <c>@claim_moments</c>. A statement is a source of statuses
 /// (the <c>scoped</c> releases of the period with their status), the people it may read (<c>persons</c>) and one
@@ -64,7 +66,6 @@ internal static class TotalsSql
         FROM scoped
         """;
 
-    public const string SummaryStored = $"WITH {StoredStatuses}{CountsOfScoped}";
     public const string SummaryHistory = $"WITH {HistoryStatuses}{CountsOfScoped}";
 
     private const string Ranked = "ORDER BY verified DESC, key";
@@ -117,7 +118,6 @@ internal static class TotalsSql
     public const string ByGenderHistory = $"{HistoryBreakdown}{ByGender}";
     public const string ByReleaseKindStored = $"{StoredBreakdown}{ByReleaseKind}";
     public const string ByReleaseKindHistory = $"{HistoryBreakdown}{ByReleaseKind}";
-    public const string ByChargesDroppedStored = $"{StoredBreakdown}{ByChargesDropped}";
     public const string ByChargesDroppedHistory = $"{HistoryBreakdown}{ByChargesDropped}";
 
     /// <summary>One bucket per day or week (<c>@unit</c>) of the period, empty ones included; weeks cut at <c>@from</c>.</summary>
@@ -131,7 +131,6 @@ internal static class TotalsSql
         GROUP BY b.bucket ORDER BY b.bucket
         """;
 
-    public const string TimelineStored = $"WITH {StoredStatuses}{BucketsOfScoped}";
     public const string TimelineHistory = $"WITH {HistoryStatuses}{BucketsOfScoped}";
 
     /// <summary>The ids of the claims about releases stated by the moment whose period overlaps the scope's; the path adds which still stand.</summary>

@@ -11,18 +11,23 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// <param name="ClaimsBeside">The claims standing beside the answer.</param>
 /// <param name="VerifiedChanges">The moves into and out of Verified, by day of release and bucket of time.</param>
 /// <param name="VerifiedChangesByOrganization">The same, counting one organization's decisions.</param>
+/// <param name="ClaimCounts">
+/// Each claim's verified counts as of its statement and as of now, kept by the database (the stored path only:
+/// <see cref="AggregateSql.ClaimCounts"/>); without it, the changes above are swept.
+/// </param>
 internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<TotalsGroupBy, string> Breakdowns, string Timeline, string ClaimsBeside,
-    string VerifiedChanges, string VerifiedChangesByOrganization)
+    string VerifiedChanges, string VerifiedChangesByOrganization, string? ClaimCounts = null)
 {
-    private static readonly TotalsStatements Stored = new(TotalsSql.SummaryStored, new Dictionary<TotalsGroupBy, string>
+    /// <summary>As of now, known now: the summary, the timeline, charges and the claims' counts from the aggregates; the other breakdowns from the stored statuses.</summary>
+    private static readonly TotalsStatements Stored = new(AggregateSql.Summary, new Dictionary<TotalsGroupBy, string>
     {
         [TotalsGroupBy.Facility] = TotalsSql.ByFacilityStored,
         [TotalsGroupBy.Nationality] = TotalsSql.ByNationalityStored,
         [TotalsGroupBy.Category] = TotalsSql.ByCategoryStored,
         [TotalsGroupBy.Gender] = TotalsSql.ByGenderStored,
         [TotalsGroupBy.ReleaseKind] = TotalsSql.ByReleaseKindStored,
-        [TotalsGroupBy.ChargesDropped] = TotalsSql.ByChargesDroppedStored,
-    }, TotalsSql.TimelineStored, TotalsSql.ClaimsBeside, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization);
+        [TotalsGroupBy.ChargesDropped] = AggregateSql.ByChargesDropped,
+    }, AggregateSql.Timeline, TotalsSql.ClaimsBeside, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization, AggregateSql.ClaimCounts);
 
     private static readonly TotalsStatements History = new(TotalsSql.SummaryHistory, new Dictionary<TotalsGroupBy, string>
     {

@@ -1,0 +1,106 @@
+using PrisonerReleaseTracker.Domain.Releases;
+using static PrisonerReleaseTracker.Api.Features.Totals.TotalsSql;
+
+namespace PrisonerReleaseTracker.Api.Features.Totals;
+
+/// <summary>
+/// The totals as of now, known now (<see cref="StatusSource.Stored"/>), read from the aggregates the database keeps in
+/// the same transaction as every write (<see cref="Data.TotalsAggregates"/>), and the fold that compacts them. Every
+/// read sums insert-only deltas over the days (or claims) it covers: its cost grows with days and keys, not with the
+/// releases and decisions of the period. The parameters are <see cref="TotalsSql.Parameters"/>'s. What is not here
+/// (breakdowns by facility, kind and person, the history and replay paths) reads the records
+/// (<see cref="TotalsSql"/>, <see cref="ReplaySql"/>).
+/// </summary>
+internal static class AggregateSql
+{
+    private const string UnderVerification = nameof(VerificationStatus.UnderVerification);
+
+    /// <summary>
+    /// The summary: releases of the period by status and state of charges, and the people among the verified, one row
+    /// for each person's last verified day in the period: their last of all, or one whose next verified day is after
+    /// <c>@to</c> (none when <c>@to</c> is today).
+    /// </summary>
+    public const string Summary = $"""
+        WITH counts AS (
+            SELECT status, charges_dropped, sum(delta) AS n FROM release_count_deltas
+            WHERE released_on BETWEEN @from AND @to GROUP BY 1, 2)
+        SELECT coalesce(sum(n) FILTER (WHERE status = '{Verified}'), 0)::int AS verified,
+               coalesce(sum(n) FILTER (WHERE status = '{UnderVerification}'), 0)::int AS under_verification,
+               coalesce(sum(n) FILTER (WHERE status = '{Reported}'), 0)::int AS reported,
+               coalesce(sum(n) FILTER (WHERE status = '{nameof(VerificationStatus.Disputed)}'), 0)::int AS disputed,
+               coalesce(sum(n) FILTER (WHERE status = '{nameof(VerificationStatus.Rejected)}'), 0)::int AS rejected,
+               coalesce(sum(n) FILTER (WHERE status = '{Retracted}'), 0)::int AS retracted,
+               ((SELECT coalesce(sum(delta), 0) FROM verified_person_deltas
+                 WHERE next_verified_on IS NULL AND released_on BETWEEN @from AND @to)
+                + (SELECT coalesce(sum(delta), 0) FROM verified_person_deltas
+                   WHERE next_verified_on > @to AND released_on BETWEEN @from AND @to))::int AS verified_persons,
+               coalesce(sum(n) FILTER (WHERE status = '{Verified}' AND charges_dropped IS FALSE), 0)::int AS verified_with_charges_not_dropped,
+               coalesce(sum(n) FILTER (WHERE status = '{Verified}' AND charges_dropped IS NULL), 0)::int AS verified_with_charges_unknown
+        FROM counts
+        """;
+
+    /// <summary>Verified releases by whether the charges were dropped, from the counts.</summary>
+    public const string ByChargesDropped = $"""
+        SELECT CASE charges_dropped WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END AS key, NULL AS label, sum(delta)::int AS verified
+        FROM release_count_deltas WHERE released_on BETWEEN @from AND @to AND status = '{Verified}'
+        GROUP BY 1 HAVING sum(delta) <> 0 ORDER BY verified DESC, key
+        """;
+
+    /// <summary>Verified and reported releases per bucket of the period, from the counts.</summary>
+    public const string Timeline = $"""
+        WITH buckets AS (
+            SELECT DISTINCT greatest(date_trunc(@unit, day)::date, @from) AS bucket
+            FROM generate_series(@from::timestamp, @to::timestamp, interval '1 day') AS day),
+        days AS (
+            SELECT released_on, sum(delta) FILTER (WHERE status = '{Verified}') AS verified, sum(delta) FILTER (WHERE status = '{Reported}') AS reported
+            FROM release_count_deltas WHERE released_on BETWEEN @from AND @to GROUP BY released_on)
+        SELECT b.bucket, coalesce(sum(d.verified), 0)::int AS verified, coalesce(sum(d.reported), 0)::int AS reported
+        FROM buckets b LEFT JOIN days d ON greatest(date_trunc(@unit, d.released_on::timestamp)::date, @from) = b.bucket
+        GROUP BY b.bucket ORDER BY b.bucket
+        """;
+
+    /// <summary>
+    /// Each claim beside the answer with its verified count as of its statement and as of now (no decision is dated in
+    /// the future): the releases of its period made Verified less those retracted, by decisions at or before its
+    /// statement, and by all.
+    /// </summary>
+    public const string ClaimCounts = $"""
+        SELECT d.claim_id, coalesce(sum(d.delta) FILTER (WHERE d.at_statement), 0)::int AS verified_at_statement, sum(d.delta)::int AS verified_now
+        FROM claim_verified_deltas d WHERE d.claim_id IN ({ClaimsBeside}) GROUP BY d.claim_id
+        """;
+
+    /// <summary>The days with more rows than keys, each key's rows replaced by one holding their sum (none when it is 0).</summary>
+    public const string FoldReleaseCounts = """
+        WITH dirty AS (
+            SELECT released_on FROM release_count_deltas GROUP BY released_on
+            HAVING count(*) > count(DISTINCT (status, charges_dropped))),
+        folded AS (
+            DELETE FROM release_count_deltas d USING dirty WHERE d.released_on = dirty.released_on
+            RETURNING d.released_on, d.status, d.charges_dropped, d.delta)
+        INSERT INTO release_count_deltas (released_on, status, charges_dropped, delta)
+        SELECT released_on, status, charges_dropped, sum(delta) FROM folded GROUP BY 1, 2, 3 HAVING sum(delta) <> 0
+        """;
+
+    /// <summary>As <see cref="FoldReleaseCounts"/>, for the persons' verified days.</summary>
+    public const string FoldVerifiedPersons = """
+        WITH dirty AS (
+            SELECT released_on FROM verified_person_deltas GROUP BY released_on
+            HAVING count(*) > count(DISTINCT ROW(next_verified_on))),
+        folded AS (
+            DELETE FROM verified_person_deltas d USING dirty WHERE d.released_on = dirty.released_on
+            RETURNING d.released_on, d.next_verified_on, d.delta)
+        INSERT INTO verified_person_deltas (released_on, next_verified_on, delta)
+        SELECT released_on, next_verified_on, sum(delta) FROM folded GROUP BY 1, 2 HAVING sum(delta) <> 0
+        """;
+
+    /// <summary>As <see cref="FoldReleaseCounts"/>, for the claims' counts.</summary>
+    public const string FoldClaimCounts = """
+        WITH dirty AS (
+            SELECT claim_id FROM claim_verified_deltas GROUP BY claim_id HAVING count(*) > count(DISTINCT at_statement)),
+        folded AS (
+            DELETE FROM claim_verified_deltas d USING dirty WHERE d.claim_id = dirty.claim_id
+            RETURNING d.claim_id, d.at_statement, d.delta)
+        INSERT INTO claim_verified_deltas (claim_id, at_statement, delta)
+        SELECT claim_id, at_statement, sum(delta) FROM folded GROUP BY 1, 2 HAVING sum(delta) <> 0
+        """;
+}
