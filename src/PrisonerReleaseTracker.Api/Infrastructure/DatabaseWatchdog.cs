@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Data.Common;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using PrisonerReleaseTracker.Api.Data;
@@ -145,6 +146,9 @@ public sealed class DatabaseWatchdogMiddleware(RequestDelegate next, DatabaseWat
     public async Task InvokeAsync(HttpContext context)
     {
         var watch = new DatabaseWatch();
+        // The server's own body: a middleware further in (the output cache) may put a stream of its own in front of it,
+        // whose completion waits for the request's end; the answer given up on is completed on the server's.
+        var body = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         context.Features.Set(watch);
         var request = next(context);
         if (request.IsCompleted)
@@ -172,7 +176,7 @@ public sealed class DatabaseWatchdogMiddleware(RequestDelegate next, DatabaseWat
             Title = "The database is unavailable",
             Detail = "It stopped answering; try again shortly.",
         });
-        await context.Response.CompleteAsync();
+        await body.CompleteAsync();
         try
         {
             await request;
