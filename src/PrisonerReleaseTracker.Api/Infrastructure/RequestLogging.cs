@@ -5,7 +5,7 @@ namespace PrisonerReleaseTracker.Api.Infrastructure;
 /// <summary>
 /// One log line per request: method, route template, status, time and trace id. Never the path's values
 /// beyond the template, the query string or the body: a name in <c>q</c> is personal data. An answer the cache
-/// replayed is written at Debug: at the rate a cache serves, a line per hit would cost more than the hit.
+/// replayed is written at Debug: a busy cache would otherwise fill the log with lines that say nothing new.
 /// </summary>
 public sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
 {
