@@ -20,7 +20,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
         {
             // Name search by words (issue 18): a trigram bitmap of a common name grows with the number of people; the
             // words of a name, folded as names are folded everywhere (prt_fold), go into a tsvector whose GIN index
-            // answers whole words and word prefixes ('word':*) by intersecting the posting lists of the words asked for.
+            // answers whole words and word prefixes: each word is stored with its beginnings, and a query is an AND of
+            // exact lexemes, which GIN answers by skipping through the posting list of the rarest.
             // The lexemes are the words themselves (array_to_tsvector: no parser, no dictionary), and a query is made of
             // words split the same way, so no language's rules (stemming, stop words) change what matches.
             migrationBuilder.Sql($$"""
@@ -33,17 +34,22 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                                                               regexp_split_to_array(t.token, '[{{Punctuation}}]'))) AS p(word)
                       WHERE p.word <> '' $$;
 
-                -- What q searches: the words of every name of the person (full and other names).
+                -- What q searches: every word of every name of the person (full and other names) and every beginning of
+                -- each (angel: a, an, ang, ange, angel). A prefix is then an exact lexeme, found like a whole word: a
+                -- prefix query ('ang':*) would gather every entry that starts so and all their rows, which grows with
+                -- the record, while an AND of exact lexemes skips through the rarest one's rows.
                 CREATE FUNCTION prt_search_words(full_name text, other_names text[]) RETURNS tsvector
                 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-                AS $$ SELECT array_to_tsvector(prt_name_words(prt_fold(full_name || ' ' || coalesce(array_to_string(other_names, ' '), '')))) $$;
+                AS $$ SELECT array_to_tsvector(coalesce(array_agg(DISTINCT left(w.word, n.length)), '{}'))
+                      FROM unnest(prt_name_words(prt_fold(full_name || ' ' || coalesce(array_to_string(other_names, ' '), '')))) AS w(word)
+                      CROSS JOIN LATERAL generate_series(1, length(w.word)) AS n(length) $$;
 
-                -- q as a query: every word of it (split at spaces and punctuation) begins a word of the person's names;
-                -- null, which matches nothing, when q has no word. Quotes and backslashes are punctuation, so never
-                -- in a word; a word is quoted all the same.
+                -- q as a query: every word of it (split at spaces and punctuation) begins a word of the person's names,
+                -- that is, is one of the lexemes of prt_search_words; null, which matches nothing, when q has no word.
+                -- Quotes and backslashes are punctuation, so never in a word; a word is quoted all the same.
                 CREATE FUNCTION prt_name_query(q text) RETURNS tsquery
                 LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-                AS $$ SELECT string_agg('''' || replace(replace(t.word, '\', '\\'), '''', '''''') || ''':*', ' & ')::tsquery
+                AS $$ SELECT string_agg('''' || replace(replace(t.word, '\', '\\'), '''', '''''') || '''', ' & ')::tsquery
                       FROM regexp_split_to_table(prt_fold($1), '[ {{Punctuation}}]+') AS t(word) WHERE t.word <> '' $$;
                 """);
 
