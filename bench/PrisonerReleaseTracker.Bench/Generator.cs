@@ -9,7 +9,7 @@ namespace PrisonerReleaseTracker.Bench;
 /// one: secondary indexes are dropped for the load and re-created from their own definitions afterwards (faster
 /// than maintaining a trigram index row by row), and the load runs with session_replication_role = replica so
 /// foreign-key and data-version triggers do not fire per row (the rows are consistent by construction). Generated
-/// columns (search_text, arrested_on_earliest/latest) are computed by PostgreSQL.
+/// columns (search_words, arrested_on_earliest/latest) are computed by PostgreSQL.
 /// </summary>
 internal static class Generator
 {

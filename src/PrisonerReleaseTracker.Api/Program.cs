@@ -88,9 +88,11 @@ if (app.Configuration.GetValue("Swagger:Enabled", app.Environment.IsDevelopment(
 
 app.UseAuthentication();
 app.UseMiddleware<RateLimitingMiddleware>();
+// A kept answer (totals, the public page: anonymous reads only) is served here, after the rate limiter and before what
+// only a computation needs: a request timeout, authorization, the request budget.
+app.UseOutputCache();
 app.UseRequestTimeouts();
 app.UseAuthorization();
-app.UseOutputCache();
 app.UseMiddleware<RequestBudgetMiddleware>();
 
 // An operation that forgets to declare its policy is not open: it needs at least a Researcher key. (Only operations:

@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Domain.Access;
@@ -106,10 +107,18 @@ public sealed class AppDbContext(
     [DbFunction("prt_fold", IsBuiltIn = false)]
     public static string Fold(string text) => throw new NotSupportedException("Only inside queries.");
 
+    /// <summary>
+    /// A name search as a text-search query (<c>prt_name_query</c>): every word of <paramref name="text"/>, folded as names
+    /// are, must begin a word of one of the person's names; null (nothing found) when the text has no word.
+    /// </summary>
+    [DbFunction("prt_name_query", IsBuiltIn = false)]
+    public static NpgsqlTsQuery NameQuery(string text) => throw new NotSupportedException("Only inside queries.");
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasPostgresExtension("unaccent").HasPostgresExtension("pg_trgm");
         modelBuilder.HasDbFunction(typeof(AppDbContext).GetMethod(nameof(Fold))!).HasName("prt_fold").HasSchema("public");
+        modelBuilder.HasDbFunction(typeof(AppDbContext).GetMethod(nameof(NameQuery))!).HasName("prt_name_query").HasSchema("public");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         StoreEnumsAsStrings(modelBuilder);
         DataVersion.DeclareIn(modelBuilder);

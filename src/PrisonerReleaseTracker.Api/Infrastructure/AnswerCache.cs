@@ -25,9 +25,12 @@ public sealed record AnswerCacheOptions
 /// <summary>
 /// The one cache of the totals: whole answers replayed by the output cache middleware before MVC runs, keyed by the
 /// path, the whole query string and the data version, so no answer outlives a write (a backdated decision included).
-/// Concurrent misses for the same key wait for one computation. A hit still passes the rate limiter and is logged, and
-/// answers 304 to an <c>If-None-Match</c> naming its ETag. Measured against a cache of serialized answers inside the
-/// action: the middleware serves a hit without routing to MVC, binding or validating.
+/// Concurrent misses for the same key wait for one computation. A hit still passes the rate limiter (its headers are this
+/// client's) and answers 304 to an <c>If-None-Match</c> naming its ETag; it is logged at Debug, not Information
+/// (<see cref="Hit"/>). The cache stands before request timeouts, authorization and the request budget, which a kept
+/// answer does not need: so only answers anyone may read are kept (endpoints marked <c>AllowAnonymous</c>). Measured
+/// against a cache of serialized answers inside the action: the middleware serves a hit without routing to MVC,
+/// binding or validating.
 /// </summary>
 public static class AnswerCache
 {
@@ -38,6 +41,18 @@ public static class AnswerCache
         services.AddOptions<AnswerCacheOptions>().BindConfiguration(AnswerCacheOptions.Section);
         services.AddOutputCache(options => options.AddPolicy(Policy, new DataVersionCachePolicy()));
         return services;
+    }
+
+    /// <summary>Set on a request the cache answered from a kept answer; the request log writes such a request at Debug.</summary>
+    public sealed class Hit
+    {
+        public static readonly Hit Instance = new();
+
+        private Hit()
+        {
+        }
+
+        public static bool On(HttpContext http) => http.Features.Get<Hit>() is not null;
     }
 
     /// <summary>The same keying by data version inside another policy (the public page varies its entries further).</summary>
@@ -71,7 +86,9 @@ public static class AnswerCache
         {
             var services = context.HttpContext.RequestServices;
             var settings = services.GetRequiredService<IOptions<AnswerCacheOptions>>().Value;
-            if (!settings.Enabled || !HttpMethods.IsGet(context.HttpContext.Request.Method))
+            // The cache answers before authorization: an answer that needs a key is never kept.
+            if (!settings.Enabled || !HttpMethods.IsGet(context.HttpContext.Request.Method)
+                || context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is null)
             {
                 return;
             }
@@ -86,10 +103,16 @@ public static class AnswerCache
             context.ResponseExpirationTimeSpan = TimeSpan.FromSeconds(settings.Seconds);
         }
 
-        ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
+        ValueTask IOutputCachePolicy.ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation)
+        {
+            context.HttpContext.Features.Set(Hit.Instance);
+            return ValueTask.CompletedTask;
+        }
 
         ValueTask IOutputCachePolicy.ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation)
         {
+            // The answer is being computed after all (a kept one that was not served): not a hit.
+            context.HttpContext.Features.Set<Hit?>(null);
             // Only whole answers are kept: not a 304 (its client holds the bytes), a 400 or a 503.
             if (context.HttpContext.Response.StatusCode != StatusCodes.Status200OK)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
@@ -19,6 +20,17 @@ public sealed record RateLimitPolicy(string Name, int PermitLimit, TimeSpan Wind
 }
 
 /// <summary>
+/// Whom a window counts: a key for keyed callers, an address for anonymous ones. A value compared as it is (a key's id, the
+/// connection's address object), so that counting a request builds no string.
+/// </summary>
+public readonly record struct RateLimitClient(Guid? KeyId, IPAddress? Address)
+{
+    public static RateLimitClient Key(Guid keyId) => new(keyId, null);
+
+    public static RateLimitClient At(IPAddress? address) => new(null, address);
+}
+
+/// <summary>
 /// Fixed windows aligned to the clock (a 60 s window starts at every whole minute), counted per client: per key
 /// for keyed callers, per address for anonymous ones. Aligned windows make what a client is told exact: how many
 /// requests are left and when the window resets, in the <c>RateLimit</c> header of every answer, and in
@@ -27,7 +39,7 @@ public sealed record RateLimitPolicy(string Name, int PermitLimit, TimeSpan Wind
 /// </summary>
 public sealed class RateLimiter(TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Policy, RateLimitClient Client), Counter> _counters = new();
     private long _sweptWindow;
 
     /// <summary>What one request leaves of its client's window.</summary>
@@ -40,13 +52,13 @@ public sealed class RateLimiter(TimeProvider clock)
         public int ResetSeconds => Math.Max(1, (int)Math.Ceiling(ResetAfter.TotalSeconds));
     }
 
-    public Lease Acquire(string client, RateLimitPolicy policy)
+    public Lease Acquire(RateLimitClient client, RateLimitPolicy policy)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var windowMs = (long)policy.Window.TotalMilliseconds;
         var window = now / windowMs;
         var resetAfter = TimeSpan.FromMilliseconds(((window + 1) * windowMs) - now);
-        var counter = _counters.GetOrAdd($"{policy.Name}:{client}", _ => new Counter());
+        var counter = _counters.GetOrAdd((policy.Name, client), static _ => new Counter());
         var count = counter.Increment(window);
         Sweep(window);
         return new Lease(count <= policy.PermitLimit, Math.Max(0, policy.PermitLimit - count), resetAfter);
@@ -120,7 +132,7 @@ public sealed class RateLimitingMiddleware(RequestDelegate next, RateLimiter lim
 
         var caller = Caller.From(context.User);
         var policy = caller is null ? _anonymous : _keyed;
-        var lease = limiter.Acquire(caller is null ? $"ip:{context.Connection.RemoteIpAddress}" : $"key:{caller.KeyId}", policy);
+        var lease = limiter.Acquire(caller is null ? RateLimitClient.At(context.Connection.RemoteIpAddress) : RateLimitClient.Key(caller.KeyId), policy);
         var state = $"\"{policy.Name}\";r={lease.Remaining.ToString(CultureInfo.InvariantCulture)};t={lease.ResetSeconds.ToString(CultureInfo.InvariantCulture)}";
         // Set as the answer starts, so that an answer replayed from the output cache carries this client's figures, never
         // those of the client whose request filled the cache.

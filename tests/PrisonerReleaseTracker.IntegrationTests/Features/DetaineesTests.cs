@@ -96,16 +96,40 @@ public sealed class DetaineesTests(ApiFixture api)
     [InlineData("NUNEZ", "José Ángel Núñez")]
     [InlineData("pena", "María Peña")]
     [InlineData("maria  pena", "María Peña")]
-    public async Task Search_ignores_case_and_accents(string query, string fullName)
+    [InlineData("peña maría", "María Peña")]
+    [InlineData("jos ang nu", "José Ángel Núñez")]
+    [InlineData("алекс", "Алексей Иванов")]
+    [InlineData("ИВАНОВ", "Алексей Иванов")]
+    [InlineData("卫", "陈卫")]
+    [InlineData("陈卫", "陈卫")]
+    [InlineData("hassan", "Ahmed al-Hassan")]
+    [InlineData("alhassan", "Ahmed al-Hassan")]
+    [InlineData("o'brien", "Siobhán O’Brien")]
+    [InlineData("obrien siobhan", "Siobhán O’Brien")]
+    public async Task Search_finds_whole_words_and_word_prefixes_ignoring_case_accents_and_script_spacing(string query, string fullName)
     {
         using var contributor = await api.ClientAsync(Role.Contributor, "Search NGO");
         var marker = Guid.NewGuid().ToString("N")[..10];
         var person = Person($"{fullName} {marker}", "VE");
         var id = (await (await contributor.PostAsJsonAsync("/api/v1/detainees", person, Ct)).ReadObjectAsync())["id"]!.GetValue<Guid>();
 
-        var page = await (await contributor.GetAsync($"/api/v1/detainees?q={Uri.EscapeDataString(query)}&limit=500", Ct)).ReadObjectAsync();
+        var found = await SearchAsync(contributor, $"{query} {marker}");
 
-        Assert.Contains(page["items"]!.AsArray(), d => d!["id"]!.GetValue<Guid>() == id);
+        Assert.Equal([id], found);
+    }
+
+    [Theory]
+    [InlineData("ngel")]             // inside a word, not at its start
+    [InlineData("villalobos")]       // a word the name does not have
+    [InlineData("jose villalobos")]  // every word must be found, not only one
+    [InlineData("nunezz")]           // longer than the word
+    public async Task Search_does_not_match_fragments_inside_words_or_only_some_words(string query)
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Search NGO");
+        var marker = Guid.NewGuid().ToString("N")[..10];
+        await contributor.PostAsJsonAsync("/api/v1/detainees", Person($"José Ángel Núñez {marker}", "VE"), Ct);
+
+        Assert.Empty(await SearchAsync(contributor, $"{query} {marker}"));
     }
 
     [Fact]
@@ -117,11 +141,34 @@ public sealed class DetaineesTests(ApiFixture api)
         person["otherNames"] = new JsonArray($"La Negra {marker}");
         var id = (await (await contributor.PostAsJsonAsync("/api/v1/detainees", person, Ct)).ReadObjectAsync())["id"]!.GetValue<Guid>();
 
-        var byOtherName = await (await contributor.GetAsync($"/api/v1/detainees?q=negra%20{marker}", Ct)).ReadObjectAsync();
-        var wildcard = await (await contributor.GetAsync($"/api/v1/detainees?q={marker[..4]}%25{marker[5..]}", Ct)).ReadObjectAsync();
+        var byOtherName = await SearchAsync(contributor, $"negra {marker}");
+        var acrossNames = await SearchAsync(contributor, $"zoila negra {marker}");
+        var byPrefixOfMarker = await SearchAsync(contributor, $"rojas {marker[..6]}");
+        var wildcardInside = await SearchAsync(contributor, $"{marker[..4]}%{marker[5..]}");
+        var underscoreInside = await SearchAsync(contributor, $"{marker[..4]}_{marker[5..]}");
 
-        Assert.Contains(byOtherName["items"]!.AsArray(), d => d!["id"]!.GetValue<Guid>() == id);
-        Assert.Empty(wildcard["items"]!.AsArray());
+        Assert.Equal([id], byOtherName);
+        Assert.Equal([id], acrossNames);
+        Assert.Contains(id, byPrefixOfMarker);
+        Assert.Empty(wildcardInside);
+        Assert.Empty(underscoreInside);
+    }
+
+    [Theory]
+    [InlineData("%")]
+    [InlineData(" - ' ")]
+    public async Task A_search_without_a_word_finds_nobody(string query)
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Search NGO");
+        await contributor.PostAsJsonAsync("/api/v1/detainees", Person("Nadie Busca " + Guid.NewGuid().ToString("N")[..8], "VE"), Ct);
+
+        Assert.Empty(await SearchAsync(contributor, query));
+    }
+
+    private async Task<List<Guid>> SearchAsync(HttpClient client, string query)
+    {
+        var page = await client.GetOkAsync($"/api/v1/detainees?q={Uri.EscapeDataString(query)}&limit=500");
+        return [.. page["items"]!.AsArray().Select(d => d!["id"]!.GetValue<Guid>())];
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net;
 using PrisonerReleaseTracker.Api.Infrastructure;
 
 namespace PrisonerReleaseTracker.IntegrationTests.Features;
@@ -16,7 +17,7 @@ public sealed class RateLimiterTests
         var limiter = new RateLimiter(clock);
         var policy = new RateLimitPolicy("test", PermitLimit: 2, Window: TimeSpan.FromMinutes(1));
 
-        var leases = Enumerable.Range(0, 3).Select(_ => limiter.Acquire("203.0.113.7", policy)).ToList();
+        var leases = Enumerable.Range(0, 3).Select(_ => limiter.Acquire(RateLimitClient.At(IPAddress.Parse("203.0.113.7")), policy)).ToList();
 
         Assert.Equal([true, true, false], leases.Select(l => l.Allowed));
         Assert.Equal(retryAfter, leases[2].ResetSeconds);
@@ -28,12 +29,18 @@ public sealed class RateLimiterTests
         var clock = new MovableClock(new DateTimeOffset(2026, 12, 2, 10, 0, 30, TimeSpan.Zero));
         var limiter = new RateLimiter(clock);
         var policy = new RateLimitPolicy("test", PermitLimit: 1, Window: TimeSpan.FromMinutes(1));
+        // The same address as another object (each connection has its own), another address, a key.
+        RateLimitClient A() => RateLimitClient.At(IPAddress.Parse("203.0.113.7"));
+        var b = RateLimitClient.At(IPAddress.Parse("203.0.113.8"));
+        var key = RateLimitClient.Key(Guid.NewGuid());
 
-        Assert.True(limiter.Acquire("a", policy).Allowed);
-        Assert.False(limiter.Acquire("a", policy).Allowed);
-        Assert.True(limiter.Acquire("b", policy).Allowed);
+        Assert.True(limiter.Acquire(A(), policy).Allowed);
+        Assert.False(limiter.Acquire(A(), policy).Allowed);
+        Assert.True(limiter.Acquire(b, policy).Allowed);
+        Assert.True(limiter.Acquire(key, policy).Allowed);
+        Assert.False(limiter.Acquire(RateLimitClient.Key(key.KeyId!.Value), policy).Allowed);
         clock.Now = clock.Now.AddSeconds(30);
-        Assert.True(limiter.Acquire("a", policy).Allowed);
+        Assert.True(limiter.Acquire(A(), policy).Allowed);
     }
 
     private sealed class MovableClock(DateTimeOffset now) : TimeProvider

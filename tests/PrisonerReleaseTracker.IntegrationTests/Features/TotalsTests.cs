@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
 
@@ -199,6 +202,59 @@ public sealed class TotalsTests(ApiFixture api)
         Assert.Equal(1, (await afterWrite.ReadObjectAsync())["releases"]!["verified"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.OK, pastAfter.StatusCode);
         Assert.Equal(1, (await pastAfter.ReadObjectAsync())["releases"]!["verified"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_cached_answer_is_logged_at_debug_and_a_computed_one_at_information()
+    {
+        // The request log at Debug, so that the line of a replayed answer is written and its level seen.
+        using var factory = api.Factory.WithWebHostBuilder(builder =>
+            builder.UseSetting($"Logging:LogLevel:{typeof(RequestLoggingMiddleware).FullName}", "Debug"));
+        using var anonymous = factory.CreateClient();
+        var day = api.OwnPeriod();
+        var url = $"/api/v1/totals?from={day:yyyy-MM-dd}&to={day:yyyy-MM-dd}&asOf={day.AddDays(1):yyyy-MM-dd}";
+
+        // Other tests' writes move the data version, so a request may be computed again: ask until both kinds were seen.
+        // The output cache tells a replayed answer by its Age header; each request carries its own trace id.
+        string? computed = null, replayed = null;
+        for (var attempt = 0; attempt < 20 && (computed is null || replayed is null); attempt++)
+        {
+            var traceId = ActivityTraceId.CreateRandom().ToString();
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+            using var response = await anonymous.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await response.Content.ReadAsByteArrayAsync(Ct);
+            if (response.Headers.Age is null)
+            {
+                computed ??= traceId;
+            }
+            else
+            {
+                replayed ??= traceId;
+            }
+        }
+
+        Assert.NotNull(computed);
+        Assert.NotNull(replayed);
+        Assert.Equal("Information", await LevelOfRequestLineAsync(computed));
+        Assert.Equal("Debug", await LevelOfRequestLineAsync(replayed));
+    }
+
+    /// <summary>The level of the request log line with this trace id (written as the request ends, so waited for).</summary>
+    private async Task<string> LevelOfRequestLineAsync(string traceId)
+    {
+        for (var wait = 0; wait < 50; wait++)
+        {
+            if (api.Logs.Lines.FirstOrDefault(l => l.Contains("RequestLoggingMiddleware", StringComparison.Ordinal) && l.Contains(traceId, StringComparison.Ordinal)) is { } line)
+            {
+                return line[..line.IndexOf(' ', StringComparison.Ordinal)];
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        return "(no line)";
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PrisonerReleaseTracker.Domain.Detainees;
 
@@ -5,8 +6,11 @@ namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
 {
-    /// <summary>Folded names and other names; what <c>q</c> searches, through a trigram index.</summary>
-    public const string SearchText = "SearchText";
+    /// <summary>
+    /// The words of every name of the person, folded (<c>prt_search_words</c>): what <c>q</c> searches, whole words and
+    /// word prefixes, through a GIN index whose cost follows the words asked for, not the number of people.
+    /// </summary>
+    public const string SearchWords = "SearchWords";
 
     /// <summary>The folded full name; an import finds the namesakes of its rows on record by it.</summary>
     public const string FoldedName = "FoldedName";
@@ -48,9 +52,9 @@ internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
         builder.HasMany(d => d.Detentions).WithOne().HasForeignKey(d => d.DetaineeId);
         builder.Navigation(d => d.Detentions).HasField("_detentions");
 
-        builder.Property<string>(SearchText)
-            .HasComputedColumnSql("prt_search_text(full_name, other_names)", stored: true);
-        builder.HasIndex(SearchText).HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.Property<NpgsqlTsVector>(SearchWords)
+            .HasComputedColumnSql("prt_search_words(full_name, other_names)", stored: true);
+        builder.HasIndex(SearchWords).HasMethod("gin");
         builder.Property<string>(FoldedName).HasComputedColumnSql("prt_fold(full_name)", stored: true);
         // The namesakes of a name, oldest ids first: an import lists the first few of each without sorting.
         builder.HasIndex(FoldedName, nameof(Detainee.Id));

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Data;
 
 #nullable disable
@@ -727,11 +728,11 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("other_names");
 
-                    b.Property<string>("SearchText")
+                    b.Property<NpgsqlTsVector>("SearchWords")
                         .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("text")
-                        .HasColumnName("search_text")
-                        .HasComputedColumnSql("prt_search_text(full_name, other_names)", true);
+                        .HasColumnType("tsvector")
+                        .HasColumnName("search_words")
+                        .HasComputedColumnSql("prt_search_words(full_name, other_names)", true);
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -767,11 +768,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Nationalities"), "gin");
 
-                    b.HasIndex("SearchText")
-                        .HasDatabaseName("ix_detainees_search_text");
+                    b.HasIndex("SearchWords")
+                        .HasDatabaseName("ix_detainees_search_words");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchWords"), "gin");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_detainees_status");

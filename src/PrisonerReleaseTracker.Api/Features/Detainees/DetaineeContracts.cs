@@ -76,7 +76,11 @@ public sealed record DetaineeResponse(
 /// <summary>Which people to list or export; filters combine with AND.</summary>
 public sealed record DetaineeFilter
 {
-    /// <summary>Part of a name or other name, in any script; case and accents are ignored (<c>jose angel</c> finds "José Ángel").</summary>
+    /// <summary>
+    /// Words of a person's names (full and other names), in any script and any order: each word must be a whole word or the
+    /// start of one (<c>jos ang</c> finds "José Ángel", <c>ngel</c> does not). Case and accents are ignored; punctuation
+    /// separates words (<c>hassan</c> finds "al-Hassan"); each Chinese, Japanese or Korean character is a word.
+    /// </summary>
     public string? Q { get; init; }
 
     /// <summary>Only people of this nationality (ISO 3166-1 alpha-2).</summary>

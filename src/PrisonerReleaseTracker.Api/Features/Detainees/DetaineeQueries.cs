@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Data.Configurations;
 using PrisonerReleaseTracker.Domain.Audit;
@@ -12,10 +13,10 @@ public static class DetaineeFiltering
     {
         if (!string.IsNullOrWhiteSpace(filter.Q))
         {
-            var pattern = "%" + DetaineeQueries.EscapeLike(filter.Q) + "%";
+            var words = filter.Q;
             // A name search must not reveal that a protected person is on record: no oracle.
             detainees = detainees.IdentifiableBy(caller)
-                .Where(d => EF.Functions.Like(EF.Property<string>(d, DetaineeConfiguration.SearchText), AppDbContext.Fold(pattern), "\\"));
+                .Where(d => EF.Property<NpgsqlTsVector>(d, DetaineeConfiguration.SearchWords).Matches(AppDbContext.NameQuery(words)));
         }
 
         if (filter.Nationality is { } nationality)
@@ -101,10 +102,6 @@ public sealed class DetaineeQueries(AppDbContext db)
         d.IsProtected, d.NationalId, d.Notes, d.Status,
         d.Detentions.Where(x => x.ReleasedOn == null).Select(x => x.FacilityId).FirstOrDefault(),
         d.Organization, d.CreatedAt, d.UpdatedAt, EF.Property<uint>(d, AppDbContext.RowVersion)));
-
-    /// <summary>A typed <c>%</c> or <c>_</c> is a character to find, not a wildcard.</summary>
-    internal static string EscapeLike(string text) => text.Trim().Replace("\\", "\\\\", StringComparison.Ordinal)
-        .Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private sealed record DetaineeRow(
         Guid Id, string FullName, List<string> OtherNames, Gender Gender, Domain.PartialDate? BirthDate, List<string> Nationalities,
