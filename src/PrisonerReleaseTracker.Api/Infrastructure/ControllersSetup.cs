@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
 
@@ -21,6 +22,11 @@ public static class ControllersSetup
             {
                 options.Filters.Add<ValidationFilter>();
                 options.ModelBinderProviders.Insert(0, new StrictQueryBinderProvider());
+                // The API reads no forms: a form body is a 415 from the JSON binder, never parsed for values (MVC's
+                // jQuery form reader threw on a key with an unclosed bracket: a 500).
+                options.ValueProviderFactories.RemoveType<FormValueProviderFactory>();
+                options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+                options.ValueProviderFactories.RemoveType<FormFileValueProviderFactory>();
                 // FluentValidation says what is required; MVC's implicit [Required] on non-nullable references would
                 // answer first, in its own words, and hide the other fields' problems.
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;

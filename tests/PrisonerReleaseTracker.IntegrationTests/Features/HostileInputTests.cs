@@ -47,6 +47,18 @@ public sealed class HostileInputTests(ApiFixture api)
         await AssertInvalidAsync(await contributor.PostAsync(url, JsonBody(json), Ct), field);
     }
 
+    [Fact]
+    public async Task A_form_body_whose_keys_break_bracket_syntax_is_a_415_not_read_as_a_form()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Form Writers " + Marker());
+        var person = await Records.DetaineeAsync(contributor);
+        var form = new StringContent("""{"arrestPlace":{"from":[null,"' OR 1=1"]}}""", new MediaTypeHeaderValue("application/x-www-form-urlencoded"));
+
+        var response = await contributor.PostAsync($"/api/v1/detainees/{person}/detentions", form, Ct);
+
+        await ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+    }
+
     [Theory]
     [InlineData("/api/v1/detainees?q=a%00b", "q")]
     [InlineData("/api/v1/detainees?category=a%00", "category")]
