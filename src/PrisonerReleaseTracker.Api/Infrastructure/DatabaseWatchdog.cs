@@ -141,7 +141,8 @@ public sealed class DatabaseWatch
 /// commits by itself and had already reached the server may still be applied when the server continues. A 503 means
 /// "not known to be done": a retry with the same <c>Idempotency-Key</c> (the imports) is the safe one.
 /// </remarks>
-public sealed class DatabaseWatchdogMiddleware(RequestDelegate next, DatabaseWatchdogOptions options, DatabaseProbe probe, TimeProvider clock)
+public sealed partial class DatabaseWatchdogMiddleware(RequestDelegate next, DatabaseWatchdogOptions options, DatabaseProbe probe, TimeProvider clock,
+    ILogger<DatabaseWatchdogMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -181,11 +182,15 @@ public sealed class DatabaseWatchdogMiddleware(RequestDelegate next, DatabaseWat
         {
             await request;
         }
-        catch (Exception)
+        catch (Exception e)
         {
-            // The client has its answer; the request failing on the way out of the outage is expected.
+            // The client has its answer; the request failing on the way out of the outage is expected, but not hidden.
+            LogEndedAfterAnswer(logger, e);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A request answered 503 while the database was silent ended in an exception")]
+    private static partial void LogEndedAfterAnswer(ILogger logger, Exception exception);
 
     /// <summary>True once the database fails to answer a probe while the request runs; false when the request ends first.</summary>
     private async Task<bool> WatchAsync(CancellationToken finished)

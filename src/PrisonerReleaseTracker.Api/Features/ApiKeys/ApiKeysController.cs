@@ -83,7 +83,8 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// <summary>The keys the caller manages (<see cref="KeyManagement.Manages"/>).</summary>
     private IQueryable<ApiKey> Managed(bool tracked = false)
     {
-        var (organization, role) = (User.RequiredCaller().Organization, User.RequiredCaller().Role);
+        var caller = User.RequiredCaller();
+        var (organization, role) = (caller.Organization, caller.Role);
         var keys = tracked ? db.ApiKeys : db.ApiKeys.AsNoTracking();
         return keys.Where(k => KeyManagement.Manages(organization, role, k.Organization, k.Role));
     }
