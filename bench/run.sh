@@ -13,8 +13,8 @@
 #   --only ROWS   only these rows (comma-separated names, see `rows` below), and only the data they need
 #
 # Everything it starts is its own: a PostgreSQL cluster in $BENCH_WORK/pg (default .data/bench/pg, port
-# BENCH_PG_PORT=5455), API processes on ports BENCH_PORT_BASE..+6 (default 5590) and the bench's reference server
-# on BENCH_PORT_BASE+7; all are stopped at the end. Needs the .NET SDK; as root it installs what else is missing
+# BENCH_PG_PORT=5455), API processes on ports BENCH_PORT_BASE..+6 and +8, +9 (default 5590) and the bench's reference
+# server on BENCH_PORT_BASE+7; all are stopped at the end. Needs the .NET SDK; as root it installs what else is missing
 # (PostgreSQL with pgbench, nghttp2-client for h2load, jq, curl), otherwise it names the packages.
 # Results: bench/results/<UTC time>/ (summary.txt, summary.md, rounds.txt, ratios.txt, captured SQL, every log).
 set -euo pipefail
@@ -40,6 +40,9 @@ set -euo pipefail
 #                                            upload (JSON; COPY and matching) and its reconciliation read; entries/s
 #             list-copy PORT DB              the same entries through binary COPY into list_entries of a list made through
 #                                            PORT, no matching (entries/s)
+#             decide PORT POOL               verification decisions POSTed through the API on PORT, a fixed number per
+#                                            connection, each on a release of its own taken from $out/releases-POOL (the
+#                                            bench tool's `decisions`); both decide sides of a row post as many (decisions/s)
 #     WHAT    what the row compares, for the report
 #     ROUNDS  this row's rounds a side, whatever --rounds says (the import: 3; memory-import: 1)
 rows() {
@@ -73,6 +76,8 @@ rows() {
     'the same $list_entries-entry list uploaded and reconciled at $scale vs $small detainees'
   row webhook-latency share - 'webhook dispatched'                       'webhook raw' \
     'deliveries/s draining a backlog through the outbox to a loopback receiver vs raw POST/s of the same bodies from a plain HttpClient; p50/p99 commit-to-receiver in the detail' 3
+  row verify-write  share  0.8 'decide $p_verify on'                     'decide $p_verify_off off' \
+    'POST /releases/{id}/verifications (Verifier key of another organization) on a copy of the main data with the totals aggregates kept by their triggers vs on a copy with those triggers disabled (decisions/s)'
 }
 
 # ---- settings ------------------------------------------------------------------------------------------------
@@ -84,6 +89,7 @@ pg_port=${BENCH_PG_PORT:-5455}
 port_base=${BENCH_PORT_BASE:-5590}
 p_main=$port_base p_cached=$((port_base + 1)) p_import=$((port_base + 2)) p_small=$((port_base + 3))
 p_memory=$((port_base + 4)) p_migrate=$((port_base + 5)) p_webhooks=$((port_base + 6)) p_ref=$((port_base + 7))
+p_verify=$((port_base + 8)) p_verify_off=$((port_base + 9))
 seed=42
 scale=
 quick=0
@@ -196,9 +202,9 @@ need jq jq
 need h2load nghttp2-client
 pg_bin=$("$root/scripts/pg-local.sh" ensure-binaries) || die "no PostgreSQL server binaries (scripts/pg-local.sh ensure-binaries)"
 [[ -x $pg_bin/pgbench ]] || die "no pgbench beside the PostgreSQL binaries in $pg_bin"
-for port in $pg_port $(seq "$port_base" $((port_base + 7))); do
+for port in $pg_port $(seq "$port_base" $((port_base + 9))); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    die "port $port is in use: set BENCH_PORT_BASE (APIs, now $port_base..+7) or BENCH_PG_PORT (now $pg_port)"
+    die "port $port is in use: set BENCH_PORT_BASE (APIs, now $port_base..+9) or BENCH_PG_PORT (now $pg_port)"
   fi
 done
 psql_() { "$pg_bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
@@ -311,6 +317,19 @@ if selected import; then
   log "copying prt_main for the import (it writes)"
   psql_ -d postgres -c "CREATE DATABASE prt_import TEMPLATE prt_main STRATEGY FILE_COPY"
 fi
+# verify-write: two copies of the main data, one keeping the totals aggregates (their triggers as migrated), one with
+# those triggers disabled; every release of the main data in a random order, alternately into the two sides' pools
+# ("id status"), so that no release is decided twice, in any round or on either side.
+if selected verify-write; then
+  log "copying prt_main twice for verify-write (it writes): with the aggregate triggers, and without"
+  psql_ -d postgres -c "CREATE DATABASE prt_verify TEMPLATE prt_main STRATEGY FILE_COPY" \
+    -c "CREATE DATABASE prt_verify_off TEMPLATE prt_main STRATEGY FILE_COPY"
+  psql_ -d prt_verify_off -c "ALTER TABLE releases DISABLE TRIGGER releases_totals_insert, DISABLE TRIGGER releases_totals_update, DISABLE TRIGGER releases_totals_delete" \
+    -c "ALTER TABLE verification_events DISABLE TRIGGER verification_events_totals_insert" \
+    -c "ALTER TABLE claims DISABLE TRIGGER claims_totals_insert, DISABLE TRIGGER claims_totals_update"
+  psql_ -d prt_main -Atc "SELECT id || ' ' || status FROM releases ORDER BY md5(id::text)" \
+    | awk -v on="$out/releases-on" -v off="$out/releases-off" '{print > (NR % 2 ? on : off)}'
+fi
 psql_ -d prt_main -Atc "SELECT pg_size_pretty(pg_database_size('prt_main'))" | sed 's/^/prt_main size: /'
 
 # ---- processes -----------------------------------------------------------------------------------------------
@@ -377,6 +396,16 @@ if [[ $needs_http == 1 ]]; then
   curl -sS -f -o /dev/null "http://127.0.0.1:$p_ref/totals" || { tail -30 "$out/reference.log"; die "the reference server's /totals fails"; }
 fi
 
+# verify-write's APIs, one on each copy, and a Verifier key of an organization that reported none of the releases.
+declare -A verifier_keys # PORT -> key
+if uses_side decide; then
+  launch_api verify $p_verify prt_verify
+  launch_api verify_off $p_verify_off prt_verify_off
+  wait_api verify $p_verify; wait_api verify_off $p_verify_off
+  verifier_keys[$p_verify]=$(new_key $p_verify Verifier "Bench Verifiers")
+  verifier_keys[$p_verify_off]=$(new_key $p_verify_off Verifier "Bench Verifiers")
+fi
+
 # ---- sides ---------------------------------------------------------------------------------------------------
 # A side is called as `side_KIND MODE SPEC ARGS...`:
 #   MODE size   warm it up and fix its work per round (once per SPEC: sides shared by rows are sized once);
@@ -411,9 +440,14 @@ h2load_run() {
   # first requests are the first $connections to start (h2load starts every connection at once). Counted: the others,
   # from the first one's start to the last answer.
   sort -n -k1,1 "$lat" | awk -v c="$connections" 'NR > c' >"$lat.counted"
+  rate_of_counted "$lat.counted"
+}
+# rate_of_counted FILE: the requests of FILE (h2load's log format: start in us, status, latency in us), from the first
+# one's start to the last answer; sets RUN_RATE, RUN_SECONDS, RUN_P50/P99 (ms).
+rate_of_counted() {
   read -r RUN_SECONDS RUN_RATE < <(awk '{s = $1; e = $1 + $3; if (NR == 1 || s < a) a = s; if (NR == 1 || e > b) b = e}
-    END {t = (b - a) / 1e6; printf "%.3f %.3f\n", t, NR / t}' "$lat.counted")
-  read -r RUN_P50 RUN_P99 < <(awk '{print $3 / 1000}' "$lat.counted" | sort -g | awk '{v[NR] = $1}
+    END {t = (b - a) / 1e6; printf "%.3f %.3f\n", t, NR / t}' "$1")
+  read -r RUN_P50 RUN_P99 < <(awk '{print $3 / 1000}' "$1" | sort -g | awk '{v[NR] = $1}
     END {printf "%.2f %.2f\n", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)]}')
 }
 
@@ -714,6 +748,41 @@ side_list-copy() { # MODE SPEC PORT DB
     round)
       copy_list "$port" "$db"
       SIDE_RATE=$COPY_RATE SIDE_DETAIL="$list_entries entries at $COPY_RATE entries/s"
+      ;;
+  esac
+}
+
+# verify-write: decisions through the API (the bench tool's `decisions`, h2load's counting: each connection's first
+# decision is its warm-up), each run on the next releases of the side's pool. Both sides post as many decisions: the
+# first side sized fixes K for both (a decide side shares the count), the other is warmed with runs of that K for as
+# long as the first side's warm-up lasted at least ($warm s).
+declare -A decided # POOL -> releases of its pool taken so far
+decide_run() { # K PORT POOL: K decisions per connection; sets RUN_RATE, RUN_SECONDS, RUN_P50/P99
+  local k=$1 port=$2 pool=$3 lat=$out/latency-decide-$3 res=$out/decisions-last.txt
+  tool decisions --api "http://127.0.0.1:$port" --key "${verifier_keys[$port]}" --releases "$out/releases-$pool" \
+    --from "${decided[$pool]:-0}" --connections "$connections" --per-connection "$k" --log "$lat" >"$res" 2>&1 \
+    || { cat "$res"; die "decisions on port $port failed (pool $pool, from release ${decided[$pool]:-0})"; }
+  decided[$pool]=$((${decided[$pool]:-0} + k * connections))
+  # The log holds each connection's decisions in turn: its first is the warm-up.
+  awk -v k="$k" '(NR - 1) % k != 0' "$lat" >"$lat.counted"
+  rate_of_counted "$lat.counted"
+}
+side_decide() { # MODE SPEC PORT POOL
+  local mode=$1 port=$3 pool=$4 spent=0
+  run_decide() { decide_run "$1" "$port" "$pool"; }
+  case $mode in
+    size)
+      if [[ -z ${per_connection[decide]:-} ]]; then size_by_count decide run_decide; return 0; fi
+      while awk -v s="$spent" -v w="$warm" 'BEGIN {exit !(s < w)}'; do
+        run_decide "${per_connection[decide]}"
+        spent=$(awk -v a="$spent" -v b="$RUN_SECONDS" 'BEGIN {print a + b}')
+      done
+      log "  warmed $2: ${per_connection[decide]} per connection ($RUN_RATE/s warm, ${spent}s counted)"
+      ;;
+    round)
+      run_decide "${per_connection[decide]}"
+      SIDE_RATE=$RUN_RATE
+      SIDE_DETAIL="$(((per_connection[decide] - 1) * connections)) decisions counted in ${RUN_SECONDS}s, p50 ${RUN_P50} ms, p99 ${RUN_P99} ms"
       ;;
   esac
 }

@@ -17,6 +17,9 @@ using PrisonerReleaseTracker.Bench;
 //   webhook-latency --api URL --admin-key KEY [--writes N] [--fanout S] [--burst W] [--raw R]
 //                  webhook delivery latency (p50/p99 from commit) and deliveries/s against raw POSTs to the same
 //                  loopback receiver; the API needs Webhooks__AllowedHttpHosts=127.0.0.1
+//   decisions      --api URL --key KEY --releases FILE --from L --connections C --per-connection K --log FILE
+//                  C x K verification decisions, each on a release of its own (lines L.. of FILE: "id status"), K per
+//                  connection in turn; every answer a 201; per-request log in h2load's format (see Decisions)
 var command = args.Length > 0 ? args[0] : "";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 1; i + 1 < args.Length; i += 2)
@@ -43,6 +46,8 @@ try
         "pgbench-script" => PgbenchScript.Write(Need("log"), Need("db"), Need("out")),
         "webhook-latency" => await WebhookLatency.RunAsync(Need("api"), Need("admin-key"), (int)Long("writes", 200), (int)Long("fanout", 10),
             (int)Long("burst", 200), (int)Long("raw", 20_000)),
+        "decisions" => await Decisions.RunAsync(Need("api"), Need("key"), Need("releases"), Long("from", 0), (int)Long("connections", 32),
+            (int)Long("per-connection", 2), Need("log")),
         _ => Usage(),
     };
 }
@@ -54,6 +59,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|list-csv|list-copy|pgbench-script|webhook-latency --option value ...");
+    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|list-csv|list-copy|pgbench-script|webhook-latency|decisions --option value ...");
     return 2;
 }
