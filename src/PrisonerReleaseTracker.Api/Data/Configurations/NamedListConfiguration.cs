@@ -11,11 +11,10 @@ internal sealed class NamedListConfiguration : IEntityTypeConfiguration<NamedLis
 {
     public void Configure(EntityTypeBuilder<NamedList> builder)
     {
+        StatementConfiguration.Configure(builder);
         builder.Property(l => l.Title).HasMaxLength(Limits.ShortText);
-        builder.Property(l => l.Claimant).HasMaxLength(Limits.ShortText);
         builder.Property(l => l.Organization).HasMaxLength(Limits.ShortText);
         builder.Property(l => l.SourceIds);
-        builder.Ignore(l => l.StatedAtAsStated);
         builder.HasOne<Claim>().WithMany().HasForeignKey(l => l.ClaimId);
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
