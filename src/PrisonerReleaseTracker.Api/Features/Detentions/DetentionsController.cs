@@ -1,3 +1,5 @@
+using PrisonerReleaseTracker.Domain.Facilities;
+
 namespace PrisonerReleaseTracker.Api.Features.Detentions;
 
 /// <summary>Detention episodes and transfers between facilities.</summary>
@@ -42,10 +44,10 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
             return refused;
         }
 
-        var facility = request.FacilityId is { } facilityId ? await db.Facilities.FindAsync([facilityId], ct) : null;
-        if (request.FacilityId is not null && facility is null)
+        var (facility, unknown) = await FacilityAsync(request.FacilityId, ct);
+        if (unknown is not null)
         {
-            return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
+            return unknown;
         }
 
         var detention = detainee!.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
@@ -70,15 +72,21 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
             return refused;
         }
 
-        var facility = await db.Facilities.FindAsync([request.FacilityId!.Value], ct);
-        if (facility is null)
+        var (facility, unknown) = await FacilityAsync(request.FacilityId, ct);
+        if (unknown is not null)
         {
-            return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
+            return unknown;
         }
 
-        db.Add(detention!.Transfer(facility, request.TransferredOn!.Value, clock.GetUtcNow()));
+        db.Add(detention!.Transfer(facility!, request.TransferredOn!.Value, clock.GetUtcNow()));
         return await SavedAsync(detention.Id, ct);
     }
+
+    /// <summary>The facility a request names (none when it names none), or the 400 naming <c>facilityId</c> when there is no such facility.</summary>
+    private async Task<(Facility? Facility, IActionResult? Unknown)> FacilityAsync(Guid? facilityId, CancellationToken ct) =>
+        facilityId is not { } id ? (null, null)
+        : await db.Facilities.FindAsync([id], ct) is { } facility ? (facility, null)
+        : (null, Problems.Invalid(HttpContext, "facilityId", "No facility with this id."));
 
     /// <summary>Saves, and answers 201 with the detention read back (its new ETag) and where to read it again.</summary>
     private async Task<IActionResult> SavedAsync(Guid detentionId, CancellationToken ct)
