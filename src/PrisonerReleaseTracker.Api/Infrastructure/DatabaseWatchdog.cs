@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Data.Common;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -169,14 +168,7 @@ public sealed partial class DatabaseWatchdogMiddleware(RequestDelegate next, Dat
         }
 
         watch.GiveUp();
-        context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        context.Response.Headers.CacheControl = "no-store";
-        await ProblemWriter.WriteAsync(context, new ProblemDetails
-        {
-            Status = StatusCodes.Status503ServiceUnavailable,
-            Title = "The database is unavailable",
-            Detail = "It stopped answering; try again shortly.",
-        });
+        await ProblemWriter.WriteUnavailableAsync(context, options.RetryAfterSeconds, "The database is unavailable", "It stopped answering; try again shortly.");
         await body.CompleteAsync();
         try
         {

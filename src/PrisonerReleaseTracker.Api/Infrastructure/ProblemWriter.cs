@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>
@@ -18,5 +20,13 @@ public static class ProblemWriter
 
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync($"{context.Response.StatusCode} {problem.Title}\n", context.RequestAborted);
+    }
+
+    /// <summary>A 503 the client should retry after <paramref name="retryAfterSeconds"/>; never stored by a cache.</summary>
+    public static Task WriteUnavailableAsync(HttpContext context, int retryAfterSeconds, string title, string detail)
+    {
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.CacheControl = "no-store";
+        return WriteAsync(context, new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail });
     }
 }

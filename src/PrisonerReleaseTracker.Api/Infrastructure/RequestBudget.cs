@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -81,15 +80,8 @@ public sealed class RequestBudgetMiddleware(RequestDelegate next, RequestBudgetO
         using var lease = await _anonymousComputations.AcquireAsync(1, context.RequestAborted);
         if (!lease.IsAcquired)
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers.CacheControl = "no-store";
-            await ProblemWriter.WriteAsync(context, new ProblemDetails
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Too many anonymous computations at once",
-                Detail = "Try again shortly, or use an API key: keyed callers do not wait behind anonymous ones.",
-            });
+            await ProblemWriter.WriteUnavailableAsync(context, options.RetryAfterSeconds, "Too many anonymous computations at once",
+                "Try again shortly, or use an API key: keyed callers do not wait behind anonymous ones.");
             return;
         }
 

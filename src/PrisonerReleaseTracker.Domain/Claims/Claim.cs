@@ -25,22 +25,12 @@ public sealed record ClaimStatement(
 /// A count somebody stated. It stands apart from verified counts: never added to them, only set beside
 /// them. Claims are never edited; a revision is a new claim that supersedes the old one.
 /// </summary>
-public sealed class Claim
+public sealed class Claim : Statement
 {
-    private Claim() { Claimant = null!; Count = null!; OriginalText = null!; Organization = null!; }
+    private Claim() { Count = null!; OriginalText = null!; Organization = null!; }
 
     public Guid Id { get; private set; }
-    public string Claimant { get; private set; }
-    public ClaimantKind ClaimantKind { get; private set; }
     public ClaimMetric Metric { get; private set; }
-    /// <summary>When it was stated, in UTC; <see cref="StatedAtAsStated"/> keeps the claimant's own offset.</summary>
-    public DateTimeOffset StatedAt { get; private set; }
-    /// <summary>The UTC offset, in minutes, the statement was dated in (-240 for Caracas).</summary>
-    public int StatedAtOffsetMinutes { get; private set; }
-    /// <summary>When it was stated, on the claimant's clock.</summary>
-    public DateTimeOffset StatedAtAsStated => StatedAt.ToOffset(TimeSpan.FromMinutes(StatedAtOffsetMinutes));
-    public DateOnly PeriodFrom { get; private set; }
-    public DateOnly PeriodTo { get; private set; }
     public ClaimCount Count { get; private set; }
     public string OriginalText { get; private set; }
     public List<Guid> SourceIds { get; private set; } = [];
@@ -60,27 +50,10 @@ public sealed class Claim
     /// <summary>Records a claim; when it revises <paramref name="supersedes"/>, that one stops standing as of this statement.</summary>
     public static Claim State(ClaimStatement statement, Claim? supersedes, string organization, DateTimeOffset now)
     {
-        if (statement.StatedAt > now)
-        {
-            throw new DomainRuleException("A claim cannot be stated in the future", "statedAt is after the server's clock.");
-        }
-
-        var periodTo = statement.PeriodTo ?? DateOnly.FromDateTime(statement.StatedAt.DateTime);
-        if (periodTo < statement.PeriodFrom)
-        {
-            throw new DomainRuleException("A claim's period cannot end before it starts", "period.to is before period.from.");
-        }
-
         var claim = new Claim
         {
             Id = Guid.CreateVersion7(now),
-            Claimant = statement.Claimant.Trim(),
-            ClaimantKind = statement.ClaimantKind,
             Metric = statement.Metric,
-            StatedAt = statement.StatedAt.ToUniversalTime(),
-            StatedAtOffsetMinutes = (int)statement.StatedAt.Offset.TotalMinutes,
-            PeriodFrom = statement.PeriodFrom,
-            PeriodTo = periodTo,
             Count = statement.Count,
             OriginalText = statement.OriginalText,
             SourceIds = [.. statement.SourceIds.Distinct()],
@@ -88,6 +61,7 @@ public sealed class Claim
             Organization = organization,
             CreatedAt = now,
         };
+        claim.Date(statement.Claimant, statement.ClaimantKind, statement.StatedAt, statement.PeriodFrom, statement.PeriodTo, now, "claim", "stated");
 
         if (supersedes is not null)
         {

@@ -28,26 +28,16 @@ public sealed record ListStatement(
 /// record. Like a claim it stands apart from the record: its entries are never merged into it, only matched against it.
 /// The entries come once, as published, and are never edited.
 /// </summary>
-public sealed class NamedList
+public sealed class NamedList : Statement
 {
     /// <summary>The most entries one list may have.</summary>
     public const int MaxEntries = 100_000;
 
-    private NamedList() { Title = null!; Claimant = null!; Organization = null!; }
+    private NamedList() { Title = null!; Organization = null!; }
 
     public Guid Id { get; private set; }
     public string Title { get; private set; }
-    public string Claimant { get; private set; }
-    public ClaimantKind ClaimantKind { get; private set; }
     public ListMetric Metric { get; private set; }
-    /// <summary>When it was published, in UTC; <see cref="StatedAtAsStated"/> keeps the claimant's own offset.</summary>
-    public DateTimeOffset StatedAt { get; private set; }
-    /// <summary>The UTC offset, in minutes, the publication was dated in.</summary>
-    public int StatedAtOffsetMinutes { get; private set; }
-    public DateTimeOffset StatedAtAsStated => StatedAt.ToOffset(TimeSpan.FromMinutes(StatedAtOffsetMinutes));
-    /// <summary>The days the list speaks of: a release dated in them is the one that decides an entry.</summary>
-    public DateOnly PeriodFrom { get; private set; }
-    public DateOnly PeriodTo { get; private set; }
     public List<Guid> SourceIds { get; private set; } = [];
     /// <summary>The claimed count this list backs, if any.</summary>
     public Guid? ClaimId { get; private set; }
@@ -62,39 +52,25 @@ public sealed class NamedList
     public static NamedList Publish(ListStatement statement, Claim? claim, string organization, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(statement);
-        if (statement.StatedAt > now)
+        var list = new NamedList
         {
-            throw new DomainRuleException("A list cannot be published in the future", "statedAt is after the server's clock.");
-        }
-
-        var periodTo = statement.PeriodTo ?? DateOnly.FromDateTime(statement.StatedAt.DateTime);
-        if (periodTo < statement.PeriodFrom)
-        {
-            throw new DomainRuleException("A list's period cannot end before it starts", "period.to is before period.from.");
-        }
-
+            Id = Guid.CreateVersion7(now),
+            Title = statement.Title.Trim(),
+            Metric = statement.Metric,
+            SourceIds = [.. statement.SourceIds.Distinct()],
+            ClaimId = claim?.Id,
+            Organization = organization,
+            CreatedAt = now,
+        };
+        // The period's days are those a release must be dated in to decide an entry.
+        list.Date(statement.Claimant, statement.ClaimantKind, statement.StatedAt, statement.PeriodFrom, statement.PeriodTo, now, "list", "published");
         if (claim is not null && !Counts(claim.Metric, statement.Metric))
         {
             throw new DomainRuleException("A list backs a claim that counts what it lists",
                 $"The claim counts {claim.Metric}; the list lists {statement.Metric}.");
         }
 
-        return new NamedList
-        {
-            Id = Guid.CreateVersion7(now),
-            Title = statement.Title.Trim(),
-            Claimant = statement.Claimant.Trim(),
-            ClaimantKind = statement.ClaimantKind,
-            Metric = statement.Metric,
-            StatedAt = statement.StatedAt.ToUniversalTime(),
-            StatedAtOffsetMinutes = (int)statement.StatedAt.Offset.TotalMinutes,
-            PeriodFrom = statement.PeriodFrom,
-            PeriodTo = periodTo,
-            SourceIds = [.. statement.SourceIds.Distinct()],
-            ClaimId = claim?.Id,
-            Organization = organization,
-            CreatedAt = now,
-        };
+        return list;
     }
 
     /// <summary>Refuses entries when the list has them already: a list is published once, and its entries are what was published.</summary>

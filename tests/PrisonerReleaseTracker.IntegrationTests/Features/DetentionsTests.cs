@@ -84,6 +84,22 @@ public sealed class DetentionsTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_transfer_to_an_unknown_facility_is_a_400_naming_facilityId_and_moves_nobody()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Detentions NGO");
+        var facility = await Records.FacilityAsync(contributor);
+        var detainee = await Records.DetaineeAsync(contributor);
+        var detention = await Records.DetentionAsync(contributor, detainee, facility);
+
+        var moved = await contributor.PostAsJsonAsync($"/api/v1/detentions/{detention}/transfers", new { facilityId = Guid.NewGuid(), transferredOn = "2026-01-10" }, Ct);
+        var problem = await moved.ReadObjectAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, moved.StatusCode);
+        Assert.Equal("No facility with this id.", problem["errors"]!["facilityId"]![0]!.GetValue<string>());
+        Assert.Equal(facility, (await contributor.GetOkAsync($"/api/v1/detainees/{detainee}"))["currentFacilityId"]!.GetValue<Guid>());
+    }
+
+    [Fact]
     public async Task Only_the_holding_organization_opens_a_detention()
     {
         using var holder = await api.ClientAsync(Role.Contributor, "Detentions NGO");

@@ -17,10 +17,6 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(e => new { e.EntityType, e.EntityId });
         builder.HasIndex(e => e.At);
         // Entries are appended, never changed (migration AuditLog).
-        builder.ToTable(table =>
-        {
-            table.HasTrigger("audit_entries_append_only");
-            table.HasTrigger("audit_entries_no_truncate");
-        });
+        builder.ToTable(table => AppendOnly.Triggers(table, "audit_entries"));
     }
 }

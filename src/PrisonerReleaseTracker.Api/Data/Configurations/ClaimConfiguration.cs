@@ -13,12 +13,11 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
             table.HasTrigger(TotalsAggregates.ClaimsInserted);
             table.HasTrigger(TotalsAggregates.ClaimsUpdated);
         });
-        builder.Property(c => c.Claimant).HasMaxLength(Limits.ShortText);
+        StatementConfiguration.Configure(builder);
         builder.Property(c => c.OriginalText).HasMaxLength(Limits.OriginalText);
         builder.Property(c => c.RetractionNote).HasMaxLength(Limits.Note);
         builder.Property(c => c.Organization).HasMaxLength(Limits.ShortText);
         builder.Property(c => c.SourceIds);
-        builder.Ignore(c => c.StatedAtAsStated);
         builder.ComplexProperty(c => c.Count, count =>
         {
             count.Property(x => x.Qualifier).HasColumnName("count_qualifier");
@@ -28,5 +27,16 @@ internal sealed class ClaimConfiguration : IEntityTypeConfiguration<Claim>
         builder.HasOne<Claim>().WithMany().HasForeignKey(c => c.SupersedesClaimId);
         builder.HasIndex(c => new { c.Metric, c.StatedAt });
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
+    }
+}
+
+/// <summary>The columns every <see cref="Statement"/> (a claim, a named list) has, configured alike.</summary>
+internal static class StatementConfiguration
+{
+    public static void Configure<T>(EntityTypeBuilder<T> builder) where T : Statement
+    {
+        builder.Property(s => s.Claimant).HasMaxLength(Limits.ShortText);
+        // The claimant's own clock is computed from the instant and the offset stored.
+        builder.Ignore(s => s.StatedAtAsStated);
     }
 }

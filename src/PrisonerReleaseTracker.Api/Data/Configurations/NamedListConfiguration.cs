@@ -11,11 +11,10 @@ internal sealed class NamedListConfiguration : IEntityTypeConfiguration<NamedLis
 {
     public void Configure(EntityTypeBuilder<NamedList> builder)
     {
+        StatementConfiguration.Configure(builder);
         builder.Property(l => l.Title).HasMaxLength(Limits.ShortText);
-        builder.Property(l => l.Claimant).HasMaxLength(Limits.ShortText);
         builder.Property(l => l.Organization).HasMaxLength(Limits.ShortText);
         builder.Property(l => l.SourceIds);
-        builder.Ignore(l => l.StatedAtAsStated);
         builder.HasOne<Claim>().WithMany().HasForeignKey(l => l.ClaimId);
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
@@ -28,13 +27,6 @@ internal sealed class ListEntryConfiguration : IEntityTypeConfiguration<ListEntr
 
     /// <summary>The birth date as listed when it is complete (to the day); null otherwise.</summary>
     public const string BornOn = "BornOn";
-
-    /// <summary>The triggers (migration NamedLists) by which the database refuses to change, remove or truncate rows of <paramref name="table"/>.</summary>
-    public static void AppendOnly<T>(TableBuilder<T> builder, string table) where T : class
-    {
-        builder.HasTrigger($"{table}_append_only");
-        builder.HasTrigger($"{table}_no_truncate");
-    }
 
     public void Configure(EntityTypeBuilder<ListEntry> builder)
     {
@@ -53,7 +45,7 @@ internal sealed class ListEntryConfiguration : IEntityTypeConfiguration<ListEntr
             "CASE WHEN length(birth_date) = 10 THEN make_date(substr(birth_date, 1, 4)::int, substr(birth_date, 6, 2)::int, substr(birth_date, 9, 2)::int) END",
             stored: true);
         // Entries are the list as published: the database refuses to change or remove one.
-        builder.ToTable(t => AppendOnly(t, "list_entries"));
+        builder.ToTable(t => AppendOnly.Triggers(t, "list_entries"));
     }
 }
 
@@ -61,7 +53,7 @@ internal sealed class MatchCandidateConfiguration : IEntityTypeConfiguration<Mat
 {
     public void Configure(EntityTypeBuilder<MatchCandidate> builder)
     {
-        builder.ToTable("list_match_candidates", t => ListEntryConfiguration.AppendOnly(t, "list_match_candidates"));
+        builder.ToTable("list_match_candidates", t => AppendOnly.Triggers(t, "list_match_candidates"));
         // A list's candidates, entry by entry: the key is the order reconciliation reads them in.
         builder.HasKey(c => new { c.ListId, c.EntryId, c.DetaineeId });
         builder.HasOne<ListEntry>().WithMany().HasForeignKey(c => c.EntryId).OnDelete(DeleteBehavior.Restrict);
@@ -75,7 +67,7 @@ internal sealed class MatchDecisionConfiguration : IEntityTypeConfiguration<Matc
     public void Configure(EntityTypeBuilder<MatchDecision> builder)
     {
         // Decisions are append-only: a later one replaces an earlier one for the reconciliation, never by editing it.
-        builder.ToTable(t => ListEntryConfiguration.AppendOnly(t, "match_decisions"));
+        builder.ToTable(t => AppendOnly.Triggers(t, "match_decisions"));
         builder.HasOne<NamedList>().WithMany().HasForeignKey(d => d.ListId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<ListEntry>().WithMany().HasForeignKey(d => d.EntryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Detainee>().WithMany().HasForeignKey(d => d.DetaineeId).OnDelete(DeleteBehavior.Restrict);

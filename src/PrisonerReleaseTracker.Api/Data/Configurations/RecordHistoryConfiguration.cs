@@ -8,11 +8,7 @@ internal sealed class DetaineeVersionConfiguration : IEntityTypeConfiguration<De
 {
     public void Configure(EntityTypeBuilder<DetaineeVersion> builder)
     {
-        builder.ToTable(table =>
-        {
-            table.HasTrigger("detainee_versions_append_only");
-            table.HasTrigger("detainee_versions_no_truncate");
-        });
+        builder.ToTable(table => AppendOnly.Triggers(table, "detainee_versions"));
         builder.Property(v => v.Id).UseIdentityAlwaysColumn();
         builder.HasOne<Detainee>().WithMany().HasForeignKey(v => v.DetaineeId);
         builder.Property(v => v.Nationalities);
@@ -27,11 +23,7 @@ internal sealed class ReleaseVersionConfiguration : IEntityTypeConfiguration<Rel
 {
     public void Configure(EntityTypeBuilder<ReleaseVersion> builder)
     {
-        builder.ToTable(table =>
-        {
-            table.HasTrigger("release_versions_append_only");
-            table.HasTrigger("release_versions_no_truncate");
-        });
+        builder.ToTable(table => AppendOnly.Triggers(table, "release_versions"));
         builder.Property(v => v.Id).UseIdentityAlwaysColumn();
         builder.HasOne<Release>().WithMany().HasForeignKey(v => v.ReleaseId);
         // A release's fields as known at a moment: its latest version recorded by then, read from the index alone.

@@ -71,8 +71,7 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
         builder.ToTable(table =>
         {
             table.HasTrigger(ReleaseDayTrigger);
-            table.HasTrigger("verification_events_append_only");
-            table.HasTrigger("verification_events_no_truncate");
+            AppendOnly.Triggers(table, "verification_events");
             // Each claim's verified counts follow every decision (TotalsAggregates).
             table.HasTrigger(TotalsAggregates.DecisionsInserted);
         });

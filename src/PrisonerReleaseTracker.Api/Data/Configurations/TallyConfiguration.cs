@@ -8,11 +8,7 @@ internal sealed class TallyConfiguration : IEntityTypeConfiguration<Tally>
     public void Configure(EntityTypeBuilder<Tally> builder)
     {
         // Published once, never edited or deleted (migration KnownAtHistory).
-        builder.ToTable(table =>
-        {
-            table.HasTrigger("tallies_append_only");
-            table.HasTrigger("tallies_no_truncate");
-        });
+        builder.ToTable(table => AppendOnly.Triggers(table, "tallies"));
         builder.HasAlternateKey(t => t.Number);
         builder.Property(t => t.Title).HasMaxLength(Limits.ShortText);
         builder.Property(t => t.Note).HasMaxLength(Limits.Note);
@@ -34,11 +30,7 @@ internal sealed class TallyInputConfiguration : IEntityTypeConfiguration<TallyIn
 {
     public void Configure(EntityTypeBuilder<TallyInput> builder)
     {
-        builder.ToTable(table =>
-        {
-            table.HasTrigger("tally_inputs_append_only");
-            table.HasTrigger("tally_inputs_no_truncate");
-        });
+        builder.ToTable(table => AppendOnly.Triggers(table, "tally_inputs"));
         builder.HasKey(i => new { i.TallyId, i.Position });
         builder.HasOne<Tally>().WithMany().HasForeignKey(i => i.TallyId);
         builder.Property(i => i.RowHash).HasMaxLength(64).IsFixedLength();

@@ -19,7 +19,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// </remarks>
     [HttpGet]
     [ProducesResponseType<Page<ApiKeyResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListApiKeys([FromQuery] ApiKeyListQuery query, CancellationToken ct)
     {
         var fetched = await query.Slice(Managed().ChangedSince(query), k => k.Id).Select(ApiKeyResponse.Projection).ToListAsync(ct);
@@ -30,7 +30,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// <remarks>Without its secret, which is never stored. A key the caller does not manage is not found.</remarks>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetApiKey(Guid id, CancellationToken ct) => this.Found(await FindAsync(id, ct), "API key");
 
     /// <summary>Issue an API key</summary>
@@ -41,7 +41,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// </remarks>
     [HttpPost]
     [ProducesResponseType<CreatedApiKeyResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> CreateApiKey(CreateApiKeyRequest request, CancellationToken ct)
     {
         var (organization, role, issuer) = (request.Organization.Trim(), request.Role!.Value, User.RequiredCaller());
@@ -62,8 +62,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// <remarks>The key is refused from the next request on. Revoking is final. A key the caller does not manage is not found.</remarks>
     [HttpDelete("{id:guid}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> RevokeApiKey(Guid id, CancellationToken ct)
     {
         var key = await Managed(tracked: true).SingleOrDefaultAsync(k => k.Id == id, ct);

@@ -12,7 +12,7 @@ public sealed class AuditController(AppDbContext db) : ControllerBase
     /// <remarks>Oldest first, paged with <c>cursor</c>. Entries name fields, never their values.</remarks>
     [HttpGet]
     [ProducesResponseType<AuditPage>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListAuditEntries([FromQuery] AuditListQuery query, CancellationToken ct)
     {
         query.TryReadCursor(out var after);

@@ -17,7 +17,7 @@ public sealed class ChangesController(AppDbContext db) : ControllerBase
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<ChangeItem>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListChanges([FromQuery] ChangeListQuery query, CancellationToken ct)
     {
         query.TryReadCursor(out var after);

@@ -14,7 +14,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
     [ProducesResponseType<Page<ClaimResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListClaims([FromQuery] ClaimListQuery query, CancellationToken ct)
     {
         var claims = db.Claims.AsNoTracking();
@@ -49,7 +49,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
     [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct) =>
         this.Found(await ClaimResponse.Read(db.Claims.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct) is { } read
             ? ClaimResponse.From(read) : null, "Claim");
@@ -59,9 +59,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<ClaimResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateClaim(CreateClaimRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -94,10 +92,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [HttpPost("{id:guid}/retraction")]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> RetractClaim(Guid id, RetractClaimRequest request, CancellationToken ct)
     {
         var claim = await db.Claims.SingleOrDefaultAsync(c => c.Id == id, ct);

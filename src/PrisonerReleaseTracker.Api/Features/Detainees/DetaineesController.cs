@@ -12,7 +12,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<DetaineeResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListDetainees([FromQuery] DetaineeFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>
         Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
@@ -20,7 +20,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     /// <remarks>The <c>ETag</c> header carries the version to send in <c>If-Match</c> when updating.</remarks>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<DetaineeResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetDetainee(Guid id, CancellationToken ct) =>
         this.Found(await queries.GetAsync(id, User.RequiredCaller(), ct), "Detainee");
 
@@ -28,8 +28,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<DetaineeResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateDetainee(DetaineeRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -45,12 +44,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     [HttpPut("{id:guid}")]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<DetaineeResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status428PreconditionRequired, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired)]
     [ReadsIfMatch(required: true)]
     public async Task<IActionResult> UpdateDetainee(Guid id, DetaineeRequest request, CancellationToken ct)
     {

@@ -1,3 +1,5 @@
+using PrisonerReleaseTracker.Domain.Facilities;
+
 namespace PrisonerReleaseTracker.Api.Features.Detentions;
 
 /// <summary>Detention episodes and transfers between facilities.</summary>
@@ -8,7 +10,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     /// <remarks>Oldest first, each with its facility history.</remarks>
     [HttpGet("api/v1/detainees/{detaineeId:guid}/detentions")]
     [ProducesResponseType<IReadOnlyList<DetentionResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ListDetentions(Guid detaineeId, CancellationToken ct)
     {
         if (await SeenAsync(detaineeId, ct) is not { } seen)
@@ -25,7 +27,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     /// <remarks>With its facility history; the <c>ETag</c> changes with every transfer and with the release that ends it.</remarks>
     [HttpGet("api/v1/detentions/{id:guid}")]
     [ProducesResponseType<DetentionResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetDetention(Guid id, CancellationToken ct) => this.Found(await FindAsync(id, ct), "Detention");
 
     /// <summary>Open a detention</summary>
@@ -33,10 +35,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     [HttpPost("api/v1/detainees/{detaineeId:guid}/detentions")]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<DetentionResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateDetention(Guid detaineeId, CreateDetentionRequest request, CancellationToken ct)
     {
         var detainee = await db.Detainees.Include(d => d.Detentions).SingleOrDefaultAsync(d => d.Id == detaineeId, ct);
@@ -45,10 +44,10 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
             return refused;
         }
 
-        var facility = request.FacilityId is { } facilityId ? await db.Facilities.FindAsync([facilityId], ct) : null;
-        if (request.FacilityId is not null && facility is null)
+        var (facility, unknown) = await FacilityAsync(request.FacilityId, ct);
+        if (unknown is not null)
         {
-            return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
+            return unknown;
         }
 
         var detention = detainee!.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
@@ -64,10 +63,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     [HttpPost("api/v1/detentions/{detentionId:guid}/transfers")]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<DetentionResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> TransferDetention(Guid detentionId, TransferRequest request, CancellationToken ct)
     {
         var detention = await db.Detentions.Include(d => d.Transfers).SingleOrDefaultAsync(d => d.Id == detentionId, ct);
@@ -76,15 +72,21 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
             return refused;
         }
 
-        var facility = await db.Facilities.FindAsync([request.FacilityId!.Value], ct);
-        if (facility is null)
+        var (facility, unknown) = await FacilityAsync(request.FacilityId, ct);
+        if (unknown is not null)
         {
-            return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
+            return unknown;
         }
 
-        db.Add(detention!.Transfer(facility, request.TransferredOn!.Value, clock.GetUtcNow()));
+        db.Add(detention!.Transfer(facility!, request.TransferredOn!.Value, clock.GetUtcNow()));
         return await SavedAsync(detention.Id, ct);
     }
+
+    /// <summary>The facility a request names (none when it names none), or the 400 naming <c>facilityId</c> when there is no such facility.</summary>
+    private async Task<(Facility? Facility, IActionResult? Unknown)> FacilityAsync(Guid? facilityId, CancellationToken ct) =>
+        facilityId is not { } id ? (null, null)
+        : await db.Facilities.FindAsync([id], ct) is { } facility ? (facility, null)
+        : (null, Problems.Invalid(HttpContext, "facilityId", "No facility with this id."));
 
     /// <summary>Saves, and answers 201 with the detention read back (its new ETag) and where to read it again.</summary>
     private async Task<IActionResult> SavedAsync(Guid detentionId, CancellationToken ct)

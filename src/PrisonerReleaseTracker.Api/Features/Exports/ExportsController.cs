@@ -29,7 +29,7 @@ public sealed partial class ExportsController(ExportQueries queries, IOptions<Js
     /// </remarks>
     [HttpGet("detainees")]
     [ProducesResponseType<IReadOnlyList<DetaineeExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public Task<IActionResult> ExportDetainees([FromQuery] DetaineeFilter filter, [FromQuery] ExportFormatQuery output, CancellationToken ct) =>
         ExportAsync("detainees", "DetaineeExport", output, queries.DetaineesAsync(filter, User.RequiredCaller(), ct), DetaineeExportRow.CsvHeader, r => r.ToCsv(), ct);
 
@@ -42,7 +42,7 @@ public sealed partial class ExportsController(ExportQueries queries, IOptions<Js
     /// </remarks>
     [HttpGet("releases")]
     [ProducesResponseType<IReadOnlyList<ReleaseExportRow>>(StatusCodes.Status200OK, "application/json", "text/csv")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public Task<IActionResult> ExportReleases([FromQuery] ReleaseFilter filter, [FromQuery] ExportFormatQuery output, CancellationToken ct) =>
         ExportAsync("releases", "ReleaseExport", output, queries.ReleasesAsync(filter, User.RequiredCaller(), ct), ReleaseExportRow.CsvHeader, r => r.ToCsv(), ct);
 

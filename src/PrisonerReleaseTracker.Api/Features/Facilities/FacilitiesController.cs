@@ -13,7 +13,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
     [ProducesResponseType<Page<FacilityResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListFacilities([FromQuery] FacilityListQuery query, CancellationToken ct)
     {
         var facilities = db.Facilities.AsNoTracking();
@@ -36,7 +36,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
     [ProducesResponseType<FacilityResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetFacility(Guid id, CancellationToken ct) =>
         this.Found(await db.Facilities.AsNoTracking().Where(f => f.Id == id).Select(FacilityResponse.Projection).SingleOrDefaultAsync(ct), "Facility");
 
@@ -44,8 +44,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<FacilityResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateFacility(CreateFacilityRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();

@@ -54,10 +54,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
     [Consumes("text/csv", "application/json")]
     [ProducesResponseType<ImportResult>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ImportProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    [Problems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)]
     public async Task<IActionResult> ImportDetainees([FromQuery] bool dryRun, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         CancellationToken ct)
     {

@@ -19,7 +19,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet]
     [AllowAnonymous]
     [ProducesResponseType<Page<ListResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListLists([FromQuery] ListListQuery query, CancellationToken ct)
     {
         var lists = db.NamedLists.AsNoTracking();
@@ -37,7 +37,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
     [ProducesResponseType<ListResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetList(Guid id, CancellationToken ct) =>
         this.Found(await ListResponse.Read(db.NamedLists.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is { } read
             ? ListResponse.From(read) : null, "List");
@@ -50,8 +50,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<ListResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateList(CreateListRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -101,11 +100,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [Consumes("text/csv", "application/json")]
     [ProducesResponseType<ListResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType<ImportProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)]
     public async Task<IActionResult> UploadEntries(Guid id, [FromServices] ListUpload upload, CancellationToken ct)
     {
         var list = await db.NamedLists.SingleOrDefaultAsync(l => l.Id == id, ct);
@@ -161,8 +156,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet("{id:guid}/reconciliation")]
     [AllowAnonymous]
     [ProducesResponseType<ReconciliationResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Reconcile(Guid id, [FromQuery] ReconciliationQuery query, CancellationToken ct)
     {
         if (await db.NamedLists.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct) is not { } list)
@@ -185,8 +179,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet("{id:guid}/entries")]
     [Authorize(Policy = Policies.Researcher)]
     [ProducesResponseType<Page<ListEntryResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ListEntries(Guid id, [FromQuery] ListEntriesQuery query, CancellationToken ct)
     {
         if (await db.NamedLists.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct) is not { } list)
@@ -221,9 +214,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpPost("{id:guid}/entries/{number:int}/match")]
     [Authorize(Policy = Policies.Verifier)]
     [ProducesResponseType<MatchDecisionResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> DecideMatch(Guid id, int number, MatchDecisionRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();

@@ -136,11 +136,18 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
     {
         var asOf = AsOfText ?? (pinned is { } moments ? Instant(moments.AsOf) : null);
         var knownAt = KnownAtText ?? (pinned?.KnownAt is { } known ? Instant(known) : null);
-        var parts = new List<(string, string)>
-        {
-            ("from", Iso(From)),
-            ("to", Iso(LastDay(answeredAsOf))),
-        };
+        var parts = TotalsParameters(answeredAsOf, asOf, knownAt);
+        parts.Add(("lang", language ?? Language));
+        return Build(parts);
+    }
+
+    /// <summary>The same figures from the API: <c>/api/v1/totals</c> with the parameters it takes.</summary>
+    public string ApiQueryString(DateTimeOffset answeredAsOf) => Build(TotalsParameters(answeredAsOf, AsOfText, KnownAtText));
+
+    /// <summary>The parameters the page and <c>/api/v1/totals</c> both take, in the order both write them.</summary>
+    private List<(string, string)> TotalsParameters(DateTimeOffset answeredAsOf, string? asOf, string? knownAt)
+    {
+        var parts = new List<(string, string)> { ("from", Iso(From)), ("to", Iso(LastDay(answeredAsOf))) };
         if (asOf is not null)
         {
             parts.Add(("asOf", asOf));
@@ -156,30 +163,7 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
             parts.Add(("groupBy", EnumNames.NameOf(typeof(TotalsGroupBy), by)));
         }
 
-        parts.Add(("lang", language ?? Language));
-        return Build(parts);
-    }
-
-    /// <summary>The same figures from the API: <c>/api/v1/totals</c> with the parameters it takes.</summary>
-    public string ApiQueryString(DateTimeOffset answeredAsOf)
-    {
-        var parts = new List<(string, string)> { ("from", Iso(From)), ("to", Iso(LastDay(answeredAsOf))) };
-        if (AsOfText is not null)
-        {
-            parts.Add(("asOf", AsOfText));
-        }
-
-        if (KnownAtText is not null)
-        {
-            parts.Add(("knownAt", KnownAtText));
-        }
-
-        if (GroupBy is { } by)
-        {
-            parts.Add(("groupBy", EnumNames.NameOf(typeof(TotalsGroupBy), by)));
-        }
-
-        return Build(parts);
+        return parts;
     }
 
     /// <summary>The URL as the reader wrote it, in another language (the language switch keeps the view, defaults included).</summary>

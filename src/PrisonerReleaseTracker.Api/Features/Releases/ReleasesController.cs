@@ -14,7 +14,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListReleases([FromQuery] ReleaseFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>
         Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
@@ -22,7 +22,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <remarks>With its verification status now, when and by whom it was last decided, its conditions and sources.</remarks>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<ReleaseResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct) =>
         this.Found(await queries.GetAsync(id, User.RequiredCaller(), ct), "Release");
 
@@ -31,9 +31,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<ReleaseResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateRelease(CreateReleaseRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -65,7 +63,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <remarks>Every decision in the order it was made. The history is append-only.</remarks>
     [HttpGet("{id:guid}/verifications")]
     [ProducesResponseType<IReadOnlyList<VerificationEventResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ListVerifications(Guid id, CancellationToken ct) =>
         await queries.HistoryAsync(id, User.RequiredCaller(), ct) is { } history ? Ok(history) : Problems.NotFound("Release");
 
@@ -73,7 +71,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <remarks>Decisions are numbered from 1 in the order they were recorded, and never change.</remarks>
     [HttpGet("{id:guid}/verifications/{sequence:int}")]
     [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetVerification(Guid id, int sequence, CancellationToken ct) =>
         this.Found(await queries.DecisionAsync(id, sequence, User.RequiredCaller(), ct), "Verification decision");
 
@@ -93,11 +91,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     [HttpPost("{id:guid}/verifications")]
     [Authorize(Policy = Policies.Verifier)]
     [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status428PreconditionRequired, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired)]
     [ReadsIfMatch(required: false, OrBodyField = "expectedStatus")]
     public async Task<IActionResult> CreateVerification(Guid id, VerificationRequest request, CancellationToken ct)
     {

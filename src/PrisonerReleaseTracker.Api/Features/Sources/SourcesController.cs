@@ -12,7 +12,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<SourceResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListSources([FromQuery] SourceListQuery query, CancellationToken ct)
     {
         var sources = db.Sources.AsNoTracking();
@@ -28,7 +28,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     /// <summary>Get a source</summary>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<SourceResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetSource(Guid id, CancellationToken ct) =>
         this.Found(await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct), "Source");
 
@@ -36,8 +36,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
     [ProducesResponseType<SourceResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateSource(CreateSourceRequest request, CancellationToken ct)
     {
         var source = Source.Create(request.Url, request.Publisher, request.Kind!.Value, request.Title, request.PublishedAt, request.Language,

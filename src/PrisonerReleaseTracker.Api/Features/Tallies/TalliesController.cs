@@ -21,9 +21,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     [HttpPost]
     [Authorize(Policy = Policies.Verifier)]
     [ProducesResponseType<TallyResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> PublishTally(PublishTallyRequest request, CancellationToken ct)
     {
         if (request.Supersedes is { } earlier && !await db.Tallies.AnyAsync(t => t.Number == earlier, ct))
@@ -42,7 +40,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     [HttpGet]
     [AllowAnonymous]
     [ProducesResponseType<Page<TallyResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListTallies([FromQuery] TallyListQuery query, CancellationToken ct)
     {
         var listed = db.Tallies.AsNoTracking();
@@ -60,7 +58,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     [HttpGet("{number:long}")]
     [AllowAnonymous]
     [ProducesResponseType<TallyResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetTally(long number, CancellationToken ct) =>
         this.Found((await ReadAsync(db.Tallies.Where(t => t.Number == number), ct)).SingleOrDefault().Item, "Tally");
 
@@ -74,8 +72,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     [HttpGet("{number:long}/inputs")]
     [AllowAnonymous]
     [ProducesResponseType<TallyInputsResponse>(StatusCodes.Status200OK, "application/json", "text/csv")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetTallyInputs(long number, [FromQuery] TallyInputsQuery query, CancellationToken ct)
     {
         var tally = await db.Tallies.AsNoTracking().SingleOrDefaultAsync(t => t.Number == number, ct);
@@ -117,7 +114,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     [HttpGet("{number:long}/check")]
     [AllowAnonymous]
     [ProducesResponseType<TallyCheckResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> CheckTally(long number, CancellationToken ct)
     {
         var tally = await db.Tallies.AsNoTracking().SingleOrDefaultAsync(t => t.Number == number, ct);

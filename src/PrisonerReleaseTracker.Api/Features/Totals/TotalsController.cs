@@ -21,7 +21,7 @@ public sealed class TotalsController(TotalsReader reader) : ControllerBase
     [HttpGet]
     [ProducesResponseType<TotalsResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> GetTotals([FromQuery] TotalsQuery query, CancellationToken ct) =>
         new CacheableJsonResult(await reader.TotalsAsync(query, ct));
 
@@ -33,7 +33,7 @@ public sealed class TotalsController(TotalsReader reader) : ControllerBase
     [HttpGet("timeline")]
     [ProducesResponseType<TimelineResponse>(StatusCodes.Status200OK, "application/json")]
     [ProducesResponseType(StatusCodes.Status304NotModified)]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> GetTimeline([FromQuery] TimelineQuery query, CancellationToken ct) =>
         new CacheableJsonResult(await reader.TimelineAsync(query, ct));
 }

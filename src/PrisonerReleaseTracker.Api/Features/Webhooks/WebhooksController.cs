@@ -17,7 +17,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// <remarks>The caller's organization's subscriptions, oldest first, paged with <c>cursor</c>. Secrets are never listed.</remarks>
     [HttpGet]
     [ProducesResponseType<Page<WebhookResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListWebhooks([FromQuery] WebhookListQuery query, CancellationToken ct)
     {
         var fetched = await query.Slice(Visible(), s => s.Id)
@@ -29,7 +29,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// <remarks>With its status, and why it was disabled if it was. Another organization's subscription is not found.</remarks>
     [HttpGet("{id:guid}")]
     [ProducesResponseType<WebhookResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> GetWebhook(Guid id, CancellationToken ct) =>
         this.Found(await FindAsync(id, ct) is { } subscription ? Respond(subscription) : null, "Webhook");
 
@@ -40,8 +40,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// </remarks>
     [HttpPost]
     [ProducesResponseType<WebhookWithSecretResponse>(StatusCodes.Status201Created, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateWebhook(CreateWebhookRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -64,7 +63,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// <remarks>Nothing more is sent to it: deliveries still pending fail. Its secrets are forgotten.</remarks>
     [HttpDelete("{id:guid}")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> DeleteWebhook(Guid id, CancellationToken ct)
     {
         if (await FindAsync(id, ct) is not { } subscription)
@@ -88,7 +87,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// </remarks>
     [HttpPost("{id:guid}/rotate-secret")]
     [ProducesResponseType<WebhookWithSecretResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> RotateWebhookSecret(Guid id, CancellationToken ct)
     {
         if (await FindAsync(id, ct) is not { } subscription)
@@ -106,8 +105,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// <remarks>Oldest first, paged with <c>cursor</c>: status, attempts, the last answer's status code and the next attempt.</remarks>
     [HttpGet("{id:guid}/deliveries")]
     [ProducesResponseType<Page<WebhookDeliveryResponse>>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ListWebhookDeliveries(Guid id, [FromQuery] WebhookDeliveryListQuery query, CancellationToken ct)
     {
         if (await FindAsync(id, ct) is null)
@@ -131,8 +129,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// </remarks>
     [HttpPost("{id:guid}/deliveries/{deliveryId:guid}/redeliver")]
     [ProducesResponseType<WebhookDeliveryResponse>(StatusCodes.Status202Accepted, "application/json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> RedeliverWebhookDelivery(Guid id, Guid deliveryId, CancellationToken ct)
     {
         var subscription = await FindAsync(id, ct);
