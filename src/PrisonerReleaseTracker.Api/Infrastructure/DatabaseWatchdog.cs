@@ -184,23 +184,32 @@ public sealed partial class DatabaseWatchdogMiddleware(RequestDelegate next, Dat
     [LoggerMessage(Level = LogLevel.Information, Message = "A request answered 503 while the database was silent ended in an exception")]
     private static partial void LogEndedAfterAnswer(ILogger logger, Exception exception);
 
-    /// <summary>True once the database fails to answer a probe while the request runs; false when the request ends first.</summary>
+    /// <summary>
+    /// True once the database fails to answer a probe while the request runs; false when the request ends first. The waits
+    /// end without throwing when the request ends (almost every request ends before its first probe: an exception for each
+    /// was a measurable share of the API's time on a read by id).
+    /// </summary>
     private async Task<bool> WatchAsync(CancellationToken finished)
     {
-        try
+        while (true)
         {
-            while (true)
+            await Task.Delay(options.UnresponsiveAfter, clock, finished).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (finished.IsCancellationRequested)
             {
-                await Task.Delay(options.UnresponsiveAfter, clock, finished);
-                if (!await probe.AnswersAsync().WaitAsync(finished))
-                {
-                    return true;
-                }
+                return false;
             }
-        }
-        catch (OperationCanceledException) when (finished.IsCancellationRequested)
-        {
-            return false;
+
+            var answers = probe.AnswersAsync();
+            await ((Task)answers.WaitAsync(finished)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (finished.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            if (!await answers)
+            {
+                return true;
+            }
         }
     }
 }

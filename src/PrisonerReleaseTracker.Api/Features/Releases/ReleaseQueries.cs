@@ -44,16 +44,22 @@ public static class ReleaseFiltering
 }
 
 /// <summary>Reads of releases and their verification histories, projected in SQL and shaped for the caller.</summary>
-public sealed class ReleaseQueries(AppDbContext db)
+public sealed class ReleaseQueries(AppDbContext db, PointReads pointReads)
 {
     public async Task<Page<ReleaseResponse>> ListAsync(ReleaseFilter filter, RecordPageQuery page, Caller caller, CancellationToken ct)
     {
-        var rows = await Project(page.Slice(db.Releases.AsNoTracking().Matching(filter, db).ChangedSince(page, db), r => r.Id), caller).ToListAsync(ct);
+        var rows = await Project(db, page.Slice(db.Releases.AsNoTracking().Matching(filter, db).ChangedSince(page, db), r => r.Id), caller).ToListAsync(ct);
         return page.ToPage([.. rows.Select(row => row.ToResponse(caller))], r => r.Id);
     }
 
-    public async Task<ReleaseResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct) =>
-        await Project(db.Releases.AsNoTracking().Where(r => r.Id == id), caller).FirstOrDefaultAsync(ct) is { } row ? row.ToResponse(caller) : null;
+    /// <summary>One release as the caller may see it (read on <see cref="PointReads"/>: committed data only); null when there is none.</summary>
+    public async Task<ReleaseResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct)
+    {
+        await using var reads = pointReads.Create();
+        return await Project(reads, reads.Releases.AsNoTracking().Where(r => r.Id == id), caller).FirstOrDefaultAsync(ct) is { } row
+            ? row.ToResponse(caller)
+            : null;
+    }
 
     /// <summary>The decisions on a release in the order made, as the caller may see them; null when there is no such release.</summary>
     public async Task<List<VerificationEventResponse>?> HistoryAsync(Guid releaseId, Caller caller, CancellationToken ct)
@@ -88,7 +94,7 @@ public sealed class ReleaseQueries(AppDbContext db)
         return person is null ? null : caller.See(person.Id, person.IsProtected, person.Organization);
     }
 
-    private IQueryable<ReleaseRow> Project(IQueryable<Release> releases, Caller caller)
+    private static IQueryable<ReleaseRow> Project(AppDbContext db, IQueryable<Release> releases, Caller caller)
     {
         var (organization, role) = (caller.Organization, caller.Role);
         return from r in releases

@@ -68,6 +68,10 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     /// </summary>
     private async Task<(TotalsScope Scope, List<Claim> Claims)> WithClaimsAsync(TotalsScope scope, TotalsStatements sql, CancellationToken ct)
     {
+        // The answer's statements share one connection, returned to the pool once, when the request's context ends: EF
+        // otherwise returns it after each statement, and the pool resets the session on every return (a statement the
+        // server runs each time, three times per answer).
+        await db.Database.OpenConnectionAsync(ct);
         await WaitForRecentWritesAsync(scope, ct);
         var beside = db.Database.SqlQueryRaw<Guid>(sql.ClaimsBeside, TotalsSql.Parameters(scope));
         var claims = await db.Claims.AsNoTracking().Where(c => beside.Contains(c.Id)).OrderBy(c => c.StatedAt).ThenBy(c => c.Id).ToListAsync(ct);
