@@ -63,7 +63,9 @@ rows() {
   row growth-totals cost   2   'http $p_main paths-now -'                'http $p_small paths-now -' \
     'GET /totals as of now at $((scale * 2)) vs $((small * 2)) releases'
   row growth-search cost   2   'http $p_main paths-search $reader_main'  'http $p_small paths-search $reader_small' \
-    'GET /detainees?q= at $scale vs $small detainees'
+    'GET /detainees?q= for a selective name (as many people match it at both scales) at $scale vs $small detainees'
+  row growth-search-common cost - 'http $p_main paths-search-common $reader_main' 'http $p_small paths-search-common $reader_small' \
+    'GET /detainees?q= for names of the generator'"'"'s pools, most matching ten times as many people at $scale as at $small detainees'
   row memory-import excess 200 'memory-peak'                             'memory-before' \
     'MB: peak RSS of the API importing $memory_rows rows into an empty database vs its RSS before' 1
   row page-cached   share  0.8 'http $p_cached paths-page - prime'       'http $p_ref paths-const-page -' \
@@ -155,7 +157,7 @@ selected() { local n; for n in "${row_names[@]}"; do [[ $n == "$1" ]] && return 
 uses_side() { # KIND: whether a selected row has a side of that kind
   local s; for s in "${row_ours[@]}" "${row_limit[@]}"; do [[ ${s%% *} == "$1" ]] && return 0; done; return 1
 }
-needs_small=0; selected growth-totals || selected growth-search || selected growth-list && needs_small=1
+needs_small=0; selected growth-totals || selected growth-search || selected growth-search-common || selected growth-list && needs_small=1
 needs_http=0; uses_side http || uses_side pgbench || uses_side calls || uses_side list-api || uses_side list-copy && needs_http=1
 
 pids=()
@@ -353,7 +355,19 @@ if [[ $needs_http == 1 ]]; then
   psql_ -d prt_main -Atc "SELECT '/api/v1/releases/' || id FROM releases ORDER BY random() LIMIT 2000" >"$out/paths-release"
   sed 's#^/api/v1/releases/#/releases/#' "$out/paths-release" >"$out/paths-ref-release"
   tool search-terms --scale "$small" --seed "$seed" --count 300 --out "$out/terms.txt"
-  sed 's#^#/api/v1/detainees?q=#' "$out/terms.txt" >"$out/paths-search"
+  sed 's#^#/api/v1/detainees?q=#' "$out/terms.txt" >"$out/paths-search-common"
+  if [[ $needs_small == 1 ]]; then
+    # The target of growth-search is for a selective name: the terms that match as many people at both scales (most of
+    # the pools' names match ten times as many people in ten times the data; growth-search-common reports those).
+    while read -r term; do printf '%b\n' "${term//%/\\x}"; done <"$out/terms.txt" >"$out/terms-decoded.txt"
+    match_counts() { psql_ -d "$1" -At -v terms="$(cat "$out/terms-decoded.txt")" <<<"SELECT (SELECT count(*) FROM detainees WHERE search_words @@ prt_name_query(t)) FROM unnest(string_to_array(:'terms', E'\n')) WITH ORDINALITY AS u(t, n) ORDER BY n"; }
+    paste -d' ' <(match_counts prt_main) <(match_counts prt_small) "$out/terms.txt" \
+      | awk '$1 == $2 && $1 > 0 {print "/api/v1/detainees?q=" $3}' >"$out/paths-search"
+    log "selective names for growth-search: $(wc -l <"$out/paths-search") of $(wc -l <"$out/terms.txt") terms match as many people at both scales"
+    [[ $(wc -l <"$out/paths-search") -ge 5 ]] || die "fewer than 5 selective names among the search terms"
+  else
+    cp "$out/paths-search-common" "$out/paths-search"
+  fi
   # The public page as of now, and the API calls it is made of: one totals answer per breakdown it shows and the
   # timeline (by week: the period is longer than three months).
   echo "/?from=$totals_from&lang=en" >"$out/paths-page"
