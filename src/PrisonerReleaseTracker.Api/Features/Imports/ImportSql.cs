@@ -17,9 +17,12 @@ internal static class ImportSql
 {
     /// <summary>
     /// PostgreSQL checks the client socket every 500 ms while a statement runs, so a dead API process (or connection)
-    /// ends the import's statement and transaction instead of letting it run on and commit.
+    /// ends the import's statement and transaction instead of letting it run on and commit. And the transaction plans
+    /// as PostgreSQL does by default: the pool starts sessions with <c>force_custom_plan</c> (<c>DatabaseConnection</c>),
+    /// which plans again at each execution every statement PostgreSQL would keep a plan of, those inside PL/pgSQL
+    /// triggers and functions included (a 10,000-entry list upload took 2.5 times as long with it; bench/README.md).
     /// </summary>
-    public const string CheckClient = "SET LOCAL client_connection_check_interval = 500";
+    public const string CheckClient = "SET LOCAL client_connection_check_interval = 500; SET LOCAL plan_cache_mode = auto";
 
     public const string CreateStaging = """
         CREATE TEMP TABLE import_rows (

@@ -39,7 +39,7 @@ public sealed class ListUpload(AppDbContext db, DataVersion version, TimeProvide
         await db.Database.OpenConnectionAsync(ct);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using (var check = new NpgsqlCommand("SET LOCAL client_connection_check_interval = 500", connection))
+        await using (var check = new NpgsqlCommand(ImportSql.CheckClient, connection))
         {
             await check.ExecuteNonQueryAsync(ct);
         }
