@@ -181,7 +181,7 @@ public sealed partial class DatabaseWatchdogMiddleware(RequestDelegate next, Dat
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A request answered 503 while the database was silent ended in an exception")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A request answered 503 while the database was silent ended in an exception")]
     private static partial void LogEndedAfterAnswer(ILogger logger, Exception exception);
 
     /// <summary>

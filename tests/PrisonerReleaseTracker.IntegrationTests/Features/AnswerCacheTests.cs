@@ -38,8 +38,8 @@ public sealed class AnswerCacheTests(ApiFixture api)
         });
         using var admin = app.CreateClient();
         admin.DefaultRequestHeaders.Add("X-Api-Key", api.AdminKey);
-        var first = await KeyedClientAsync(app, admin, "Cache Readers A");
-        var second = await KeyedClientAsync(app, admin, "Cache Readers B");
+        using var first = await KeyedClientAsync(app, admin, "Cache Readers A");
+        using var second = await KeyedClientAsync(app, admin, "Cache Readers B");
         using var anonymous = app.CreateClient();
 
         var firstAnswer = await first.GetStringAsync(CachedCallerController.Path, Ct);
@@ -49,8 +49,6 @@ public sealed class AnswerCacheTests(ApiFixture api)
         Assert.Equal("Cache Readers A", firstAnswer);
         Assert.Equal("Cache Readers B", secondAnswer);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymousAnswer.StatusCode);
-        first.Dispose();
-        second.Dispose();
     }
 
     [Fact]
