@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Domain.Facilities;
-
 namespace PrisonerReleaseTracker.Api.Features.Detentions;
 
 /// <summary>Detention episodes and transfers between facilities.</summary>

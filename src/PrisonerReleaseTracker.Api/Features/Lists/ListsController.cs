@@ -1,10 +1,8 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using CsvHelper;
 using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Domain.Lists;
 
 namespace PrisonerReleaseTracker.Api.Features.Lists;
 

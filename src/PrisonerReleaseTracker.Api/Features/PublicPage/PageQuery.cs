@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
