@@ -7,7 +7,6 @@ using PrisonerReleaseTracker.Api.Features.Sources;
 namespace PrisonerReleaseTracker.Api.Features.Lists;
 
 /// <summary>Named lists: a claimed list of names, reconciled person by person against the record. Matched, never merged.</summary>
-[ApiController]
 [Route("api/v1/lists")]
 [Tags("Named lists")]
 public sealed class ListsController(AppDbContext db, Reconciliation reconciliation, TimeProvider clock) : ControllerBase
