@@ -119,7 +119,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         }
         catch (ImportBodyTooLargeException e)
         {
-            return Problems.Result(StatusCodes.Status413PayloadTooLarge, "The request body is too large", $"At most {e.Limit} bytes.");
+            return ImportProblems.TooLarge(e);
         }
 
         if (outcome is UploadOutcome.Invalid invalid)
