@@ -1,17 +1,6 @@
 using NpgsqlTypes;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Features.Changes;
-using PrisonerReleaseTracker.Domain.Access;
-using PrisonerReleaseTracker.Domain.Audit;
-using PrisonerReleaseTracker.Domain.Changes;
-using PrisonerReleaseTracker.Domain.Claims;
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Facilities;
-using PrisonerReleaseTracker.Domain.Lists;
-using PrisonerReleaseTracker.Domain.Releases;
-using PrisonerReleaseTracker.Domain.Sources;
-using PrisonerReleaseTracker.Domain.Tallies;
-using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Data;
 

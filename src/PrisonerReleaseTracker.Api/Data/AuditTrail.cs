@@ -2,9 +2,6 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Webhooks;
-using PrisonerReleaseTracker.Domain.Audit;
-using PrisonerReleaseTracker.Domain.Changes;
-using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Data;
 

@@ -1,11 +1,5 @@
 using PrisonerReleaseTracker.Api.Features.Tallies;
 using PrisonerReleaseTracker.Api.Features.Totals;
-using PrisonerReleaseTracker.Domain.Access;
-using PrisonerReleaseTracker.Domain.Claims;
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Facilities;
-using PrisonerReleaseTracker.Domain.Releases;
-using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Data;
 

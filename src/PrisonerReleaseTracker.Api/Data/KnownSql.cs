@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Domain.Releases;
-
 namespace PrisonerReleaseTracker.Api.Data;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Releases;
-
 namespace PrisonerReleaseTracker.Api.Data;
 
 /// <summary>

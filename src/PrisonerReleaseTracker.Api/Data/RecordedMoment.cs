@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using PrisonerReleaseTracker.Domain.Claims;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Data;
 

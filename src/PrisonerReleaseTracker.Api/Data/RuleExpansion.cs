@@ -3,7 +3,6 @@ using System.Reflection;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Query;
-using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Data;
 

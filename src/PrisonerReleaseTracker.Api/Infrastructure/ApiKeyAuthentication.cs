@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Security.Claims;
-using PrisonerReleaseTracker.Domain.Access;
-using PrisonerReleaseTracker.Domain.Releases;
+// A claim of the caller's identity here, not the domain's stated count (PrisonerReleaseTracker.Domain.Claims.Claim).
+using Claim = System.Security.Claims.Claim;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 

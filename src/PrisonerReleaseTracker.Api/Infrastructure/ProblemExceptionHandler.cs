@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 
 /// <summary>

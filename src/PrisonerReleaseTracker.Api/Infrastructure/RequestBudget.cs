@@ -2,7 +2,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using PrisonerReleaseTracker.Api.Data;
-using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
 using FluentValidation.Internal;
 using FluentValidation.Validators;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,6 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
-using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 

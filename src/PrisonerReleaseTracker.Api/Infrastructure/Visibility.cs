@@ -1,8 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Security.Cryptography;
-using PrisonerReleaseTracker.Domain.Access;
-using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Access;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>

@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 /// <summary>Tables whose rows, once written, are never changed or removed.</summary>

@@ -1,6 +1,4 @@
 using NpgsqlTypes;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 

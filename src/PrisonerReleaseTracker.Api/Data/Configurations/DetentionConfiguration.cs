@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Facilities;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class DetentionConfiguration : IEntityTypeConfiguration<Detention>

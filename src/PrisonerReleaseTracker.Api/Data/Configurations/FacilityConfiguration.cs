@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Facilities;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class FacilityConfiguration : IEntityTypeConfiguration<Facility>

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using PrisonerReleaseTracker.Api.Features.Imports;
 
 namespace PrisonerReleaseTracker.Api.Data.Configurations;

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Changes;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class RecordChangeConfiguration : IEntityTypeConfiguration<RecordChange>

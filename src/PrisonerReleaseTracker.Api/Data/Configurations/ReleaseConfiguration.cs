@@ -1,8 +1,4 @@
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Facilities;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Sources;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class SourceConfiguration : IEntityTypeConfiguration<Source>

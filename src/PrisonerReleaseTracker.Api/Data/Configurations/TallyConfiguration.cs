@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Tallies;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class TallyConfiguration : IEntityTypeConfiguration<Tally>

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using PrisonerReleaseTracker.Domain.Claims;
-
 namespace PrisonerReleaseTracker.Api.Data.Configurations;
 
 internal sealed class ReleaseCountDeltaConfiguration : IEntityTypeConfiguration<ReleaseCountDelta>

@@ -1,5 +1,4 @@
 using PrisonerReleaseTracker.Api.Features.Changes;
-using PrisonerReleaseTracker.Domain.Access;
 
 namespace PrisonerReleaseTracker.Api.Features.ApiKeys;
 

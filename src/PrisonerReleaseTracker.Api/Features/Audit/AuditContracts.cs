@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Domain.Audit;
-
 namespace PrisonerReleaseTracker.Api.Features.Audit;
 
 /// <summary>One entry of the audit log: who changed (or was shown) what, never the values.</summary>

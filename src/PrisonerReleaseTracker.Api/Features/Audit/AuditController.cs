@@ -1,6 +1,3 @@
-using System.Globalization;
-using PrisonerReleaseTracker.Domain.Audit;
-
 namespace PrisonerReleaseTracker.Api.Features.Audit;
 
 /// <summary>The tamper-evident audit log: every write, and every read of sensitive data, hash-chained.</summary>

@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Domain.Changes;
-
 namespace PrisonerReleaseTracker.Api.Features.Changes;
 
 /// <summary>What one import wrote, as counts.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace PrisonerReleaseTracker.Api.Features.Changes;
 
 /// <summary>The change feed: every change to the record, in commit order, for partners that keep their own copy.</summary>

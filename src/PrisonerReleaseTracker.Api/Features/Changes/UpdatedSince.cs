@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using PrisonerReleaseTracker.Domain.Access;
-using PrisonerReleaseTracker.Domain.Changes;
 
 namespace PrisonerReleaseTracker.Api.Features.Changes;
 

@@ -1,6 +1,4 @@
 using System.Linq.Expressions;
-using System.Text.Json.Serialization;
-using PrisonerReleaseTracker.Domain.Claims;
 
 namespace PrisonerReleaseTracker.Api.Features.Claims;
 

@@ -1,6 +1,5 @@
 using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Domain.Claims;
 
 namespace PrisonerReleaseTracker.Api.Features.Claims;
 

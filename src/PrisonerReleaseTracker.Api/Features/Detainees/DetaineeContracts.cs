@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PrisonerReleaseTracker.Domain.Detainees;
-
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
 
 /// <summary>An identifier of the person in another system.</summary>

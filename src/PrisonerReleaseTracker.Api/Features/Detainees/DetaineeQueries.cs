@@ -1,8 +1,6 @@
 using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Data.Configurations;
-using PrisonerReleaseTracker.Domain.Audit;
-using PrisonerReleaseTracker.Domain.Detainees;
 
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
 

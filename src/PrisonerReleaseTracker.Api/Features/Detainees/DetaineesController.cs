@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Domain.Detainees;
-
 namespace PrisonerReleaseTracker.Api.Features.Detainees;
 
 /// <summary>People deprived of liberty.</summary>

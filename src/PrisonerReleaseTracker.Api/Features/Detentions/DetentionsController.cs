@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Domain.Facilities;
-
 namespace PrisonerReleaseTracker.Api.Features.Detentions;
 
 /// <summary>Detention episodes and transfers between facilities.</summary>
@@ -39,20 +37,13 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     public async Task<IActionResult> CreateDetention(Guid detaineeId, CreateDetentionRequest request, CancellationToken ct)
     {
         var detainee = await db.Detainees.Include(d => d.Detentions).SingleOrDefaultAsync(d => d.Id == detaineeId, ct);
-        if (this.RefuseUnlessHeld(detainee?.Organization, "Detainee") is { } refused)
+        return await WriteAsync(detainee?.Organization, "Detainee", request.FacilityId, facility =>
         {
-            return refused;
-        }
-
-        var (facility, unknown) = await FacilityAsync(request.FacilityId, ct);
-        if (unknown is not null)
-        {
-            return unknown;
-        }
-
-        var detention = detainee!.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility, request.Charges ?? [], clock.GetUtcNow());
-        db.Detentions.Add(detention);
-        return await SavedAsync(detention.Id, ct);
+            var detention = detainee!.OpenDetention(request.ArrestedOn, request.ArrestPlace, request.ArrestingAuthority, facility,
+                request.Charges ?? [], clock.GetUtcNow());
+            db.Detentions.Add(detention);
+            return detention.Id;
+        }, ct);
     }
 
     /// <summary>Transfer a detention to another facility</summary>
@@ -67,30 +58,34 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     public async Task<IActionResult> TransferDetention(Guid detentionId, TransferRequest request, CancellationToken ct)
     {
         var detention = await db.Detentions.Include(d => d.Transfers).SingleOrDefaultAsync(d => d.Id == detentionId, ct);
-        if (this.RefuseUnlessHeld(detention?.Organization, "Detention") is { } refused)
+        return await WriteAsync(detention?.Organization, "Detention", request.FacilityId, facility =>
+        {
+            db.Add(detention!.Transfer(facility!, request.TransferredOn!.Value, clock.GetUtcNow()));
+            return detention.Id;
+        }, ct);
+    }
+
+    /// <summary>
+    /// A write to a record the caller must hold (of <paramref name="organization"/>; null when there is no such record, a
+    /// 404): refused unless held, a 400 naming <c>facilityId</c> when the request names a facility that does not exist;
+    /// otherwise the change (given the facility, none when the request names none), saved, and answered 201 with the
+    /// detention it changed read back (its new ETag) and where to read it again.
+    /// </summary>
+    private async Task<IActionResult> WriteAsync(string? organization, string recordName, Guid? facilityId, Func<Facility?, Guid> change,
+        CancellationToken ct)
+    {
+        if (this.RefuseUnlessHeld(organization, recordName) is { } refused)
         {
             return refused;
         }
 
-        var (facility, unknown) = await FacilityAsync(request.FacilityId, ct);
-        if (unknown is not null)
+        var facility = facilityId is { } id ? await db.Facilities.FindAsync([id], ct) : null;
+        if (facilityId is not null && facility is null)
         {
-            return unknown;
+            return Problems.Invalid(HttpContext, "facilityId", "No facility with this id.");
         }
 
-        db.Add(detention!.Transfer(facility!, request.TransferredOn!.Value, clock.GetUtcNow()));
-        return await SavedAsync(detention.Id, ct);
-    }
-
-    /// <summary>The facility a request names (none when it names none), or the 400 naming <c>facilityId</c> when there is no such facility.</summary>
-    private async Task<(Facility? Facility, IActionResult? Unknown)> FacilityAsync(Guid? facilityId, CancellationToken ct) =>
-        facilityId is not { } id ? (null, null)
-        : await db.Facilities.FindAsync([id], ct) is { } facility ? (facility, null)
-        : (null, Problems.Invalid(HttpContext, "facilityId", "No facility with this id."));
-
-    /// <summary>Saves, and answers 201 with the detention read back (its new ETag) and where to read it again.</summary>
-    private async Task<IActionResult> SavedAsync(Guid detentionId, CancellationToken ct)
-    {
+        var detentionId = change(facility);
         await db.SaveChangesAsync(ct);
         var saved = (await FindAsync(detentionId, ct))!;
         return this.CreatedAt(nameof(GetDetention), new { id = detentionId }, saved);

@@ -1,9 +1,4 @@
-using System.Globalization;
-using System.Text.Json.Serialization;
 using Microsoft.Net.Http.Headers;
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Imports;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Exports;
 

@@ -1,10 +1,6 @@
 using System.Linq.Expressions;
 using PrisonerReleaseTracker.Api.Features.Detainees;
 using PrisonerReleaseTracker.Api.Features.Releases;
-using PrisonerReleaseTracker.Domain.Audit;
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Facilities;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Exports;
 

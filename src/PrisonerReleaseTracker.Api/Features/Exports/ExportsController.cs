@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using PrisonerReleaseTracker.Api.Features.Changes;
-using PrisonerReleaseTracker.Domain.Facilities;
 
 namespace PrisonerReleaseTracker.Api.Features.Facilities;
 

@@ -1,9 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using CsvHelper;
 using Microsoft.Net.Http.Headers;
-using PrisonerReleaseTracker.Domain;
-using PrisonerReleaseTracker.Domain.Imports;
 
 namespace PrisonerReleaseTracker.Api.Features.Imports;
 

@@ -1,8 +1,3 @@
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Facilities;
-using PrisonerReleaseTracker.Domain.Releases;
-using PrisonerReleaseTracker.Domain.Sources;
-
 namespace PrisonerReleaseTracker.Api.Features.Imports;
 
 /// <summary>

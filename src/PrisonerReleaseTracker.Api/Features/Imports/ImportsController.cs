@@ -81,7 +81,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
         }
         catch (ImportBodyTooLargeException e)
         {
-            return Problems.Result(StatusCodes.Status413PayloadTooLarge, "The request body is too large", $"At most {e.Limit} bytes.");
+            return ImportProblems.TooLarge(e);
         }
 
         return outcome switch
@@ -135,6 +135,10 @@ internal static class ImportProblems
             RowErrorsTruncated = invalid.Truncated,
         });
     }
+
+    /// <summary>A body that grew past its limit while it streamed in (an import's or a list upload's).</summary>
+    public static IActionResult TooLarge(ImportBodyTooLargeException e) =>
+        Problems.Result(StatusCodes.Status413PayloadTooLarge, "The request body is too large", $"At most {e.Limit} bytes.");
 
     /// <summary>A request refused before its body is read (a header): the same shape, with no row errors.</summary>
     public static ObjectResult InvalidRequest(HttpContext context, string field, string message) =>

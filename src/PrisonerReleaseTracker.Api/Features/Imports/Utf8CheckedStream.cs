@@ -8,35 +8,13 @@ namespace PrisonerReleaseTracker.Api.Features.Imports;
 /// a name would be stored with a character its sender never wrote. (JSON bodies are checked string by string, where
 /// the field is known.)
 /// </summary>
-public sealed class Utf8CheckedStream(Stream inner) : Stream
+public sealed class Utf8CheckedStream(Stream inner) : PassThroughStream(inner)
 {
     private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetDecoder();
     private readonly char[] _scratch = new char[4096];
     private int _line = 1;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await inner.ReadAsync(buffer, cancellationToken);
-        return Check(buffer.Span[..read]);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    private int Check(ReadOnlySpan<byte> read)
+    protected override void Inspect(ReadOnlySpan<byte> read)
     {
         try
         {
@@ -58,6 +36,5 @@ public sealed class Utf8CheckedStream(Stream inner) : Stream
         }
 
         _line += read.Count((byte)'\n');
-        return read.Length;
     }
 }

@@ -1,8 +1,5 @@
-using System.Globalization;
 using System.Text;
 using PrisonerReleaseTracker.Api.Features.Imports;
-using PrisonerReleaseTracker.Domain.Claims;
-using PrisonerReleaseTracker.Domain.Lists;
 
 namespace PrisonerReleaseTracker.Api.Features.Lists;
 

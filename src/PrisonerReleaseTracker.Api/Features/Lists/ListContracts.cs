@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
 using PrisonerReleaseTracker.Api.Features.Claims;
 using PrisonerReleaseTracker.Api.Features.Totals;
-using PrisonerReleaseTracker.Domain.Claims;
-using PrisonerReleaseTracker.Domain.Lists;
 
 namespace PrisonerReleaseTracker.Api.Features.Lists;
 

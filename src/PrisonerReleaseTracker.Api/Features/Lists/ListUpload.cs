@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using Npgsql;
 using NpgsqlTypes;
 using PrisonerReleaseTracker.Api.Features.Imports;
-using PrisonerReleaseTracker.Domain.Imports;
-using PrisonerReleaseTracker.Domain.Lists;
 
 namespace PrisonerReleaseTracker.Api.Features.Lists;
 

@@ -1,15 +1,12 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.Timeouts;
 using CsvHelper;
 using PrisonerReleaseTracker.Api.Features.Changes;
 using PrisonerReleaseTracker.Api.Features.Imports;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Domain.Lists;
 
 namespace PrisonerReleaseTracker.Api.Features.Lists;
 
 /// <summary>Named lists: a claimed list of names, reconciled person by person against the record. Matched, never merged.</summary>
-[ApiController]
 [Route("api/v1/lists")]
 [Tags("Named lists")]
 public sealed class ListsController(AppDbContext db, Reconciliation reconciliation, TimeProvider clock) : ControllerBase
@@ -122,7 +119,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         }
         catch (ImportBodyTooLargeException e)
         {
-            return Problems.Result(StatusCodes.Status413PayloadTooLarge, "The request body is too large", $"At most {e.Limit} bytes.");
+            return ImportProblems.TooLarge(e);
         }
 
         if (outcome is UploadOutcome.Invalid invalid)

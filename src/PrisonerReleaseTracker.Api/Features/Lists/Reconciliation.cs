@@ -1,8 +1,3 @@
-using PrisonerReleaseTracker.Domain.Detainees;
-using PrisonerReleaseTracker.Domain.Facilities;
-using PrisonerReleaseTracker.Domain.Lists;
-using PrisonerReleaseTracker.Domain.Releases;
-
 namespace PrisonerReleaseTracker.Api.Features.Lists;
 
 /// <summary>One entry reconciled for one reader (see <see cref="ListEntryResponse"/>); <c>Upload</c> is the upload's match among the people the reader may see, before any decision.</summary>

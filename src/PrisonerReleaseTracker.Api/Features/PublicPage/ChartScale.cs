@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 
 /// <summary>Axes of the page's charts: round maxima and ticks, and coordinates written the same in every language.</summary>

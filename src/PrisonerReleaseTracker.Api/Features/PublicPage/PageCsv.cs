@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
 using PrisonerReleaseTracker.Api.Features.Totals;

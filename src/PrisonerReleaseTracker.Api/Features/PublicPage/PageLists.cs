@@ -1,5 +1,4 @@
 using PrisonerReleaseTracker.Api.Features.Lists;
-using PrisonerReleaseTracker.Domain.Lists;
 
 namespace PrisonerReleaseTracker.Api.Features.PublicPage;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
@@ -52,32 +51,9 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         var from = Date(query, "from", errors);
         var to = Date(query, "to", errors);
         var asOfText = Text(query, "asOf");
-        AsOf? asOf = null;
-        if (asOfText is not null)
-        {
-            if (Totals.AsOf.TryParse(asOfText, CultureInfo.InvariantCulture, out var parsed))
-            {
-                asOf = parsed;
-            }
-            else
-            {
-                errors.Add("asOf");
-            }
-        }
-
+        var asOf = Parsed<AsOf>(asOfText, "asOf", errors);
         var knownAtText = Text(query, "knownAt");
-        KnownAt? knownAt = null;
-        if (knownAtText is not null)
-        {
-            if (Totals.KnownAt.TryParse(knownAtText, CultureInfo.InvariantCulture, out var parsed))
-            {
-                knownAt = parsed;
-            }
-            else
-            {
-                errors.Add("knownAt");
-            }
-        }
+        var knownAt = Parsed<KnownAt>(knownAtText, "knownAt", errors);
 
         TotalsGroupBy? groupBy = null;
         if (Text(query, "groupBy") is { } groupByText)
@@ -201,6 +177,26 @@ public sealed record PageQuery(DateOnly From, DateOnly? To, string? AsOfText, As
         if (CalendarDateConverter.TryParse(text, out var day))
         {
             return day;
+        }
+
+        errors.Add(name);
+        return null;
+    }
+
+    /// <summary>
+    /// A moment (<see cref="AsOf"/>, <see cref="KnownAt"/>) read as the API binds it; none when the URL names none, and
+    /// <paramref name="name"/> added to <paramref name="errors"/> when it names one that is not valid.
+    /// </summary>
+    private static T? Parsed<T>(string? text, string name, List<string> errors) where T : struct, IParsable<T>
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (T.TryParse(text, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return parsed;
         }
 
         errors.Add(name);

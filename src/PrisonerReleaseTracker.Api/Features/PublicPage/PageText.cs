@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Resources;
 
 namespace PrisonerReleaseTracker.Api.Features.PublicPage;

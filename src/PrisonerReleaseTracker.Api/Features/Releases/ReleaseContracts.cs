@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PrisonerReleaseTracker.Domain.Releases;
-
 namespace PrisonerReleaseTracker.Api.Features.Releases;
 
 /// <summary>What the person still faces after release.</summary>

@@ -1,6 +1,5 @@
 using PrisonerReleaseTracker.Api.Features.Changes;
 using System.Linq.Expressions;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
 

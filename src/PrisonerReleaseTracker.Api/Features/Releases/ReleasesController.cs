@@ -1,6 +1,5 @@
 using Npgsql;
 using PrisonerReleaseTracker.Api.Features.Sources;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Releases;
 

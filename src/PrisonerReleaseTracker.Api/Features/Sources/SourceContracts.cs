@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PrisonerReleaseTracker.Domain.Sources;
-
 namespace PrisonerReleaseTracker.Api.Features.Sources;
 
 /// <summary>A source to record.</summary>

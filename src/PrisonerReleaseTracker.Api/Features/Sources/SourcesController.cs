@@ -1,5 +1,4 @@
 using PrisonerReleaseTracker.Api.Features.Changes;
-using PrisonerReleaseTracker.Domain.Sources;
 
 namespace PrisonerReleaseTracker.Api.Features.Sources;
 

@@ -1,6 +1,5 @@
 using CsvHelper;
 using PrisonerReleaseTracker.Api.Features.Exports;
-using PrisonerReleaseTracker.Domain.Tallies;
 
 namespace PrisonerReleaseTracker.Api.Features.Tallies;
 

@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
 using PrisonerReleaseTracker.Api.Features.Exports;
 using PrisonerReleaseTracker.Api.Features.Totals;
-using PrisonerReleaseTracker.Domain.Releases;
-using PrisonerReleaseTracker.Domain.Tallies;
 
 namespace PrisonerReleaseTracker.Api.Features.Tallies;
 

@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
-using PrisonerReleaseTracker.Domain.Releases;
-using PrisonerReleaseTracker.Domain.Tallies;
 
 namespace PrisonerReleaseTracker.Api.Features.Tallies;
 

@@ -1,4 +1,3 @@
-using PrisonerReleaseTracker.Domain.Releases;
 using static PrisonerReleaseTracker.Api.Features.Totals.TotalsSql;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;

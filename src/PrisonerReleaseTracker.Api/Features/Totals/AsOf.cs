@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using PrisonerReleaseTracker.Api.Features.Claims;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;

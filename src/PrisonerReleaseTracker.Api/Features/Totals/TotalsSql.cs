@@ -1,6 +1,5 @@
 using Npgsql;
 using NpgsqlTypes;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 

@@ -1,7 +1,4 @@
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using PrisonerReleaseTracker.Domain.Changes;
-using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 

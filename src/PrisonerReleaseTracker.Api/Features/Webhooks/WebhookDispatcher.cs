@@ -1,8 +1,5 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using PrisonerReleaseTracker.Domain.Changes;
-using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 

@@ -1,6 +1,3 @@
-using PrisonerReleaseTracker.Domain.Changes;
-using PrisonerReleaseTracker.Domain.Webhooks;
-
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 
 /// <summary>

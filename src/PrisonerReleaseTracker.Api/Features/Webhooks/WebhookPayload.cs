@@ -1,8 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using PrisonerReleaseTracker.Api.Features.Changes;
-using PrisonerReleaseTracker.Domain.Changes;
-using PrisonerReleaseTracker.Domain.Releases;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.DataProtection;
-using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 

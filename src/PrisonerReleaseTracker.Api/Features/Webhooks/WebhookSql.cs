@@ -1,5 +1,3 @@
-using PrisonerReleaseTracker.Domain.Webhooks;
-
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 
 /// <summary>

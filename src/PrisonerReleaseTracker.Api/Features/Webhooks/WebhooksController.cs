@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using PrisonerReleaseTracker.Domain.Access;
-using PrisonerReleaseTracker.Domain.Webhooks;
 
 namespace PrisonerReleaseTracker.Api.Features.Webhooks;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using PrisonerReleaseTracker.Domain;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure.Json;
 

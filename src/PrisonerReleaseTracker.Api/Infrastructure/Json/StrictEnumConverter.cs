@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace PrisonerReleaseTracker.Api.Infrastructure.Json;
 
 /// <summary>Enums as their documented names only (<see cref="EnumNames"/>): what the OpenAPI document lists is what is accepted.</summary>
