@@ -1,7 +1,14 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using PrisonerReleaseTracker.Api.Infrastructure;
 using PrisonerReleaseTracker.Domain.Access;
 using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
 
@@ -29,6 +36,34 @@ public sealed class RequestBudgetTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ReadObjectAsync())["errors"]!.AsObject().ContainsKey(parameter));
     }
+
+    /// <summary>
+    /// Every read open to the cheapest callers (anonymous, or any key) that answers a page of records, or a computation
+    /// anyone may ask for, declares its budget: a list endpoint added without one would run its statements for them with
+    /// the general timeout. Read from the live endpoints, so a new list is checked the day it is added.
+    /// </summary>
+    [Fact]
+    public void Every_list_and_computation_open_to_the_cheapest_callers_declares_its_budget()
+    {
+        var endpoints = api.Factory.Services.GetServices<EndpointDataSource>().SelectMany(source => source.Endpoints).OfType<RouteEndpoint>()
+            .Where(endpoint => endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains(HttpMethods.Get) == true)
+            .Where(endpoint => endpoint.Metadata.GetMetadata<ControllerActionDescriptor>() is not null)
+            .ToList();
+        var cheap = endpoints.Where(OpenToCheapestCallers).ToList();
+        var pages = cheap.Where(endpoint => endpoint.Metadata.OfType<ProducesResponseTypeAttribute>()
+            .Any(produces => produces.Type is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(Page<>))).ToList();
+
+        Assert.True(pages.Count > 0, $"{endpoints.Count} GET actions, {cheap.Count} open to the cheapest callers, none answers a page");
+        Assert.All(pages, endpoint => Assert.True(endpoint.Metadata.GetMetadata<BudgetAttribute>()?.Kind == BudgetKind.ListRead,
+            $"{endpoint.RoutePattern.RawText} answers a page to anonymous or Researcher callers without [Budget(BudgetKind.ListRead)]"));
+        Assert.Contains(cheap, endpoint => endpoint.RoutePattern.RawText == "api/v1/lists/{id:guid}/reconciliation"
+            && endpoint.Metadata.GetMetadata<BudgetAttribute>()?.Kind == BudgetKind.Computation);
+    }
+
+    /// <summary>Anonymous, or every policy it names admits a Researcher key.</summary>
+    private static bool OpenToCheapestCallers(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null
+        || endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().All(data => data.Policy is null || Policies.RolesOf(data.Policy).Contains(Role.Researcher));
 
     [Fact]
     public async Task A_stuck_anonymous_computation_is_a_quick_503_and_a_keyed_one_waits_its_general_budget()

@@ -15,6 +15,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// <remarks>Anyone may read lists: title, claimant, dates and size. Ordered by creation, paged with <c>cursor</c>.</remarks>
     [HttpGet]
     [AllowAnonymous]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<ListResponse>>(StatusCodes.Status200OK, "application/json")]
     [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListLists([FromQuery] ListListQuery query, CancellationToken ct)
@@ -152,6 +153,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// <param name="ct">Cancels the request.</param>
     [HttpGet("{id:guid}/reconciliation")]
     [AllowAnonymous]
+    [Budget(BudgetKind.Computation)]
     [ProducesResponseType<ReconciliationResponse>(StatusCodes.Status200OK, "application/json")]
     [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Reconcile(Guid id, [FromQuery] ReconciliationQuery query, CancellationToken ct)
@@ -175,6 +177,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// <param name="ct">Cancels the request.</param>
     [HttpGet("{id:guid}/entries")]
     [Authorize(Policy = Policies.Researcher)]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<ListEntryResponse>>(StatusCodes.Status200OK, "application/json", "text/csv")]
     [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ListEntries(Guid id, [FromQuery] ListEntriesQuery query, CancellationToken ct)

@@ -38,6 +38,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     /// <remarks>Anyone may read them. In the order of publication, paged with <c>cursor</c>.</remarks>
     [HttpGet]
     [AllowAnonymous]
+    [Budget(BudgetKind.ListRead)]
     [ProducesResponseType<Page<TallyResponse>>(StatusCodes.Status200OK, "application/json")]
     [Problems(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> ListTallies([FromQuery] TallyListQuery query, CancellationToken ct)
