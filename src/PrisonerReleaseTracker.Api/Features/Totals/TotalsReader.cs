@@ -138,7 +138,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     }
 
     private static async Task<List<T>> NextRowsAsync<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken ct) =>
-        await reader.NextResultAsync(ct) ? await ReadRowsAsync(reader, read, ct) : throw new InvalidOperationException("A statement of the batch returned no rows.");
+        await reader.NextResultAsync(ct) ? await ReadRowsAsync(reader, read, ct) : throw new InvalidOperationException("The batch answered fewer results than it has statements.");
 
     /// <summary>The claims' moments join the scope (the sweep of the history and replay paths buckets the changes by them).</summary>
     private static TotalsScope WithClaimMoments(TotalsScope scope, List<ClaimRow> claims) =>
