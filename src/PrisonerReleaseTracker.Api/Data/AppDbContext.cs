@@ -8,13 +8,30 @@ namespace PrisonerReleaseTracker.Api.Data;
 /// The one database context; each entity's mapping lives in its own configuration class. Every save that
 /// changes the record also appends its audit entries in the same transaction, and moves the data version
 /// once committed. It also holds the Data Protection key ring, so every instance can read the webhook secrets.
+/// Instances are pooled (<see cref="DatabaseOptions.AddDatabase"/>): a request's context is rented with its caller
+/// (<see cref="For"/>), and EF resets the rest when it returns (tracked entities, connection, transaction, timeout).
 /// </summary>
-public sealed class AppDbContext(
-    DbContextOptions<AppDbContext> options, IAuditActor? actor = null, DataVersion? version = null, TimeProvider? clock = null)
-    : DbContext(options), IDataProtectionKeyContext
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     private static readonly IAuditActor System = new SystemActor();
     private readonly List<AuditEvent> _reads = [];
+    private IAuditActor? _actor;
+    private DataVersion? _version;
+    private TimeProvider? _clock;
+
+    /// <summary>
+    /// This context as rented for one scope: who its saves are audited as (the system when null), the data version its
+    /// saves move and the clock they are stamped with. Nothing of a previous renter is kept: reads it noted and never
+    /// saved are dropped.
+    /// </summary>
+    public AppDbContext For(IAuditActor? actor, DataVersion? version, TimeProvider? clock)
+    {
+        _actor = actor;
+        _version = version;
+        _clock = clock;
+        _reads.Clear();
+        return this;
+    }
 
     /// <summary>The shadow property every versioned entity maps to PostgreSQL's <c>xmin</c>.</summary>
     public const string RowVersion = "Version";
@@ -65,15 +82,15 @@ public sealed class AppDbContext(
 
         var ownTransaction = Database.CurrentTransaction is null;
         await using var transaction = ownTransaction ? await Database.BeginTransactionAsync(cancellationToken) : null;
-        var recorded = await AuditTrail.AppendAsync(this, events, feed, actor ?? System, clock ?? TimeProvider.System, cancellationToken);
+        var recorded = await AuditTrail.AppendAsync(this, events, feed, _actor ?? System, _clock ?? TimeProvider.System, cancellationToken);
         RecordedMoment.Stamp(ChangeTracker, recorded);
         var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
-            if (changes.Count > 0 && version is not null)
+            if (changes.Count > 0 && _version is not null)
             {
-                await version.BumpAsync(this, cancellationToken);
+                await _version.BumpAsync(this, cancellationToken);
             }
         }
 

@@ -49,6 +49,36 @@ public sealed class ClaimsTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_claim_beside_the_totals_is_shown_as_the_claim_reads_on_every_path()
+    {
+        using var contributor = await api.ClientAsync(Role.Contributor, "Claims NGO");
+        using var anonymous = api.Anonymous();
+        var created = await contributor.PostOkAsync("/api/v1/claims",
+            Claim("2009-02-03T21:30:00-04:00", "Between", 70, 90, from: "2009-02-01", to: "2009-02-03", claimant: "Shown Ministry"));
+        var read = await anonymous.GetOkAsync($"/api/v1/claims/{created.Id()}");
+        var shown = new JsonObject
+        {
+            ["id"] = read["id"]!.DeepClone(), ["claimant"] = read["claimant"]!.DeepClone(), ["claimantKind"] = read["claimantKind"]!.DeepClone(),
+            ["count"] = read["count"]!.DeepClone(), ["originalText"] = read["originalText"]!.DeepClone(), ["statedAt"] = read["statedAt"]!.DeepClone(),
+            ["period"] = read["period"]!.DeepClone(),
+        };
+
+        // As of now (the aggregates), as of a past moment (the history) and known at a past moment (the replay).
+        foreach (var query in new[] { "", "&asOf=2009-03-01", $"&knownAt={Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture))}" })
+        {
+            foreach (var path in new[] { "/api/v1/totals", "/api/v1/totals/timeline" })
+            {
+                var answer = await anonymous.GetOkAsync($"{path}?from=2009-02-01&to=2009-02-28{query}");
+                var beside = Assert.Single(answer["claims"]!.AsArray(), c => c!["claim"]!.Id() == created.Id())!;
+
+                Assert.True(JsonNode.DeepEquals(shown, beside["claim"]), $"{path}{query}: {beside["claim"]!.ToJsonString()} is not {shown.ToJsonString()}");
+                Assert.Equal("2009-02-03T21:30:00-04:00", beside["claim"]!["statedAt"]!.GetValue<string>());
+                Assert.Equal(Math.Max(0, 70 - beside["verifiedNow"]!.GetValue<int>()), beside["unverifiedAtLeast"]!.GetValue<int>());
+            }
+        }
+    }
+
+    [Fact]
     public async Task The_period_ends_on_the_day_of_the_statement_when_omitted()
     {
         using var contributor = await api.ClientAsync(Role.Contributor, "Claims NGO");

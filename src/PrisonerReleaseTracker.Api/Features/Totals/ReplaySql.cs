@@ -41,6 +41,12 @@ internal static class ReplaySql
     /// <summary>The ids of the claims about releases standing as of the moment, as known then, whose period overlaps the scope's.</summary>
     public const string ClaimsBeside = $"{ClaimsOfPeriod} AND {ClaimKnown}";
 
+    /// <summary>The claims of <see cref="ClaimsBeside"/> as an answer shows them (as <see cref="TotalsSql.ClaimsShown"/>).</summary>
+    public const string ClaimsShown = $"""
+        SELECT {ClaimColumns}
+        FROM claims c WHERE c.id IN ({ClaimsBeside}) ORDER BY c.stated_at, c.id
+        """;
+
     /// <summary>As <see cref="TotalsSql.VerifiedChanges"/>, counting the decisions recorded by then only.</summary>
     public const string VerifiedChanges = $"{VerifiedChangesOf} AND e.recorded_at <= @known_at\n{VerifiedChangesGrouped}";
 

@@ -1,5 +1,7 @@
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using PrisonerReleaseTracker.Api.Features.Claims;
-using Claim = PrisonerReleaseTracker.Domain.Claims.Claim;
+using PrisonerReleaseTracker.Domain.Claims;
 
 namespace PrisonerReleaseTracker.Api.Features.Totals;
 
@@ -37,12 +39,31 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     public async Task<TotalsResponse> TotalsAsync(TotalsScope scope, TotalsGroupBy? groupBy, CancellationToken ct)
     {
         var sql = TotalsStatements.Of(scope.Statuses);
-        (scope, var claims) = await WithClaimsAsync(scope, sql, ct);
-        var summary = (await ReadAsync<SummaryRow>(sql.Summary, scope, ct))[0];
-        var breakdown = groupBy is { } by ? await ReadAsync<BreakdownItem>(sql.Breakdowns[by], scope, ct) : [];
+        var breakdownSql = groupBy is { } by ? sql.Breakdowns[by] : null;
+        List<ClaimRow> claims;
+        SummaryRow summary;
+        List<BreakdownItem> breakdown = [];
+        Dictionary<Guid, ClaimCount>? counts = null;
+        await using (var batch = await BatchAsync(scope, [sql.ClaimsShown, sql.Summary, breakdownSql, sql.ClaimCounts], ct))
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            claims = await ReadRowsAsync(reader, ClaimRow.Read, ct);
+            summary = (await NextRowsAsync(reader, SummaryRow.Read, ct))[0];
+            if (breakdownSql is not null)
+            {
+                breakdown = await NextRowsAsync(reader, ReadBreakdownItem, ct);
+            }
+
+            if (sql.ClaimCounts is not null)
+            {
+                counts = (await NextRowsAsync(reader, ClaimCount.Read, ct)).ToDictionary(c => c.ClaimId);
+            }
+        }
+
+        scope = WithClaimMoments(scope, claims);
         return new TotalsResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, summary.ToCounts(), summary.VerifiedPersons,
             summary.VerifiedWithChargesNotDropped + summary.VerifiedWithChargesUnknown, summary.VerifiedWithChargesNotDropped,
-            summary.VerifiedWithChargesUnknown, breakdown, await ReconcileAsync(scope, sql, claims, ct));
+            summary.VerifiedWithChargesUnknown, breakdown, await ReconcileAsync(scope, sql, claims, counts, ct));
     }
 
     /// <summary>The timeline a client asked for; known now, it states no knownAt (as <see cref="TotalsAsync(TotalsQuery, CancellationToken)"/>).</summary>
@@ -55,45 +76,90 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     public async Task<TimelineResponse> TimelineAsync(TotalsScope scope, CancellationToken ct)
     {
         var sql = TotalsStatements.Of(scope.Statuses);
-        (scope, var claims) = await WithClaimsAsync(scope, sql, ct);
-        var buckets = await ReadAsync<TimelineRow>(sql.Timeline, scope, ct);
+        List<ClaimRow> claims;
+        List<TimelineRow> buckets;
+        Dictionary<Guid, ClaimCount>? counts = null;
+        await using (var batch = await BatchAsync(scope, [sql.ClaimsShown, sql.Timeline, sql.ClaimCounts], ct))
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            claims = await ReadRowsAsync(reader, ClaimRow.Read, ct);
+            buckets = await NextRowsAsync(reader, TimelineRow.Read, ct);
+            if (sql.ClaimCounts is not null)
+            {
+                counts = (await NextRowsAsync(reader, ClaimCount.Read, ct)).ToDictionary(c => c.ClaimId);
+            }
+        }
+
+        scope = WithClaimMoments(scope, claims);
         var cumulative = 0;
         var points = buckets.Select(b => new TimelinePoint(b.Bucket, b.Verified, cumulative += b.Verified, b.Reported)).ToList();
-        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, scope.Interval, points, await ReconcileAsync(scope, sql, claims, ct));
+        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, scope.Interval, points, await ReconcileAsync(scope, sql, claims, counts, ct));
     }
 
     /// <summary>
-    /// The claims set beside the answer; their moments join the scope. An answer known at a recent moment first waits
-    /// for the writes in flight, so that none recorded before it lands after it is read.
+    /// The statements of one answer (those given; a null is left out), sent in one round trip on the request's connection,
+    /// with the scope's parameters, the request's statement timeout (the budget's, see <see cref="RequestBudgetMiddleware"/>)
+    /// and its transaction, if any. The connection is returned to the pool once, when the request's context ends: the pool
+    /// resets the session on every return. An answer known at a recent moment first waits for the writes in flight, so that
+    /// none recorded before it lands after it is read.
     /// </summary>
-    private async Task<(TotalsScope Scope, List<Claim> Claims)> WithClaimsAsync(TotalsScope scope, TotalsStatements sql, CancellationToken ct)
+    private async Task<NpgsqlBatch> BatchAsync(TotalsScope scope, string?[] statements, CancellationToken ct)
     {
-        // The answer's statements share one connection, returned to the pool once, when the request's context ends: EF
-        // otherwise returns it after each statement, and the pool resets the session on every return (a statement the
-        // server runs each time, three times per answer).
         await db.Database.OpenConnectionAsync(ct);
         await WaitForRecentWritesAsync(scope, ct);
-        var beside = db.Database.SqlQueryRaw<Guid>(sql.ClaimsBeside, TotalsSql.Parameters(scope));
-        var claims = await db.Claims.AsNoTracking().Where(c => beside.Contains(c.Id)).OrderBy(c => c.StatedAt).ThenBy(c => c.Id).ToListAsync(ct);
-        return (scope with { ClaimMoments = [.. claims.Select(c => c.StatedAt).Distinct().Order()] }, claims);
+        var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
+        {
+            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
+        };
+        if (db.Database.GetCommandTimeout() is { } timeout)
+        {
+            batch.Timeout = timeout;
+        }
+
+        foreach (var statement in statements.OfType<string>())
+        {
+            var command = new NpgsqlBatchCommand(statement);
+            command.Parameters.AddRange(TotalsSql.Parameters(scope));
+            batch.BatchCommands.Add(command);
+        }
+
+        return batch;
     }
+
+    private static async Task<List<T>> ReadRowsAsync<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    private static async Task<List<T>> NextRowsAsync<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read, CancellationToken ct) =>
+        await reader.NextResultAsync(ct) ? await ReadRowsAsync(reader, read, ct) : throw new InvalidOperationException("The batch answered fewer results than it has statements.");
+
+    /// <summary>The claims' moments join the scope (the sweep of the history and replay paths buckets the changes by them).</summary>
+    private static TotalsScope WithClaimMoments(TotalsScope scope, List<ClaimRow> claims) =>
+        scope with { ClaimMoments = [.. claims.Select(c => c.StatedAt).Distinct().Order()] };
 
     /// <summary>
     /// Each claim with the verified counts of its period as of its statement and as of the answer's moment: as of now,
-    /// the counts the database keeps per claim; otherwise from one pass over the changes the history records (see
-    /// <see cref="VerifiedSweep"/>) rather than two queries per claim.
+    /// the counts the database keeps per claim (<paramref name="kept"/>, read with the claims); otherwise from one pass
+    /// over the changes the history records (see <see cref="VerifiedSweep"/>) rather than two queries per claim.
     /// </summary>
-    private async Task<List<ReconciledClaim>> ReconcileAsync(TotalsScope scope, TotalsStatements sql, List<Claim> claims, CancellationToken ct)
+    private async Task<List<ReconciledClaim>> ReconcileAsync(TotalsScope scope, TotalsStatements sql, List<ClaimRow> claims,
+        Dictionary<Guid, ClaimCount>? kept, CancellationToken ct)
     {
         if (claims.Count == 0)
         {
             return [];
         }
 
-        if (sql.ClaimCounts is { } kept)
+        if (kept is not null)
         {
-            var counts = (await ReadAsync<ClaimCount>(kept, scope, ct)).ToDictionary(c => c.ClaimId);
-            return [.. claims.Select(claim => counts.TryGetValue(claim.Id, out var count)
+            return [.. claims.Select(claim => kept.TryGetValue(claim.Id, out var count)
                 ? Reconciled(claim, count.VerifiedAtStatement, count.VerifiedNow) : Reconciled(claim, 0, 0))];
         }
 
@@ -106,12 +172,12 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
             Reconciled(claim, sweep.Count(claim.PeriodFrom, claim.PeriodTo, claim.StatedAt), sweep.Count(claim.PeriodFrom, claim.PeriodTo, scope.AsOf)))];
     }
 
-    private static ReconciledClaim Reconciled(Claim claim, int atClaimTime, int now)
+    private static ReconciledClaim Reconciled(ClaimRow claim, int atClaimTime, int now)
     {
         var lowerBound = claim.Count.LowerBound;
         return new ReconciledClaim(
             new ClaimSummary(claim.Id, claim.Claimant, claim.ClaimantKind, ClaimCountResponse.From(claim.Count), claim.OriginalText,
-                claim.StatedAtAsStated, new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
+                claim.StatedAt.ToOffset(TimeSpan.FromMinutes(claim.StatedAtOffsetMinutes)), new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
             atClaimTime, now, lowerBound is { } bound ? Math.Max(0, bound - now) : null);
     }
 
@@ -138,17 +204,53 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         }
     }
 
+    // The rows of an answer's statements, read by column name (the names the statements give their columns).
+
     private sealed record SummaryRow(int Verified, int UnderVerification, int Reported, int Disputed, int Rejected, int Retracted,
         int VerifiedPersons, int VerifiedWithChargesNotDropped, int VerifiedWithChargesUnknown)
     {
         public StatusCounts ToCounts() => new(Verified, UnderVerification, Reported, Disputed, Rejected, Retracted);
+
+        public static SummaryRow Read(NpgsqlDataReader r) => new(Int(r, "verified"), Int(r, "under_verification"), Int(r, "reported"),
+            Int(r, "disputed"), Int(r, "rejected"), Int(r, "retracted"), Int(r, "verified_persons"), Int(r, "verified_with_charges_not_dropped"),
+            Int(r, "verified_with_charges_unknown"));
     }
 
-    private sealed record TimelineRow(DateOnly Bucket, int Verified, int Reported);
+    private static BreakdownItem ReadBreakdownItem(NpgsqlDataReader r)
+    {
+        var label = r.GetOrdinal("label");
+        return new BreakdownItem(r.GetString(r.GetOrdinal("key")), r.IsDBNull(label) ? null : r.GetString(label), Int(r, "verified"));
+    }
+
+    private sealed record TimelineRow(DateOnly Bucket, int Verified, int Reported)
+    {
+        public static TimelineRow Read(NpgsqlDataReader r) => new(r.GetFieldValue<DateOnly>(r.GetOrdinal("bucket")), Int(r, "verified"), Int(r, "reported"));
+    }
 
     private sealed record VerifiedChange(DateOnly ReleasedOn, int Bucket, int Verified);
 
-    private sealed record ClaimCount(Guid ClaimId, int VerifiedAtStatement, int VerifiedNow);
+    private sealed record ClaimCount(Guid ClaimId, int VerifiedAtStatement, int VerifiedNow)
+    {
+        public static ClaimCount Read(NpgsqlDataReader r) => new(r.GetGuid(r.GetOrdinal("claim_id")), Int(r, "verified_at_statement"), Int(r, "verified_now"));
+    }
+
+    /// <summary>A claim beside an answer, as the answer shows it (<see cref="TotalsSql.ClaimColumns"/>).</summary>
+    private sealed record ClaimRow(Guid Id, string Claimant, ClaimantKind ClaimantKind, Domain.Claims.ClaimCount Count, string OriginalText,
+        DateTimeOffset StatedAt, int StatedAtOffsetMinutes, DateOnly PeriodFrom, DateOnly PeriodTo)
+    {
+        public static ClaimRow Read(NpgsqlDataReader r)
+        {
+            var upper = r.GetOrdinal("count_upper_value");
+            return new ClaimRow(r.GetGuid(r.GetOrdinal("id")), r.GetString(r.GetOrdinal("claimant")),
+                Enum.Parse<ClaimantKind>(r.GetString(r.GetOrdinal("claimant_kind"))),
+                new Domain.Claims.ClaimCount(Enum.Parse<CountQualifier>(r.GetString(r.GetOrdinal("count_qualifier"))), Int(r, "count_value"),
+                    r.IsDBNull(upper) ? null : r.GetInt32(upper)),
+                r.GetString(r.GetOrdinal("original_text")), r.GetFieldValue<DateTimeOffset>(r.GetOrdinal("stated_at")), Int(r, "stated_at_offset_minutes"),
+                r.GetFieldValue<DateOnly>(r.GetOrdinal("period_from")), r.GetFieldValue<DateOnly>(r.GetOrdinal("period_to")));
+        }
+    }
+
+    private static int Int(NpgsqlDataReader r, string column) => r.GetInt32(r.GetOrdinal(column));
 }
 
 /// <summary>A release a replayed answer counts, with every field a breakdown may use, as known at the answer's moment.</summary>

@@ -142,6 +142,18 @@ internal static class TotalsSql
     /// <summary>The ids of the active claims about releases, stated by the moment, whose period overlaps the scope's.</summary>
     public const string ClaimsBeside = $"{ClaimsOfPeriod} AND (c.ended_at IS NULL OR c.ended_at > @as_of)";
 
+    /// <summary>What an answer shows of each claim beside it (read by <c>TotalsReader</c>'s claim rows, by column name).</summary>
+    internal const string ClaimColumns = """
+        c.id, c.claimant, c.claimant_kind, c.count_qualifier, c.count_value, c.count_upper_value, c.original_text,
+               c.stated_at, c.stated_at_offset_minutes, c.period_from, c.period_to
+        """;
+
+    /// <summary>The claims of <see cref="ClaimsBeside"/> as an answer shows them, in the order shown (by statement, then id).</summary>
+    public const string ClaimsShown = $"""
+        SELECT {ClaimColumns}
+        FROM claims c WHERE c.id IN ({ClaimsBeside}) ORDER BY c.stated_at, c.id
+        """;
+
     /// <summary>
     /// For each day of release and bucket of time between the claims' moments (<c>@claim_moments</c>) and the scope's,
     /// how many releases became Verified (+1) or stopped being Verified (-1) by a decision in that bucket: every

@@ -8,14 +8,14 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// <param name="Summary">Releases of the period by status, and the people and charges among the verified.</param>
 /// <param name="Breakdowns">Verified releases by each dimension, most first.</param>
 /// <param name="Timeline">Verified and reported releases per bucket.</param>
-/// <param name="ClaimsBeside">The claims standing beside the answer.</param>
+/// <param name="ClaimsShown">The claims standing beside the answer, as it shows them.</param>
 /// <param name="VerifiedChanges">The moves into and out of Verified, by day of release and bucket of time.</param>
 /// <param name="VerifiedChangesByOrganization">The same, counting one organization's decisions.</param>
 /// <param name="ClaimCounts">
 /// Each claim's verified counts as of its statement and as of now, kept by the database (the stored path only:
 /// <see cref="AggregateSql.ClaimCounts"/>); without it, the changes above are swept.
 /// </param>
-internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<TotalsGroupBy, string> Breakdowns, string Timeline, string ClaimsBeside,
+internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<TotalsGroupBy, string> Breakdowns, string Timeline, string ClaimsShown,
     string VerifiedChanges, string VerifiedChangesByOrganization, string? ClaimCounts = null)
 {
     /// <summary>As of now, known now: the summary, the timeline, charges and the claims' counts from the aggregates; the other breakdowns from the stored statuses.</summary>
@@ -27,7 +27,7 @@ internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<Tota
         [TotalsGroupBy.Gender] = TotalsSql.ByGenderStored,
         [TotalsGroupBy.ReleaseKind] = TotalsSql.ByReleaseKindStored,
         [TotalsGroupBy.ChargesDropped] = AggregateSql.ByChargesDropped,
-    }, AggregateSql.Timeline, TotalsSql.ClaimsBeside, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization, AggregateSql.ClaimCounts);
+    }, AggregateSql.Timeline, TotalsSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization, AggregateSql.ClaimCounts);
 
     private static readonly TotalsStatements History = new(TotalsSql.SummaryHistory, new Dictionary<TotalsGroupBy, string>
     {
@@ -37,7 +37,7 @@ internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<Tota
         [TotalsGroupBy.Gender] = TotalsSql.ByGenderHistory,
         [TotalsGroupBy.ReleaseKind] = TotalsSql.ByReleaseKindHistory,
         [TotalsGroupBy.ChargesDropped] = TotalsSql.ByChargesDroppedHistory,
-    }, TotalsSql.TimelineHistory, TotalsSql.ClaimsBeside, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization);
+    }, TotalsSql.TimelineHistory, TotalsSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization);
 
     private static readonly TotalsStatements Replay = new(ReplaySql.Summary, new Dictionary<TotalsGroupBy, string>
     {
@@ -47,7 +47,7 @@ internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<Tota
         [TotalsGroupBy.Gender] = ReplaySql.ByGenderKnown,
         [TotalsGroupBy.ReleaseKind] = ReplaySql.ByReleaseKindKnown,
         [TotalsGroupBy.ChargesDropped] = ReplaySql.ByChargesDroppedKnown,
-    }, ReplaySql.Timeline, ReplaySql.ClaimsBeside, ReplaySql.VerifiedChanges, ReplaySql.VerifiedChangesByOrganization);
+    }, ReplaySql.Timeline, ReplaySql.ClaimsShown, ReplaySql.VerifiedChanges, ReplaySql.VerifiedChangesByOrganization);
 
     public static TotalsStatements Of(StatusSource statuses) => statuses switch
     {
