@@ -10,8 +10,8 @@
 #   --duration S  the seconds a round aims at (default 12, --quick 2): each side's requests per connection are
 #                 fixed before its rounds from its warm-up, so that a round takes about S seconds
 #   --keep        leave the PostgreSQL cluster and its databases in place (default: removed at the end)
-#   --only ROWS   only these rows (comma-separated names, see `rows` below), in that order, and only the data they
-#                 need; ROW:R gives that row R rounds a side
+#   --only ROWS   only these rows (comma-separated names, see `rows` below; run in the order declared there), and
+#                 only the data they need; ROW:R gives that row R rounds a side
 #   --fail-fast   stop at the first row that fails (default: the row is printed as failed, with its error kept in
 #                 failed-ROW.txt, the next rows run, and the run exits non-zero at the end)
 #
@@ -149,32 +149,24 @@ load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
 if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then commit="$commit+changes"; fi
 
-# The rows selected (declared in `rows` above; --only picks some, in its order, ROW:R with R rounds a side).
+# The rows selected (declared in `rows` above; --only picks some, ROW:R with R rounds a side). They run in the order
+# declared whatever --only's order: some rows write into the data later ones read (the list rows add lists to the
+# main data, and the public page shows the lists of its period: page-uncached measured after them measures their
+# reconciliations too).
 row_names=() row_kind=() row_target=() row_ours=() row_limit=() row_what=() row_rounds=()
-declare -A row_declared # NAME -> "KIND<TAB>TARGET<TAB>OURS<TAB>LIMIT<TAB>WHAT<TAB>ROUNDS"
+declare -A only_rounds # NAME -> rounds given with --only NAME:R, or empty
+for wanted in ${only//,/ }; do
+  only_rounds[${wanted%%:*}]=$([[ $wanted == *:* ]] && echo "${wanted#*:}" || true)
+  [[ -z ${only_rounds[${wanted%%:*}]} || ${only_rounds[${wanted%%:*}]} =~ ^[1-9][0-9]*$ ]] || die "--only $wanted: the rounds after ':' must be a number"
+done
 row() {
-  row_declared[$1]=$(printf '%s\t' "$2" "$3" "$4" "$5" "$6" "${7:-}")
-  if [[ -z $only ]]; then add_row "$1" "${7:-}"; fi
-}
-add_row() { # NAME ROUNDS
-  local kind target ours limit what
-  IFS=$'\t' read -r kind target ours limit what _ <<<"${row_declared[$1]}"
-  row_names+=("$1"); row_kind+=("$kind"); row_target+=("$target"); row_ours+=("$ours"); row_limit+=("$limit")
-  row_what+=("$what"); row_rounds+=("$2")
+  if [[ -n $only && -z ${only_rounds[$1]+set} ]]; then return; fi
+  row_names+=("$1"); row_kind+=("$2"); row_target+=("$3"); row_ours+=("$4"); row_limit+=("$5"); row_what+=("$6")
+  row_rounds+=("${only_rounds[$1]:-${7:-}}")
+  unset "only_rounds[$1]"
 }
 rows
-if [[ -n $only ]]; then
-  for wanted in ${only//,/ }; do
-    name=${wanted%%:*}
-    [[ -n ${row_declared[$name]:-} ]] || die "--only: no row '$name' (the rows: $(tr '\n' ' ' < <(printf '%s\n' "${!row_declared[@]}" | sort)))"
-    declared_rounds=$(cut -f6 <<<"${row_declared[$name]}")
-    if [[ $wanted == *:* ]]; then
-      [[ ${wanted#*:} =~ ^[1-9][0-9]*$ ]] || die "--only $wanted: the rounds after ':' must be a number"
-      declared_rounds=${wanted#*:}
-    fi
-    add_row "$name" "$declared_rounds"
-  done
-fi
+[[ ${#only_rounds[@]} -eq 0 ]] || die "--only: no row named ${!only_rounds[*]}"
 [[ ${#row_names[@]} -gt 0 ]] || die "--only $only names no row"
 selected() { local n; for n in "${row_names[@]}"; do [[ $n == "$1" ]] && return 0; done; return 1; }
 uses_side() { # KIND: whether a selected row has a side of that kind
@@ -880,7 +872,7 @@ run_row() { # I
     END {
       med = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
       ok = (k == "share") ? (a[1] >= t) : (a[NR] <= t)
-      f = (k == "excess") ? "%d" : "%.2f"
+      f = (k == "excess") ? "%d" : (a[NR] < 0.1 ? "%.4f" : "%.2f")
       if (t == "-") printf "%s " f " " f " " f " - report\n", n, a[1], med, a[NR]
       else printf "%s " f " " f " " f " %s %s\n", n, a[1], med, a[NR], (k == "share" ? ">=" : "<=") t, ok ? "ok" : "short"
     }' >>"$rows_file"
