@@ -921,7 +921,7 @@ failures() { # the failed rows, one a line, with the error that ended each
 }
 footer() {
   echo "scale: $scale detainees / $((scale * 2)) releases (growth against $small / $((small * 2))); rounds a side: $rounds" \
-    "(import 3, memory-import 1), each about ${duration}s; $connections connections on both sides (h2load --h1 -t$threads, pgbench -M prepared -j$threads)"
+    "(import 3, memory-import 1$(tr ',' '\n' <<<"$only" | awk -F: 'NF == 2 {printf ", %s %s", $1, $2}')), each about ${duration}s; $connections connections on both sides (h2load --h1 -t$threads, pgbench -M prepared -j$threads)"
   echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; tools: $tools; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $commit"
   echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s; load average (1 min) at the start $load_at_start, at the end $(cut -d' ' -f1 /proc/loadavg)"
 }
