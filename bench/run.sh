@@ -2,7 +2,7 @@
 # Benchmarks the API against the limits of what it stands on, in one run, and prints one line per row:
 #   name  min  median  max  target  verdict      (the ratio of the paired rounds; bench/README.md says how)
 #
-#   bench/run.sh [--scale N] [--quick] [--rounds R] [--duration S] [--keep] [--only ROW,ROW...]
+#   bench/run.sh [--scale N] [--quick] [--rounds R] [--duration S] [--keep] [--fail-fast] [--only ROW[:R],ROW...]
 #
 #   --scale N     detainees in the main data set (2N releases); default 1,000,000 (--quick: 20,000)
 #   --quick       small data, 3 rounds of about 2 s a side: a smoke test in under 10 minutes on 2 cores
@@ -10,7 +10,10 @@
 #   --duration S  the seconds a round aims at (default 12, --quick 2): each side's requests per connection are
 #                 fixed before its rounds from its warm-up, so that a round takes about S seconds
 #   --keep        leave the PostgreSQL cluster and its databases in place (default: removed at the end)
-#   --only ROWS   only these rows (comma-separated names, see `rows` below), and only the data they need
+#   --only ROWS   only these rows (comma-separated names, see `rows` below; run in the order declared there), and
+#                 only the data they need; ROW:R gives that row R rounds a side
+#   --fail-fast   stop at the first row that fails (default: the row is printed as failed, with its error kept in
+#                 failed-ROW.txt, the next rows run, and the run exits non-zero at the end)
 #
 # Everything it starts is its own: a PostgreSQL cluster in $BENCH_WORK/pg (default .data/bench/pg, port
 # BENCH_PG_PORT=5455), API processes on ports BENCH_PORT_BASE..+6 and +8, +9 (default 5590) and the bench's reference
@@ -96,6 +99,7 @@ seed=42
 scale=
 quick=0
 keep=0
+fail_fast=0
 only=
 rounds=
 duration=
@@ -110,7 +114,8 @@ while [[ $# -gt 0 ]]; do
     --duration) duration=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --fail-fast) fail_fast=1; shift ;;
+    -h|--help) sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -144,14 +149,24 @@ load_at_start=$(cut -d' ' -f1 /proc/loadavg)
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')
 if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]]; then commit="$commit+changes"; fi
 
-# The rows selected (declared in `rows` above; --only picks some).
+# The rows selected (declared in `rows` above; --only picks some, ROW:R with R rounds a side). They run in the order
+# declared whatever --only's order: some rows write into the data later ones read (the list rows add lists to the
+# main data, and the public page shows the lists of its period: page-uncached measured after them measures their
+# reconciliations too).
 row_names=() row_kind=() row_target=() row_ours=() row_limit=() row_what=() row_rounds=()
+declare -A only_rounds # NAME -> rounds given with --only NAME:R, or empty
+for wanted in ${only//,/ }; do
+  only_rounds[${wanted%%:*}]=$([[ $wanted == *:* ]] && echo "${wanted#*:}" || true)
+  [[ -z ${only_rounds[${wanted%%:*}]} || ${only_rounds[${wanted%%:*}]} =~ ^[1-9][0-9]*$ ]] || die "--only $wanted: the rounds after ':' must be a number"
+done
 row() {
-  if [[ -n $only && ",$only," != *",$1,"* ]]; then return; fi
+  if [[ -n $only && -z ${only_rounds[$1]+set} ]]; then return; fi
   row_names+=("$1"); row_kind+=("$2"); row_target+=("$3"); row_ours+=("$4"); row_limit+=("$5"); row_what+=("$6")
-  row_rounds+=("${7:-}")
+  row_rounds+=("${only_rounds[$1]:-${7:-}}")
+  unset "only_rounds[$1]"
 }
 rows
+[[ ${#only_rounds[@]} -eq 0 ]] || die "--only: no row named ${!only_rounds[*]}"
 [[ ${#row_names[@]} -gt 0 ]] || die "--only $only names no row"
 selected() { local n; for n in "${row_names[@]}"; do [[ $n == "$1" ]] && return 0; done; return 1; }
 uses_side() { # KIND: whether a selected row has a side of that kind
@@ -165,12 +180,15 @@ started_pg=0
 # shellcheck disable=SC2317  # invoked from the trap
 cleanup() {
   trap - INT TERM EXIT
-  local pid
+  local pid i
+  # The processes started here, and those a row started in its subshell (listed in $out/pids).
+  if [[ -f $out/pids ]]; then while read -r pid; do pids+=("$pid"); done <"$out/pids"; fi
   for pid in "${pids[@]}"; do
     kill -TERM "$pid" 2>/dev/null || true
   done
   for pid in "${pids[@]}"; do
     wait "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done # not a child of this shell
   done
   if [[ $started_pg == 1 ]]; then
     "$root/scripts/pg-local.sh" stop "$pg_dir" >/dev/null 2>&1 || true
@@ -274,6 +292,7 @@ launch_api() {
   (cd "$(dirname "$api_dll")" && exec env -u DOTNET_ENVIRONMENT "${api_env[@]}" "$@" "ConnectionStrings__Default=$(cs "$db")" \
     "ASPNETCORE_URLS=http://127.0.0.1:$port" dotnet "$(basename "$api_dll")") >"$out/api-$name.log" 2>&1 &
   pids+=($!)
+  echo $! >>"$out/pids" # a row runs in a subshell: its processes are stopped at the end through this list
   eval "pid_$name=$!"
 }
 wait_api() {
@@ -424,7 +443,8 @@ fi
 # A side is called as `side_KIND MODE SPEC ARGS...`:
 #   MODE size   warm it up and fix its work per round (once per SPEC: sides shared by rows are sized once);
 #   MODE round  measure one round (the round's number in $round); set SIDE_RATE (the figure the ratio takes) and
-#               SIDE_DETAIL (a few words for rounds.txt). Failing, it stops the run with the tool's own error.
+#               SIDE_DETAIL (a few words for rounds.txt). Failing, it calls die with the tool's own error printed first:
+#               that ends its row (which is then printed as failed), and the run goes on to the next row.
 declare -A per_connection # SPEC -> requests (transactions) per connection in a round
 
 # shuffled FILE SEED: the lines of FILE in an order fixed by SEED (both sides of a round get the same order).
@@ -825,10 +845,13 @@ rounds_file=$out/rounds.txt   # row round side rate detail
 ratios_file=$out/ratios.txt   # row round ratio
 rows_file=$out/rows.txt       # row min median max target verdict (as printed)
 : >"$rounds_file"; : >"$ratios_file"; : >"$rows_file"
-fmt_ratio() { awk -v k="$1" -v v="$2" 'BEGIN {if (k == "excess") printf "%d", v; else printf "%.2f", v}'; }
-for i in "${!row_names[@]}"; do
+# A row runs in a subshell: a side that fails (die, or any failing command) ends its row, not the run. The row is then
+# printed as failed, its error kept in failed-NAME.txt (the whole row's output in row-NAME.log), the next rows run, and
+# the run exits non-zero at the end (--fail-fast: it stops there). What later rows reuse (a side's count per
+# connection, the list keys, the verify-write pools taken) comes back from a row that passed through $out/row-state.
+run_row() { # I
+  local i=$1
   name=${row_names[$i]} kind=${row_kind[$i]} target=${row_target[$i]} n=${row_rounds[$i]:-$rounds}
-  log "$name: $n rounds a side ($(eval "echo \"${row_what[$i]}\""))"
   unset round
   run_side size "${row_ours[$i]}"
   run_side size "${row_limit[$i]}"
@@ -849,20 +872,56 @@ for i in "${!row_names[@]}"; do
     END {
       med = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
       ok = (k == "share") ? (a[1] >= t) : (a[NR] <= t)
-      f = (k == "excess") ? "%d" : "%.2f"
+      f = (k == "excess") ? "%d" : (a[NR] < 0.1 ? "%.4f" : "%.2f")
       if (t == "-") printf "%s " f " " f " " f " - report\n", n, a[1], med, a[NR]
       else printf "%s " f " " f " " f " %s %s\n", n, a[1], med, a[NR], (k == "share" ? ">=" : "<=") t, ok ? "ok" : "short"
     }' >>"$rows_file"
-  log "  $(tail -n 1 "$rows_file")"
+  declare -p per_connection list_keys decided >"$out/row-state"
+}
+failed_rows=()
+for i in "${!row_names[@]}"; do
+  name=${row_names[$i]}
+  log "$name: ${row_rounds[$i]:-$rounds} rounds a side ($(eval "echo \"${row_what[$i]}\""))"
+  rm -f "$out/row-state"
+  set +e
+  (set -e; run_row "$i") 2>&1 | tee "$out/row-$name.log"
+  status=${PIPESTATUS[0]}
+  set -e
+  if [[ $status == 0 && -f $out/row-state ]]; then
+    # shellcheck disable=SC1091  # written by run_row
+    source "$out/row-state"
+    log "  $(tail -n 1 "$rows_file")"
+    continue
+  fi
+  failed_rows+=("$name")
+  target=${row_target[$i]}
+  [[ $target == - ]] || target=$([[ ${row_kind[$i]} == share ]] && echo ">=$target" || echo "<=$target")
+  echo "$name - - - $target failed" >>"$rows_file"
+  reason=$(sed -n 's/^[0-9:]* run.sh: FAILED: //p' "$out/row-$name.log" | tail -n 1)
+  {
+    echo "$name: ${reason:-the row stopped with exit status $status (no FAILED line: a command failed, see below)}"
+    echo "exit status $status; the row's last 60 lines of output follow (all of it: row-$name.log)"
+    echo
+    tail -n 60 "$out/row-$name.log"
+  } >"$out/failed-$name.txt"
+  log "  $(tail -n 1 "$rows_file"): ${reason:-exit status $status} (failed-$name.txt)"
+  [[ $fail_fast == 0 ]] || die "$name failed (--fail-fast): the rows after it were not run"
 done
 
 # ---- the table -----------------------------------------------------------------------------------------------
 median_of() { sort -g | awk '{a[NR] = $1} END {if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 side_median() { awk -v n="$1" -v s="$2" '$1 == n && $3 == s {print $4}' "$rounds_file" | median_of; }
 tools="h2load $(h2load --version | awk '{print $2}'), $("$pg_bin/pgbench" --version | awk '{print $1, $3}')"
+failures() { # the failed rows, one a line, with the error that ended each
+  [[ ${#failed_rows[@]} -gt 0 ]] || return 0
+  local f
+  echo "failed rows (each row's error and its last output in failed-<row>.txt):"
+  for f in "${failed_rows[@]}"; do echo "  $(head -n 1 "$out/failed-$f.txt")"; done
+  echo
+}
 footer() {
   echo "scale: $scale detainees / $((scale * 2)) releases (growth against $small / $((small * 2))); rounds a side: $rounds" \
-    "(import 3, memory-import 1), each about ${duration}s; $connections connections on both sides (h2load --h1 -t$threads, pgbench -M prepared -j$threads)"
+    "(import 3, memory-import 1$(tr ',' '\n' <<<"$only" | awk -F: 'NF == 2 {printf ", %s %s", $1, $2}')), each about ${duration}s; $connections connections on both sides (h2load --h1 -t$threads, pgbench -M prepared -j$threads)"
   echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; tools: $tools; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $commit"
   echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s; load average (1 min) at the start $load_at_start, at the end $(cut -d' ' -f1 /proc/loadavg)"
 }
@@ -876,6 +935,7 @@ footer() {
       "$(side_median "${row_names[$i]}" limit)" "$(eval "echo \"${row_what[$i]}\"")"
   done
   echo
+  failures
   footer
 } | tee "$out/summary.txt"
 {
@@ -886,6 +946,11 @@ footer() {
     printf ' %s | %s | %s |\n' "$(side_median "${row_names[$i]}" ours)" "$(side_median "${row_names[$i]}" limit)" "$(eval "echo \"${row_what[$i]}\"")"
   done
   echo
+  failures
   footer
 } >"$out/summary.md"
 log "results in $out"
+if [[ ${#failed_rows[@]} -gt 0 ]]; then
+  log "FAILED: ${#failed_rows[@]} of ${#row_names[@]} rows failed (${failed_rows[*]}): their errors are in $out/failed-<row>.txt"
+  exit 1
+fi
