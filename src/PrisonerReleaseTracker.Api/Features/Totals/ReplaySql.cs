@@ -12,9 +12,12 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// </summary>
 internal static class ReplaySql
 {
-    /// <summary>The releases of the period reported by <c>@known_at</c>, with their status and fields as known then.</summary>
+    /// <summary>
+    /// The releases of the period reported by <c>@known_at</c>, with their status and fields as known then; materialized,
+    /// so each release's status is found once, not once per aggregate that filters on it (as the history's statuses).
+    /// </summary>
     private const string KnownStatuses = $"""
-        scoped AS (
+        scoped AS MATERIALIZED (
             SELECT r.id, r.detainee_id, rf.facility_id, rf.kind, rf.charges_dropped, r.released_on, {StatusKnown} AS status
             FROM releases r CROSS JOIN LATERAL ({ReleaseFieldsKnown}) rf
             WHERE r.released_on BETWEEN @from AND @to AND {ReleaseKnown})

@@ -32,10 +32,12 @@ internal static class TotalsSql
     /// <summary>
     /// The releases of the period with their status as of <c>@as_of</c>: the latest decision that had occurred by then
     /// (by <c>@verified_by</c>, when given), found through the index on (release_id, occurred_at, recorded_at) that
-    /// carries the status; <c>Reported</c> before any.
+    /// carries the status; <c>Reported</c> before any. Materialized: each release's status is looked up once, not once
+    /// for each aggregate that filters on it (the summary's nine <c>FILTER</c>s; 19,153 against 2,617 buffers on the
+    /// quick bench data, and the replay's nine lookups a release at full scale in <c>bench/explain/totals-knownat-past.txt</c>).
     /// </summary>
     private const string HistoryStatuses = $"""
-        scoped AS (
+        scoped AS MATERIALIZED (
             SELECT r.detainee_id, r.facility_id, r.kind, r.conditions_charges_dropped AS charges_dropped, r.released_on,
                    coalesce((SELECT e.status FROM verification_events e
                              WHERE e.release_id = r.id AND e.occurred_at <= @as_of AND (@verified_by IS NULL OR e.organization = @verified_by)
