@@ -28,7 +28,9 @@ public sealed partial class DataModelTests(ApiFixture api)
 
         // What `dotnet ef migrations add` compares: the model of the last migration's snapshot against the current model.
 #pragma warning disable EF1001 // the differ is what the tool itself uses
-        var snapshot = db.GetService<IMigrationsAssembly>().ModelSnapshot!.Model;
+        // A snapshot of its own: the migrations assembly's instance is shared by every context of the process, and an API
+        // starting beside this test (its migrations check) may be finalizing that one's model at the same moment.
+        var snapshot = ((ModelSnapshot)Activator.CreateInstance(db.GetService<IMigrationsAssembly>().ModelSnapshot!.GetType())!).Model;
         var fromSnapshot = db.GetService<IModelRuntimeInitializer>().Initialize(
             snapshot is IMutableModel mutable ? mutable.FinalizeModel() : snapshot, designTime: true);
         var operations = db.GetService<IMigrationsModelDiffer>().GetDifferences(
