@@ -15,7 +15,10 @@ public abstract class Statement
     /// <summary>The UTC offset, in minutes, the statement was dated in (-240 for Caracas).</summary>
     public int StatedAtOffsetMinutes { get; private set; }
     /// <summary>When it was stated, on the claimant's clock.</summary>
-    public DateTimeOffset StatedAtAsStated => StatedAt.ToOffset(TimeSpan.FromMinutes(StatedAtOffsetMinutes));
+    public DateTimeOffset StatedAtAsStated => AsStated(StatedAt, StatedAtOffsetMinutes);
+
+    /// <summary>A statement's moment with the offset it was dated in (for readers that hold the two columns, not the entity).</summary>
+    public static DateTimeOffset AsStated(DateTimeOffset statedAt, int offsetMinutes) => statedAt.ToOffset(TimeSpan.FromMinutes(offsetMinutes));
     /// <summary>The days it speaks of; an open period ends on the day it was stated.</summary>
     public DateOnly PeriodFrom { get; private set; }
     public DateOnly PeriodTo { get; private set; }

@@ -177,7 +177,7 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         var lowerBound = claim.Count.LowerBound;
         return new ReconciledClaim(
             new ClaimSummary(claim.Id, claim.Claimant, claim.ClaimantKind, ClaimCountResponse.From(claim.Count), claim.OriginalText,
-                claim.StatedAt.ToOffset(TimeSpan.FromMinutes(claim.StatedAtOffsetMinutes)), new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
+                Statement.AsStated(claim.StatedAt, claim.StatedAtOffsetMinutes), new PeriodResponse(claim.PeriodFrom, claim.PeriodTo)),
             atClaimTime, now, lowerBound is { } bound ? Math.Max(0, bound - now) : null);
     }
 

@@ -64,7 +64,8 @@ public sealed class WebhookListener(WebhookSignal signal, IConfiguration configu
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                logger.LogWarning("Webhook listener lost its database connection ({Error}); polling until it is back.", e.GetType().Name);
+                // With the exception: most often a lost connection, but a fault of another kind must be findable too.
+                logger.LogWarning(e, "Webhook listener stopped listening ({Error}); polling until it is back.", e.GetType().Name);
                 await signal.WaitAsync(options.Value.PollInterval * 5, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }

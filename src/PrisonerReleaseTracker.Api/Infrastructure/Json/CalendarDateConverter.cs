@@ -18,10 +18,13 @@ public sealed class CalendarDateConverter : JsonConverter<DateOnly>
     /// </summary>
     public override void Write(Utf8JsonWriter writer, DateOnly value, JsonSerializerOptions options)
     {
-        Span<byte> utf8 = stackalloc byte[10];
-        writer.WriteStringValue(value.TryFormat(utf8, out var written, "O", CultureInfo.InvariantCulture)
-            ? utf8[..written]
-            : System.Text.Encoding.UTF8.GetBytes(value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        Span<byte> utf8 = stackalloc byte[10]; // every DateOnly (years 1 to 9999) is ten bytes in this format
+        if (!value.TryFormat(utf8, out var written, "O", CultureInfo.InvariantCulture))
+        {
+            throw new System.Diagnostics.UnreachableException($"A date did not fit YYYY-MM-DD: {value:O}");
+        }
+
+        writer.WriteStringValue(utf8[..written]);
     }
 
     public static bool TryParse(string? text, out DateOnly day)
