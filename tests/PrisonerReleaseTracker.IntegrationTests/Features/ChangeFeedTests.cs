@@ -137,7 +137,7 @@ public sealed class ChangeFeedTests(ApiFixture api)
         while (true)
         {
             var done = allWritten.IsCompleted;
-            var page = await contributor.GetOkAsync($"/api/v1/changes?cursor={cursor}&limit=7&entityType=Facility");
+            var page = await contributor.GetOkAsync($"/api/v1/changes?limit=7&entityType=Facility{ChangeFeed.CursorAfter(cursor)}");
             var items = page["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
             seen.AddRange(items);
             cursor = items.Count > 0 ? items[^1]["sequence"]!.GetValue<long>() : cursor;

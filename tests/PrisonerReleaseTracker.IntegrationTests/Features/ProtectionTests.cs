@@ -194,7 +194,7 @@ public sealed partial class ProtectionTests(ApiFixture api)
             ["* /health/ready"] = (reader, () => Now(Get("/health/ready")), Succeeds),
 
             // The change feed and the webhooks: the person's changes reach another organization as ids and actions only.
-            ["GET /api/v1/changes"] = (w.Other, () => Now(Get($"/api/v1/changes?cursor={w.FeedBefore}&entityType=Detainee&limit=500")), (response, body) =>
+            ["GET /api/v1/changes"] = (w.Other, () => Now(Get($"/api/v1/changes?entityType=Detainee&limit=500{ChangeFeed.CursorAfter(w.FeedBefore)}")), (response, body) =>
                 Task.FromResult(response.IsSuccessStatusCode && body.Contains(w.Person.ToString(), StringComparison.OrdinalIgnoreCase)
                     ? FeedOnly(body) : [$"expected the person's change in a success, got {(int)response.StatusCode}"])),
             ["GET /api/v1/webhooks"] = (w.OtherContributor, () => Now(Get("/api/v1/webhooks")), Succeeds),

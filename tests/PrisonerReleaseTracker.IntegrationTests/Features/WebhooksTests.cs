@@ -32,7 +32,7 @@ public sealed class WebhooksTests(ApiFixture api)
         var message = await receiver.WaitForAsync(m => m.EntityId == facility);
         var read = await contributor.GetAsync($"/api/v1/webhooks/{id}", Ct);
         var facilityRead = await contributor.GetAsync($"/api/v1/facilities/{facility}", Ct);
-        var feed = await contributor.GetOkAsync($"/api/v1/changes?cursor={message.Data["sequence"]!.GetValue<long>() - 1}&limit=1");
+        var feed = await contributor.GetOkAsync($"/api/v1/changes?limit=1{ChangeFeed.CursorAfter(message.Data["sequence"]!.GetValue<long>() - 1)}");
         using var admin = api.Admin();
         var audit = await admin.GetOkAsync($"/api/v1/audit?entityType=WebhookSubscription&entityId={id}");
 

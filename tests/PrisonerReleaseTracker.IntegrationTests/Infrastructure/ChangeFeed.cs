@@ -13,13 +13,19 @@ public static class ChangeFeed
         "rows", "detaineesCreated", "detaineesMatched", "detentionsCreated", "releasesCreated", "facilitiesCreated", "sourcesCreated",
     ];
 
+    /// <summary>
+    /// The query parameter that reads the feed after <paramref name="sequence"/>: none for 0 (an empty feed's last
+    /// sequence), which is not a cursor (the API answers it 400).
+    /// </summary>
+    public static string CursorAfter(long sequence) => sequence > 0 ? $"&cursor={sequence}" : "";
+
     /// <summary>The sequence of the feed's last item now (0 when empty).</summary>
     public static async Task<long> LastSequenceAsync(HttpClient client)
     {
         var cursor = 0L;
         while (true)
         {
-            var page = await client.GetOkAsync($"/api/v1/changes?limit=500{(cursor > 0 ? $"&cursor={cursor}" : "")}");
+            var page = await client.GetOkAsync($"/api/v1/changes?limit=500{CursorAfter(cursor)}");
             var items = page["items"]!.AsArray();
             if (items.Count == 0)
             {
@@ -41,7 +47,7 @@ public static class ChangeFeed
         var cursor = after;
         while (true)
         {
-            var page = await client.GetOkAsync($"/api/v1/changes?limit=500{(cursor > 0 ? $"&cursor={cursor}" : "")}");
+            var page = await client.GetOkAsync($"/api/v1/changes?limit=500{CursorAfter(cursor)}");
             var items = page["items"]!.AsArray().Select(i => i!.AsObject()).ToList();
             found.AddRange(items.Where(keep));
             if (page["nextCursor"] is null)
