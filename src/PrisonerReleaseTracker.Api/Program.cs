@@ -29,6 +29,15 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogL
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.None);
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.None);
 
+// Every environment checks the services as Development does: a singleton that takes a scoped service (a validator, a
+// singleton for speed, that took the request's DbContext would share one across requests) stops the start, in tests
+// and in production alike, instead of serving wrong data.
+builder.Host.UseDefaultServiceProvider(provider =>
+{
+    provider.ValidateScopes = true;
+    provider.ValidateOnBuild = true;
+});
+
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = false;

@@ -52,6 +52,20 @@ public sealed class PlatformTests(ApiFixture api)
         Assert.DoesNotContain("at PrisonerReleaseTracker", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Testing")]
+    public void A_singleton_that_takes_a_scoped_service_stops_the_start_in_every_environment(string environment)
+    {
+        using var factory = api.Factory.WithWebHostBuilder(builder => builder
+            .UseEnvironment(environment)
+            .ConfigureServices(services => services.AddSingleton<CaptiveContext>()));
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        Assert.Contains(nameof(CaptiveContext), failure.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Health_answers_without_a_key()
     {
@@ -79,6 +93,12 @@ public sealed class PlatformTests(ApiFixture api)
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
         Assert.False(response.Headers.Contains("Server"));
+    }
+
+    /// <summary>A singleton holding the request's context: the captive dependency scope validation exists to refuse.</summary>
+    private sealed class CaptiveContext(PrisonerReleaseTracker.Api.Data.AppDbContext db)
+    {
+        public PrisonerReleaseTracker.Api.Data.AppDbContext Db { get; } = db;
     }
 
     private sealed class ThrowingEndpoint : IStartupFilter
