@@ -16,11 +16,32 @@ public static class DatabaseStartup
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException or TimeoutException })
         {
             var target = new NpgsqlConnectionStringBuilder(services.GetRequiredService<IConfiguration>().GetConnectionString("Default"));
-            var reason = (e as PostgresException ?? e.InnerException as PostgresException)?.MessageText ?? e.Message;
             throw new StartupException(
-                $"Cannot use the database {target.Database ?? "(default)"} at {target.Host}:{target.Port} (ConnectionStrings:Default): {reason}. " +
+                $"Cannot use the database {target.Database ?? "(default)"} at {target.Host}:{target.Port} (ConnectionStrings:Default): {Reason(e)}. " +
                 "Check the connection string and that PostgreSQL is running and reachable.", e);
         }
+    }
+
+    /// <summary>
+    /// What went wrong, in one line: the server's own words, or the messages of the client's exception and the causes
+    /// under it ("Exception while reading from stream: Timeout during reading attempt"). EF wraps a fault it takes for
+    /// transient in an exception that says only that ("likely due to a transient failure"): the cause is under it.
+    /// </summary>
+    public static string Reason(Exception e)
+    {
+        var fault = e is InvalidOperationException { InnerException: { } cause } ? cause : e;
+        if (fault is PostgresException server)
+        {
+            return server.MessageText;
+        }
+
+        var messages = new List<string>();
+        for (var at = fault; at is not null && messages.Count < 3; at = at.InnerException)
+        {
+            messages.Add(at.Message.TrimEnd('.'));
+        }
+
+        return string.Join(": ", messages.Distinct()).ReplaceLineEndings(" ");
     }
 
     private static async Task RunStepsAsync(IServiceProvider services, CancellationToken ct)

@@ -52,6 +52,15 @@ public sealed class StartupTests
         Assert.Contains("ConnectionStrings:Default", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_fault_EF_takes_for_transient_is_reported_by_its_cause_not_by_EFs_wrapper()
+    {
+        var wrapped = new InvalidOperationException("An exception has been raised that is likely due to a transient failure.",
+            new Npgsql.NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt.")));
+
+        Assert.Equal("Exception while reading from stream: Timeout during reading attempt", PrisonerReleaseTracker.Api.Data.DatabaseStartup.Reason(wrapped));
+    }
+
     /// <summary>Runs the API until it exits (at most 60 s); its non-empty output lines, which must hold no stack frame.</summary>
     private static async Task<(int Exit, List<string> Output)> StartAsync(Dictionary<string, string?> settings)
     {
