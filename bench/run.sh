@@ -354,6 +354,7 @@ fi
 psql_ -d prt_main -Atc "SELECT pg_size_pretty(pg_database_size('prt_main'))" | sed 's/^/prt_main size: /'
 
 # ---- processes -----------------------------------------------------------------------------------------------
+paths_check="totals paths: not checked (no row reads the main API)"
 if [[ $needs_http == 1 ]]; then
   log "starting the APIs (Release, dotnet <dll>)"
   launch_api main $p_main prt_main                                   # cache off
@@ -414,6 +415,18 @@ if [[ $needs_http == 1 ]]; then
   capture now "/api/v1/totals?from=$totals_from"
   capture past "/api/v1/totals?from=$totals_from&asOf=$past_as_of"
   capture knownat-past "$(cat "$out/paths-knownat-past")"
+
+  # The three paths of a totals answer (aggregates as of now, history as of a moment, replay known at it) must agree on
+  # this data (PathsCheck). A disagreement is a wrong number, which no ratio makes up for: the rows still run, and the
+  # run fails at its end.
+  log "checking that the totals' three paths agree on prt_main"
+  if tool check-paths --api "http://127.0.0.1:$p_main" --key "$reader_main" --group-by chargesDropped,nationality \
+      --periods "$totals_from..,2024-07-01..2024-07-31,2018-12-01..2018-12-31" >"$out/paths-agree.txt" 2>&1; then
+    paths_check=$(tail -n 1 "$out/paths-agree.txt")
+  else
+    paths_check="FAILED: $(tail -n 1 "$out/paths-agree.txt") (every answer compared: paths-agree.txt)"
+  fi
+  log "$paths_check"
 
   curl -sS -f "http://127.0.0.1:$p_cached/api/v1/totals?from=$totals_from" -o "$out/totals-cached-body.json" || die "the cached API does not answer"
   curl -sS -f -D "$out/page-cached-headers.txt" -o "$out/page-cached-body.html" "http://127.0.0.1:$p_cached$(head -n 1 "$out/paths-page")" \
@@ -923,6 +936,7 @@ footer() {
   echo "scale: $scale detainees / $((scale * 2)) releases (growth against $small / $((small * 2))); rounds a side: $rounds" \
     "(import 3, memory-import 1$(tr ',' '\n' <<<"$only" | awk -F: 'NF == 2 {printf ", %s %s", $1, $2}')), each about ${duration}s; $connections connections on both sides (h2load --h1 -t$threads, pgbench -M prepared -j$threads)"
   echo "totals: from=$totals_from (as of now) and asOf=$past_as_of; tools: $tools; machine: $(nproc) cores, $((mem_mb / 1024)) GiB; commit $commit"
+  echo "$paths_check"
   echo "elapsed: $(( ($(date +%s) - started) / 60 )) min $(( ($(date +%s) - started) % 60 )) s; load average (1 min) at the start $load_at_start, at the end $(cut -d' ' -f1 /proc/loadavg)"
 }
 {
@@ -950,7 +964,10 @@ footer() {
   footer
 } >"$out/summary.md"
 log "results in $out"
+run_status=0
+if [[ $paths_check == FAILED* ]]; then log "$paths_check"; run_status=1; fi
 if [[ ${#failed_rows[@]} -gt 0 ]]; then
   log "FAILED: ${#failed_rows[@]} of ${#row_names[@]} rows failed (${failed_rows[*]}): their errors are in $out/failed-<row>.txt"
-  exit 1
+  run_status=1
 fi
+exit $run_status

@@ -20,6 +20,8 @@ using PrisonerReleaseTracker.Bench;
 //   decisions      --api URL --key KEY --releases FILE --from L --connections C --per-connection K --log FILE
 //                  C x K verification decisions, each on a release of its own (lines L.. of FILE: "id status"), K per
 //                  connection in turn; every answer a 201; per-request log in h2load's format (see Decisions)
+//   check-paths    --api URL --key KEY --periods F..T,F.. [--group-by B,B]  whether the answers as of now (aggregates), as of
+//                  the same moment (history) and known at it (replay) agree on this data (see PathsCheck); exit 1 if not
 var command = args.Length > 0 ? args[0] : "";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 1; i + 1 < args.Length; i += 2)
@@ -48,6 +50,7 @@ try
             (int)Long("burst", 200), (int)Long("raw", 20_000)),
         "decisions" => await Decisions.RunAsync(Need("api"), Need("key"), Need("releases"), Long("from", 0), (int)Long("connections", 32),
             (int)Long("per-connection", 2), Need("log")),
+        "check-paths" => await PathsCheck.RunAsync(Need("api"), Need("key"), Need("periods"), options.GetValueOrDefault("group-by", "chargesDropped")),
         _ => Usage(),
     };
 }
@@ -59,6 +62,6 @@ catch (ArgumentException e)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|list-csv|list-copy|pgbench-script|webhook-latency|decisions --option value ...");
+    Console.Error.WriteLine("usage: PrisonerReleaseTracker.Bench generate|serve|search-terms|import-csv|import-copy|list-csv|list-copy|pgbench-script|webhook-latency|decisions|check-paths --option value ...");
     return 2;
 }
