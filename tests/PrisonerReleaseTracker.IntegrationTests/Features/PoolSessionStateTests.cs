@@ -81,7 +81,7 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         await requests.AssertCleanAsync("after a list upload");
 
         // A totals answer cut by the request budget's statement timeout: its statement cancelled mid-transaction.
-        await using (await LockReleasesAsync(database))
+        await using (await RequestBudgetTests.LockReleasesAsync(database))
         {
             using var stuck = await anonymous.GetAsync("/api/v1/totals?from=2026-01-03", Ct);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, stuck.StatusCode);
@@ -148,20 +148,6 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         }
 
         return await client.SendAsync(request, Ct);
-    }
-
-    /// <summary>Every statement that reads the releases, or the counts the totals as of now read in their place, waits until disposed.</summary>
-    private static async Task<IAsyncDisposable> LockReleasesAsync(string connectionString)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        var transaction = await connection.BeginTransactionAsync(Ct);
-        await using (var command = new NpgsqlCommand("LOCK TABLE releases, release_count_deltas IN ACCESS EXCLUSIVE MODE", connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(Ct);
-        }
-
-        return connection; // disposing it rolls the transaction back and ends the lock
     }
 
     /// <summary>One of the API's pools (its connection string, whose Max Pool Size is <see cref="Size"/>), and the backends the test found on it.</summary>
