@@ -35,21 +35,42 @@ public static class DatabaseOptions
 }
 
 /// <summary>
-/// The connection string, with the defaults that make a database outage a quick 503 rather than a hung request, and hot
-/// statements prepared. Prepared statements keep PostgreSQL's custom plans (planned with each execution's values, as an
-/// unprepared statement is): a generic plan of a statement whose best plan depends on its values (a searched name, a
-/// range of days) can be far slower (8.6 s against 36 ms for a name search at 200,000 people, bench/README.md).
+/// The connection string, with the defaults that make a database outage a quick 503 rather than a hung request, hot
+/// statements prepared, and sessions that keep their plans from one request to the next. Prepared statements keep
+/// PostgreSQL's custom plans (planned with each execution's values, as an unprepared statement is): a generic plan of a
+/// statement whose best plan depends on its values (a searched name, a range of days) can be far slower (8.6 s against
+/// 36 ms for a name search at 200,000 people, bench/README.md).
 /// </summary>
+/// <remarks>
+/// <para>
+/// No pool reset (<c>No Reset On Close</c>, unless the connection string sets it): by default Npgsql resets a session
+/// handed back to its pool (<c>DISCARD ALL</c>, or with prepared statements <c>SET SESSION AUTHORIZATION DEFAULT; RESET
+/// ALL; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP</c>), 0.3 to 0.8 ms on
+/// the server per request, and the reset drops the plans PL/pgSQL keeps of the triggers' statements (the totals
+/// aggregates'), planned again on every write after it (bench/README.md, "Plans that survive a request").
+/// </para>
+/// <para>
+/// Without it, nothing a request does may outlive its transaction on these pools, and nothing does: settings are
+/// <c>SET LOCAL</c> or <c>set_config(..., true)</c>, advisory locks are <c>pg_advisory_xact_lock</c>, the imports'
+/// temporary tables are <c>ON COMMIT DROP</c>; what must span transactions runs on a connection outside these pools
+/// (the start-up's session lock, <see cref="DatabaseStartup"/>; the webhook listener's <c>LISTEN</c>, unpooled). A
+/// transaction still open when a connection is closed is rolled back by Npgsql whatever this setting (Npgsql 10.0.3,
+/// <c>NpgsqlConnector.Reset</c>: the rollback comes before, and apart from, the reset), so its local settings, locks and
+/// temporary tables end with it. <c>PoolSessionStateTests</c> holds this to the pools' connections after each kind of
+/// request.
+/// </para>
+/// </remarks>
 public static class DatabaseConnection
 {
     private const string TimeoutKeyword = "Timeout";
     private const string MaxAutoPrepareKeyword = "Max Auto Prepare";
+    private const string NoResetOnCloseKeyword = "No Reset On Close";
 
     public static string From(IConfiguration configuration) => WithPlanCacheMode(configuration, "force_custom_plan");
 
     /// <summary>
     /// The connection string of <see cref="PointReads"/>: <see cref="From"/>'s, with generic plans (a setting of the
-    /// connection's start, which the pool's reset keeps).
+    /// connection's start, which a pool's reset would keep too).
     /// </summary>
     public static string PointReadsFrom(IConfiguration configuration) => WithPlanCacheMode(configuration, "force_generic_plan");
 
@@ -69,6 +90,11 @@ public static class DatabaseConnection
         if (!builder.Keys.Contains(MaxAutoPrepareKeyword))
         {
             builder.MaxAutoPrepare = configuration.GetValue("Database:MaxAutoPrepare", 50);
+        }
+
+        if (!builder.Keys.Contains(NoResetOnCloseKeyword))
+        {
+            builder.NoResetOnClose = true;
         }
 
         builder.Options = $"{builder.Options} -c plan_cache_mode={planCacheMode}".Trim();

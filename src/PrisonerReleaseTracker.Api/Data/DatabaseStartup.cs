@@ -49,36 +49,41 @@ public static class DatabaseStartup
         await using var scope = services.CreateAsyncScope();
         var configuration = scope.ServiceProvider.GetRequiredService<IConfiguration>();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var migrationTimeout = TimeSpan.FromSeconds(configuration.GetValue("Database:MigrationTimeoutSeconds", 3600));
         // Instances that start at once take turns: each step checks, then writes (a migration, the bootstrap key, the demo
         // data), and two at once would both find the work undone and the second would stop on what the first wrote
-        // ("already exists", 23505). The lock is the session's: it spans the migrations' own transactions.
-        await db.Database.OpenConnectionAsync(ct);
-        try
+        // ("already exists", 23505). The lock is a session's: it spans the migrations' own transactions. It is taken on a
+        // connection of its own, out of the pool, and closing that connection ends the session and the lock, whether the
+        // steps succeeded or not: the pools do not reset the sessions handed back to them (DatabaseConnection), so a
+        // session lock taken on a pooled connection would outlive a failed start in the pool, and the next start in this
+        // process (or any instance) would wait for it. The lock ends with the method, when the connection is disposed.
+        await using var turn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseConnection.From(configuration))
         {
-            db.Database.SetCommandTimeout(TimeSpan.FromSeconds(configuration.GetValue("Database:MigrationTimeoutSeconds", 3600)));
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({StartupLock})", ct);
-            if (configuration.GetValue<bool>("Database:MigrateOnStartup"))
-            {
-                // A migration rewrites whole tables (a column filled in for every decision on record): it gets its own,
-                // longer command timeout than a request's.
-                await db.Database.MigrateAsync(ct);
-            }
-
-            db.Database.SetCommandTimeout(null);
-            await BootstrapAdminKey.EnsureAsync(scope.ServiceProvider, ct);
-            await Features.Webhooks.WebhookSecrets.EnsureKeyRingAsync(scope.ServiceProvider, ct);
-            if (configuration.GetValue<bool>("Demo:Seed"))
-            {
-                await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<Features.Tallies.TallyService>(), ct);
-                await Features.Lists.DemoList.SeedAsync(scope.ServiceProvider, ct);
-                await BootstrapAdminKey.EnsureDemoAsync(scope.ServiceProvider, ct);
-            }
-
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({StartupLock})", ct);
+            Pooling = false,
+            ApplicationName = "prt-startup",
+        }.ConnectionString);
+        await turn.OpenAsync(ct);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLock})", turn) { CommandTimeout = (int)migrationTimeout.TotalSeconds })
+        {
+            await take.ExecuteNonQueryAsync(ct);
         }
-        finally
+
+        if (configuration.GetValue<bool>("Database:MigrateOnStartup"))
         {
-            await db.Database.CloseConnectionAsync(); // a step that failed stops the instance, which ends the session and its lock
+            // A migration rewrites whole tables (a column filled in for every decision on record): it gets its own,
+            // longer command timeout than a request's.
+            db.Database.SetCommandTimeout(migrationTimeout);
+            await db.Database.MigrateAsync(ct);
+            db.Database.SetCommandTimeout(null);
+        }
+
+        await BootstrapAdminKey.EnsureAsync(scope.ServiceProvider, ct);
+        await Features.Webhooks.WebhookSecrets.EnsureKeyRingAsync(scope.ServiceProvider, ct);
+        if (configuration.GetValue<bool>("Demo:Seed"))
+        {
+            await DemoData.SeedAsync(db, scope.ServiceProvider.GetRequiredService<Features.Tallies.TallyService>(), ct);
+            await Features.Lists.DemoList.SeedAsync(scope.ServiceProvider, ct);
+            await BootstrapAdminKey.EnsureDemoAsync(scope.ServiceProvider, ct);
         }
     }
 

@@ -11,22 +11,26 @@ public sealed class DatabaseConnectionTests(ApiFixture api)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void A_connection_string_without_them_gets_the_connect_timeout_and_statement_preparation()
+    public void A_connection_string_without_them_gets_the_connect_timeout_statement_preparation_and_no_pool_reset()
     {
         var built = new NpgsqlConnectionStringBuilder(DatabaseConnection.From(Configured("Host=db;Database=prt")));
+        var pointReads = new NpgsqlConnectionStringBuilder(DatabaseConnection.PointReadsFrom(Configured("Host=db;Database=prt")));
 
         Assert.Equal(5, built.Timeout);
         Assert.Equal(50, built.MaxAutoPrepare);
+        Assert.True(built.NoResetOnClose);
+        Assert.True(pointReads.NoResetOnClose);
     }
 
     [Fact]
     public void Settings_change_the_defaults_and_a_connection_string_that_sets_the_keywords_keeps_its_values()
     {
         var configured = DatabaseConnection.From(Configured("Host=db;Database=prt", ("Database:ConnectTimeoutSeconds", "9"), ("Database:MaxAutoPrepare", "7")));
-        var explicitly = DatabaseConnection.From(Configured("Host=db;Database=prt;timeout=3;Max Auto Prepare=0", ("Database:MaxAutoPrepare", "7")));
+        var explicitly = new NpgsqlConnectionStringBuilder(DatabaseConnection.From(
+            Configured("Host=db;Database=prt;timeout=3;Max Auto Prepare=0;No Reset On Close=false", ("Database:MaxAutoPrepare", "7"))));
 
         Assert.Equal((9, 7), (new NpgsqlConnectionStringBuilder(configured).Timeout, new NpgsqlConnectionStringBuilder(configured).MaxAutoPrepare));
-        Assert.Equal((3, 0), (new NpgsqlConnectionStringBuilder(explicitly).Timeout, new NpgsqlConnectionStringBuilder(explicitly).MaxAutoPrepare));
+        Assert.Equal((3, 0, false), (explicitly.Timeout, explicitly.MaxAutoPrepare, explicitly.NoResetOnClose));
     }
 
     [Fact]
@@ -45,12 +49,12 @@ public sealed class DatabaseConnectionTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Point_read_sessions_use_generic_plans_the_others_custom_plans_and_both_keep_them_after_the_pool_resets_them()
+    public async Task Point_read_sessions_use_generic_plans_the_others_custom_plans_and_both_keep_them_from_one_use_of_a_pooled_connection_to_the_next()
     {
         var connectionString = DatabaseConnection.PointReadsFrom(Configured(api.ConnectionString));
         for (var use = 0; use < 2; use++)
         {
-            // Closed, the connection goes back to the pool, which resets the session (RESET ALL) before its next use.
+            // Closed, the connection goes back to the pool; a start-up option would outlast a reset (RESET ALL) too.
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(Ct);
             await using var show = new NpgsqlCommand("SHOW plan_cache_mode", connection);

@@ -137,7 +137,7 @@ public sealed class RequestBudgetTests(ApiFixture api)
     /// Holds an exclusive lock on the releases table, and on the counts the totals as of now read in their place
     /// (TotalsAggregates), until disposed: every statement that reads them waits.
     /// </summary>
-    private static async Task<IAsyncDisposable> LockReleasesAsync(string connectionString)
+    internal static async Task<IAsyncDisposable> LockReleasesAsync(string connectionString)
     {
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(Ct);

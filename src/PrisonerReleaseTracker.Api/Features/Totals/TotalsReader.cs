@@ -99,9 +99,8 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     /// <summary>
     /// The statements of one answer (those given; a null is left out), sent in one round trip on the request's connection,
     /// with the scope's parameters, the request's statement timeout (the budget's, see <see cref="RequestBudgetMiddleware"/>)
-    /// and its transaction, if any. The connection is returned to the pool once, when the request's context ends: the pool
-    /// resets the session on every return. An answer known at a recent moment first waits for the writes in flight, so that
-    /// none recorded before it lands after it is read.
+    /// and its transaction, if any. The connection is returned to the pool once, when the request's context ends. An answer
+    /// known at a recent moment first waits for the writes in flight, so that none recorded before it lands after it is read.
     /// </summary>
     private async Task<NpgsqlBatch> BatchAsync(TotalsScope scope, string?[] statements, CancellationToken ct)
     {

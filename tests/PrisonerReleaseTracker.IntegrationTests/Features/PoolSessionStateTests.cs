@@ -1,0 +1,230 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PrisonerReleaseTracker.Api.Data;
+using PrisonerReleaseTracker.Domain.Access;
+using PrisonerReleaseTracker.IntegrationTests.Infrastructure;
+
+namespace PrisonerReleaseTracker.IntegrationTests.Features;
+
+/// <summary>
+/// The pools do not reset a session handed back to them (<c>No Reset On Close</c>, <see cref="DatabaseConnection"/>), so
+/// nothing a request does may outlive it on its connection: no setting, advisory lock, temporary table, channel, cursor
+/// or open transaction. An API whose pools hold at most three connections each serves each kind of request that sets
+/// such things, and after each the test takes every connection of the pool at once (the same backends: the pool can hold
+/// no other) and finds none of it on any.
+/// </summary>
+public sealed class PoolSessionStateTests(ApiFixture api)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Nothing_a_request_sets_in_its_session_is_left_on_the_pooled_connection_for_the_next_request()
+    {
+        var database = await api.Server.CreateDatabaseAsync($"prt_session_state_{Environment.ProcessId}", Ct);
+        var fewConnections = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = Pool.Size }.ConnectionString;
+        await using var factory = new ApiFactory(fewConnections, api.AdminKey, new CapturedLogs())
+            .WithWebHostBuilder(builder => builder.UseSetting("Budget:ShortStatementTimeoutSeconds", "1"));
+        using var admin = Client(factory, api.AdminKey);
+        using var contributor = Client(factory, await IssueAsync(admin, Role.Contributor, "Session NGO"));
+        using var verifier = Client(factory, await IssueAsync(admin, Role.Verifier, "Session Verifiers"));
+        using var researcher = Client(factory, await IssueAsync(admin, Role.Researcher, "Session Readers"));
+        using var anonymous = factory.CreateClient();
+        var configuration = factory.Services.GetRequiredService<IConfiguration>();
+        var requests = new Pool(DatabaseConnection.From(configuration), "force_custom_plan");
+        var pointReads = new Pool(DatabaseConnection.PointReadsFrom(configuration), "force_generic_plan");
+        await requests.AssertCleanAsync("after start-up and the keys");
+
+        // Writes: the audit chain's transaction-scoped lock, the recorded moment (set_config), the totals' triggers.
+        var (_, _, release) = await Records.ReleasedPersonAsync(contributor, "2026-01-10");
+        Assert.Equal(HttpStatusCode.Created, (await Records.DecideAsync(verifier, release, "Verified", "2026-01-11T10:00:00Z")).StatusCode);
+        await requests.AssertCleanAsync("after writes and a decision");
+        await pointReads.AssertCleanAsync("after the decision's read of the release by id");
+
+        Assert.Equal(HttpStatusCode.Conflict, (await Records.DecideAsync(verifier, release, "Retracted", "2026-01-09T10:00:00Z", "Seen again.")).StatusCode);
+        await requests.AssertCleanAsync("after a decision refused by a rule");
+
+        // An import: its local settings, a transaction-scoped lock on its idempotency key, temporary tables.
+        var m = Guid.NewGuid().ToString("N")[..10];
+        using (var imported = await ImportAsync(contributor, $"fullName,birthDate\nSesión Uno {m},1970\nSesión Dos {m},1971\n", key: m))
+        {
+            Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+        }
+
+        await requests.AssertCleanAsync("after an import");
+        using (var invalid = await ImportAsync(contributor, $"fullName,birthDate\nSesión Tres {m},1970\nSesión Mala {m},1954-02-29\n"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        }
+
+        await requests.AssertCleanAsync("after an import refused once its rows were staged");
+
+        // A list upload: SET LOCAL plan_cache_mode = auto, which must not stay the session's.
+        var list = (await contributor.PostOkAsync("/api/v1/lists", new
+        {
+            title = "Lista de sesión",
+            claimant = "Government of Testland",
+            claimantKind = "Government",
+            statedAt = "2011-02-01T18:00:00-04:00",
+            period = new { from = "2011-01-01", to = "2011-01-31" },
+            metric = "Releases",
+        })).Id();
+        using (var uploaded = await contributor.PostAsync($"/api/v1/lists/{list}/entries", new StringContent($"fullName\nEntrada {m}\n", Encoding.UTF8, "text/csv"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
+        }
+
+        await requests.AssertCleanAsync("after a list upload");
+
+        // A totals answer cut by the request budget's statement timeout: its statement cancelled mid-transaction.
+        await using (await RequestBudgetTests.LockReleasesAsync(database))
+        {
+            using var stuck = await anonymous.GetAsync("/api/v1/totals?from=2026-01-03", Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, stuck.StatusCode);
+        }
+
+        await requests.AssertCleanAsync("after a totals answer cut by its statement timeout");
+        using (var read = await researcher.GetAsync($"/api/v1/releases/{release}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        await pointReads.AssertCleanAsync("after a release by id");
+        // No connection was replaced on the way (a broken one is not returned to its pool): every request ran on one of these.
+        Assert.InRange(requests.Backends.Count, 1, Pool.Size);
+        Assert.InRange(pointReads.Backends.Count, 1, Pool.Size);
+    }
+
+    /// <summary>
+    /// What the no-reset pools rely on from Npgsql (10.0.3, <c>NpgsqlConnector.Reset</c>): a connection closed with its
+    /// transaction still open goes back to the pool rolled back, and what the transaction set ends with it.
+    /// </summary>
+    [Fact]
+    public async Task A_transaction_left_open_when_its_connection_is_closed_is_rolled_back_and_its_session_state_ends_with_it()
+    {
+        var own = new NpgsqlConnectionStringBuilder(api.ConnectionString) { MaxPoolSize = Pool.Size, ApplicationName = $"prt-rollback-{Guid.NewGuid():N}" }.ConnectionString;
+        var pool = new Pool(DatabaseConnection.From(new ConfigurationBuilder().AddInMemoryCollection([new("ConnectionStrings:Default", own)]).Build()),
+            "force_custom_plan");
+        await pool.AssertCleanAsync("before");
+
+        await using (var connection = new NpgsqlConnection(pool.ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            var transaction = await connection.BeginTransactionAsync(Ct); // never committed, rolled back or disposed
+            await using var command = new NpgsqlCommand(
+                """
+                SET LOCAL statement_timeout = 1234;
+                SELECT set_config('prt.recorded_at', '2026-01-01T00:00:00Z', true);
+                SELECT pg_advisory_xact_lock(42);
+                CREATE TEMP TABLE left_behind (id int) ON COMMIT DROP;
+                """, connection, transaction);
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        await pool.AssertCleanAsync("after a connection closed in a transaction");
+        Assert.InRange(pool.Backends.Count, 1, Pool.Size);
+    }
+
+    private static HttpClient Client(WebApplicationFactory<Program> factory, string key)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    private static async Task<string> IssueAsync(HttpClient admin, Role role, string organization) =>
+        (await admin.PostOkAsync("/api/v1/api-keys", new { name = $"{role} key", organization, role = role.ToString() }))["key"]!.GetValue<string>();
+
+    private static async Task<HttpResponseMessage> ImportAsync(HttpClient client, string csv, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports") { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
+        if (key is not null)
+        {
+            request.Headers.Add("Idempotency-Key", key);
+        }
+
+        return await client.SendAsync(request, Ct);
+    }
+
+    /// <summary>One of the API's pools (its connection string, whose Max Pool Size is <see cref="Size"/>), and the backends the test found on it.</summary>
+    private sealed class Pool(string connectionString, string planCacheMode)
+    {
+        public const int Size = 3;
+
+        private const string Read = """
+            SELECT pg_backend_pid(),
+                   coalesce(current_setting('prt.recorded_at', true), ''),
+                   (SELECT count(*) FROM pg_class WHERE relnamespace = pg_my_temp_schema()),
+                   (SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'),
+                   (SELECT count(*) FROM pg_listening_channels()),
+                   coalesce((SELECT string_agg(name, ', ' ORDER BY name) FROM pg_settings WHERE source = 'session'), ''),
+                   (SELECT count(*) FROM pg_cursors WHERE is_holdable),
+                   (SELECT count(*) FROM pg_prepared_statements WHERE from_sql),
+                   current_setting('plan_cache_mode')
+            """;
+
+        public string ConnectionString => connectionString;
+        public HashSet<int> Backends { get; } = [];
+
+        /// <summary>
+        /// Takes every connection of the pool at once (waiting for any still in use) and reads each one's session: every
+        /// field is as a new session has it.
+        /// </summary>
+        public async Task AssertCleanAsync(string when)
+        {
+            var connections = new List<NpgsqlConnection>();
+            try
+            {
+                for (var i = 0; i < Size; i++)
+                {
+                    connections.Add(new NpgsqlConnection(connectionString));
+                    await connections[^1].OpenAsync(Ct);
+                }
+
+                foreach (var connection in connections)
+                {
+                    Assert.Equal(new SessionState(when, "", 0, 0, 0, "", 0, 0, planCacheMode, false), await ReadAsync(connection, when));
+                }
+            }
+            finally
+            {
+                foreach (var connection in connections)
+                {
+                    await connection.DisposeAsync();
+                }
+            }
+        }
+
+        private async Task<SessionState> ReadAsync(NpgsqlConnection connection, string when)
+        {
+            SessionState state;
+            await using (var command = new NpgsqlCommand(Read, connection))
+            await using (var reader = await command.ExecuteReaderAsync(Ct))
+            {
+                await reader.ReadAsync(Ct);
+                Backends.Add(reader.GetInt32(0));
+                state = new SessionState(when, reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetString(5),
+                    reader.GetInt64(6), reader.GetInt64(7), reader.GetString(8), InTransaction: false);
+            }
+
+            // Npgsql knows the session's transaction state from the server's last ReadyForQuery: it refuses to begin a second one.
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(Ct);
+                return state;
+            }
+            catch (InvalidOperationException)
+            {
+                return state with { InTransaction = true };
+            }
+        }
+    }
+
+    private sealed record SessionState(
+        string When, string RecordedMoment, long TemporaryRelations, long AdvisoryLocks, long ListeningChannels, string SessionSettings, long HeldCursors,
+        long SqlPrepared, string PlanCacheMode, bool InTransaction);
+}
