@@ -165,7 +165,9 @@ public sealed class WebhookDispatcher(
 
     /// <summary>
     /// Disables the subscriptions whose every attempt has failed for <c>Webhooks:DisableAfter</c>, saying why (an audited
-    /// change, by the system), and fails their pending deliveries. In a transaction of its own, holding no delivery.
+    /// change, by the system), and fails their pending deliveries: after that commit, in a statement of its own, as a
+    /// deletion does (<see cref="WebhooksController"/>), for it may wait for another dispatcher holding one of them. A
+    /// delivery left pending between the two is never sent: only an active subscription's deliveries are claimed.
     /// </summary>
     private async Task DisableFailingAsync(HashSet<Guid> failing, CancellationToken ct)
     {
