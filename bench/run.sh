@@ -154,7 +154,7 @@ if [[ -n $(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null) ]
 # main data, and the public page shows the lists of its period: page-uncached measured after them measures their
 # reconciliations too).
 row_names=() row_kind=() row_target=() row_ours=() row_limit=() row_what=() row_rounds=()
-declare -A only_rounds # NAME -> rounds given with --only NAME:R, or empty
+declare -A only_rounds=() # NAME -> rounds given with --only NAME:R, or empty (assigned: under set -u, bash 5.2 calls a declared, never-assigned array unbound)
 for wanted in ${only//,/ }; do
   only_rounds[${wanted%%:*}]=$([[ $wanted == *:* ]] && echo "${wanted#*:}" || true)
   [[ -z ${only_rounds[${wanted%%:*}]} || ${only_rounds[${wanted%%:*}]} =~ ^[1-9][0-9]*$ ]] || die "--only $wanted: the rounds after ':' must be a number"
