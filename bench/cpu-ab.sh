@@ -7,11 +7,11 @@
 set -euo pipefail
 [[ $# == 6 ]] || { sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 2; }
 dll_a=$1 dll_b=$2 paths=$3 key=$4 n=$5 rounds=$6
+# shellcheck source=bench/api-settings.sh
+source "$(dirname "${BASH_SOURCE[0]}")/api-settings.sh"
 pg_port=${BENCH_PG_PORT:-5455} db=${BENCH_DB:-prt_main} port_a=${BENCH_AB_PORT:-7100} port_b=$((${BENCH_AB_PORT:-7100} + 1))
 start() { # DLL PORT
-  (cd "$(dirname "$1")" && exec env ASPNETCORE_ENVIRONMENT=Production Caching__Totals__Enabled=false RateLimiting__Enabled=true \
-    RateLimiting__Anonymous__PermitLimit=2000000000 RateLimiting__Keyed__PermitLimit=2000000000 Limits__RequestTimeoutSeconds=3600 \
-    Webhooks__Dispatch=false Totals__Fold__IntervalSeconds=0 \
+  (cd "$(dirname "$1")" && exec env -u DOTNET_ENVIRONMENT "${bench_api_settings[@]}" \
     "ConnectionStrings__Default=Host=127.0.0.1;Port=$pg_port;Database=$db;Username=postgres;Maximum Pool Size=200" \
     ASPNETCORE_URLS=http://127.0.0.1:$2 dotnet "$(basename "$1")") >/tmp/cpu-ab-$2.log 2>&1 &
   echo $!

@@ -267,21 +267,9 @@ pg_log=$pg_dir/log/postgresql.csv
 # capture once): the rows that read totals write nothing, so there is nothing to fold while they run; the generator
 # leaves the aggregates folded (rebuilt from the rows).
 admin_key="prt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
-api_env=(
-  "ASPNETCORE_ENVIRONMENT=Production"
-  "Caching__Totals__Enabled=false"
-  "RateLimiting__Enabled=true"
-  "RateLimiting__Anonymous__PermitLimit=2000000000"
-  "RateLimiting__Keyed__PermitLimit=2000000000"
-  "Limits__RequestTimeoutSeconds=3600"
-  "Budget__AnonymousComputations__PermitLimit=256"
-  "Budget__AnonymousComputations__QueueLimit=4096"
-  "Budget__ShortStatementTimeoutSeconds=3600"
-  "Auth__BootstrapAdminKey=$admin_key"
-  "Auth__BootstrapOrganization=Bench Administrators"
-  "Webhooks__Dispatch=false"
-  "Totals__Fold__IntervalSeconds=0"
-)
+# shellcheck source=bench/api-settings.sh
+source "$bench/api-settings.sh"
+api_env=("${bench_api_settings[@]}" "Auth__BootstrapAdminKey=$admin_key" "Auth__BootstrapOrganization=Bench Administrators")
 
 # launch_api NAME PORT DB [ENV=VALUE...]: starts an API process; wait_api NAME PORT: waits until it answers.
 # It runs in its build folder, as deployed (and as ./run.sh runs it): that folder is its content root, where its

@@ -53,10 +53,9 @@ public static class DatabaseStartup
         // Instances that start at once take turns: each step checks, then writes (a migration, the bootstrap key, the demo
         // data), and two at once would both find the work undone and the second would stop on what the first wrote
         // ("already exists", 23505). The lock is a session's: it spans the migrations' own transactions. It is taken on a
-        // connection of its own, out of the pool, and closing that connection ends the session and the lock, whether the
-        // steps succeeded or not: the pools do not reset the sessions handed back to them (DatabaseConnection), so a
-        // session lock taken on a pooled connection would outlive a failed start in the pool, and the next start in this
-        // process (or any instance) would wait for it. The lock ends with the method, when the connection is disposed.
+        // connection of its own, out of the pool, whose disposal at the end of this method ends the session and the lock,
+        // whether the steps succeeded or not: the pools do not reset the sessions handed back to them (DatabaseConnection),
+        // so a lock taken on a pooled connection would outlive a failed start there, and the next start would wait for it.
         await using var turn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(DatabaseConnection.From(configuration))
         {
             Pooling = false,

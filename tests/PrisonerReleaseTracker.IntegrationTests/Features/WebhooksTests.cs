@@ -145,20 +145,9 @@ public sealed class WebhooksTests(ApiFixture api)
 
         // The subscription is disabled, then its pending deliveries failed, in a statement of its own after that commit
         // (WebhookDispatcher.DisableFailingAsync): a read between the two sees the delivery still pending.
-        List<JsonObject> deliveries;
-        JsonObject delivery;
-        while (true)
-        {
-            deliveries = await contributor.DeliveriesAsync(id);
-            delivery = Assert.Single(deliveries, d => d["changeSequence"]!.GetValue<long>() == sequence);
-            if (delivery["status"]!.GetValue<string>() != "Pending" || DateTimeOffset.UtcNow > deadline)
-            {
-                break;
-            }
-
-            await Task.Delay(200, Ct);
-        }
-
+        await contributor.WaitForDeliveryAsync(id, d => d["changeSequence"]!.GetValue<long>() == sequence && d["status"]!.GetValue<string>() != "Pending");
+        var deliveries = await contributor.DeliveriesAsync(id);
+        var delivery = Assert.Single(deliveries, d => d["changeSequence"]!.GetValue<long>() == sequence);
         var redeliver = await contributor.PostAsync($"/api/v1/webhooks/{id}/deliveries/{delivery.Id()}/redeliver", null, Ct);
         await Records.FacilityAsync(contributor);
         var afterDisabling = await contributor.DeliveriesAsync(id);
