@@ -56,6 +56,18 @@ public sealed class TotalsAggregatesTests(ApiFixture api)
         var walks = new List<Walk>();
         var crossing = 0;
 
+        // One person verified on two days, out of the walks and so out of the random edits: whatever the seed, some
+        // period ends between two verified days of one person (the case the persons' aggregate reads by its next day).
+        var twice = await Records.DetaineeAsync(contributor);
+        var anchors = new List<Guid>();
+        foreach (var on in new[] { start.AddDays(5), start.AddDays(12) })
+        {
+            var release = await Records.ReleaseAsync(contributor, await Records.DetentionAsync(contributor, twice, facility, arrested), Day(on), null);
+            var decided = await Records.DecideAsync(verifier, release, "Verified", Iso(new DateTimeOffset(on.ToDateTime(new TimeOnly(13, 0)), TimeSpan.Zero)));
+            Assert.True(decided.IsSuccessStatusCode, $"seed {seed}: the anchor's decision refused: {await decided.Content.ReadAsStringAsync(Ct)}");
+            anchors.Add(release);
+        }
+
         DateOnly AnyDay() => start.AddDays(random.Next(0, 31));
         Walk Walking(Guid id, DateOnly on) => new(id, on, Paths[random.Next(Paths.Length)]);
 
@@ -177,7 +189,7 @@ public sealed class TotalsAggregatesTests(ApiFixture api)
                 WHERE r.id = ANY($1) AND r.status = 'Verified' AND n.status = 'Verified' GROUP BY r.id, r.released_on
                 """, db))
             {
-                links.Parameters.Add(new NpgsqlParameter { Value = walks.Select(w => w.Id).ToArray() });
+                links.Parameters.Add(new NpgsqlParameter { Value = walks.Select(w => w.Id).Concat(anchors).ToArray() });
                 await using var reader = await links.ExecuteReaderAsync(Ct);
                 while (await reader.ReadAsync(Ct))
                 {
