@@ -141,7 +141,8 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=$bench/results/$stamp
 mkdir -p "$out" "$work"
 exec > >(tee -a "$out/run.log") 2>&1
-log() { printf '%s run.sh: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+# An API key never reaches the log: a side's spec names its key, printed as prt_<redacted>.
+log() { printf '%s run.sh: %s\n' "$(date -u +%H:%M:%S)" "$*" | sed -E 's/prt_[A-Za-z0-9_-]{32,}/prt_<redacted>/g'; }
 die() { log "FAILED: $*"; exit 1; }
 started=$(date +%s)
 load_at_start=$(cut -d' ' -f1 /proc/loadavg)
@@ -891,6 +892,7 @@ for i in "${!row_names[@]}"; do
   if [[ $status == 0 && -f $out/row-state ]]; then
     # shellcheck disable=SC1091  # written by run_row
     source "$out/row-state"
+    rm -f "$out/row-state" # it names the keys of the sides
     log "  $(tail -n 1 "$rows_file")"
     continue
   fi
