@@ -129,6 +129,117 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         Assert.InRange(pool.Backends.Count, 1, Pool.Size);
     }
 
+    /// <summary>
+    /// A client that goes away while its import is in the middle of its COPY: the statement is cut mid-transaction, and the
+    /// connection it ran on (kept, or replaced if Npgsql broke it) is clean for the next request, which imports normally.
+    /// </summary>
+    [Fact]
+    public async Task An_import_cancelled_in_the_middle_of_its_copy_leaves_nothing_on_the_pooled_connections()
+    {
+        var database = await api.Server.CreateDatabaseAsync($"prt_cancelled_copy_{Environment.ProcessId}", Ct);
+        var fewConnections = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = Pool.Size }.ConnectionString;
+        await using var factory = new ApiFactory(fewConnections, api.AdminKey, new CapturedLogs());
+        using var admin = Client(factory, api.AdminKey);
+        // A client whose request body streams (the default one follows redirects, and so buffers every body first).
+        using var contributor = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        contributor.DefaultRequestHeaders.Add("X-Api-Key", await IssueAsync(admin, Role.Contributor, "Cancelling NGO"));
+        var requests = new Pool(DatabaseConnection.From(factory.Services.GetRequiredService<IConfiguration>()), "force_custom_plan");
+        var m = Guid.NewGuid().ToString("N")[..10];
+        var rows = new StringBuilder("fullName\n");
+        for (var i = 0; i < 2000; i++)
+        {
+            rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"Cortado {m} {i}\n");
+        }
+
+        using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            var never = new TaskCompletionSource();
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/imports")
+            {
+                Content = new ImportStreamingTests.GatedContent(Encoding.UTF8.GetBytes(rows.ToString()), [], never.Task),
+            };
+            var sending = contributor.SendAsync(request, cancel.Token);
+            Assert.True(await CopyIsRunningAsync(database), "The import did not reach its COPY within 10 s.");
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        }
+
+        for (var attempt = 0; attempt < 100 && await CopyIsRunningAsync(database, attempts: 1); attempt++)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        await requests.AssertCleanAsync("after an import cancelled mid-COPY");
+        Assert.Equal(0L, await ExecuteAsync(database, $"SELECT count(*) FROM detainees WHERE full_name LIKE 'Cortado {m}%'"));
+        using (var next = await ImportAsync(contributor, $"fullName\nSiguiente {m}\n"))
+        {
+            Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        }
+
+        await requests.AssertCleanAsync("after the import that followed it");
+    }
+
+    private static async Task<bool> CopyIsRunningAsync(string database, int attempts = 200)
+    {
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            if ((long)(await ExecuteAsync(database,
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %' AND state = 'active'"))! > 0)
+            {
+                return true;
+            }
+
+            if (attempts > 1)
+            {
+                await Task.Delay(50, Ct);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Start-up takes a session advisory lock so that instances starting at once take turns (<see cref="DatabaseStartup"/>).
+    /// A pooled connection that held it would keep it after a failed start, the pool not resetting it, and the next start
+    /// in that process would wait for it for ever; it is taken on a connection of its own, whose end ends the lock.
+    /// </summary>
+    [Fact]
+    public async Task A_start_that_fails_after_taking_the_start_up_lock_leaves_no_lock_behind_and_the_next_start_succeeds()
+    {
+        var database = await api.Server.CreateDatabaseAsync($"prt_failed_start_{Environment.ProcessId}", Ct);
+        // A table of the first migration is already there: the migration stops after the lock was taken ("already exists").
+        await ExecuteAsync(database, "CREATE TABLE api_keys (id int)");
+
+        await using (var failing = new ApiFactory(database, api.AdminKey, new CapturedLogs()))
+        {
+            var started = await Record.ExceptionAsync(async () =>
+            {
+                using var client = failing.CreateClient();
+                using var ready = await client.GetAsync("/health/ready", Ct);
+                ready.EnsureSuccessStatusCode();
+            });
+            Assert.NotNull(started);
+
+            // The failed host's pools are still in this process, with whatever connections start-up returned to them.
+            Assert.Equal(0L, await ExecuteAsync(database,
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"));
+        }
+
+        await ExecuteAsync(database, "DROP TABLE api_keys");
+        await using var next = new ApiFactory(database, api.AdminKey, new CapturedLogs());
+        using var again = next.CreateClient();
+        using var readyAgain = await again.GetAsync("/health/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
+    }
+
+    private static async Task<object?> ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(Ct);
+    }
+
     private static HttpClient Client(WebApplicationFactory<Program> factory, string key)
     {
         var client = factory.CreateClient();
