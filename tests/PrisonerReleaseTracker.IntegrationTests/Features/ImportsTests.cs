@@ -605,31 +605,14 @@ public sealed class ImportStreamingTests(ApiFixture api, KestrelApiFixture kestr
             WHERE locktype = 'advisory' AND granted AND objsubid = 1
               AND classid::bigint = ((hashtextextended(@s, 6) >> 32) & 4294967295) AND objid::bigint = (hashtextextended(@s, 6) & 4294967295)
             """;
-        await WaitForAsync(sql, command => command.Parameters.AddWithValue("s", organization + "\n" + key));
+        await DatabaseWaits.UntilAsync(api.ConnectionString, sql, command => command.Parameters.AddWithValue("s", organization + "\n" + key));
     }
 
-    private Task WaitForCopyAsync() =>
-        WaitForAsync("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY import_rows%' AND state = 'active'", _ => { });
+    private Task WaitForCopyAsync() => DatabaseWaits.UntilAsync(api.ConnectionString, CopyRunning);
 
-    private async Task WaitForAsync(string sql, Action<NpgsqlCommand> parameters)
-    {
-        await using var connection = new NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync(Ct);
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            parameters(command);
-            if ((long)(await command.ExecuteScalarAsync(Ct))! > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(50, Ct);
-        }
-
-        await using var dump = new NpgsqlCommand("SELECT string_agg(state || ': ' || left(query, 60), ' | ') FROM pg_stat_activity WHERE datname = current_database()", connection);
-        Assert.Fail("The import did not get that far within 10 s. " + await dump.ExecuteScalarAsync(Ct));
-    }
+    /// <summary>How many imports of this database are in the middle of their COPY.</summary>
+    internal const string CopyRunning =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY import_rows%' AND state = 'active'";
 
     /// <summary>A body that sends its first part, then waits for the gate before sending the rest.</summary>
     internal sealed class GatedContent : HttpContent

@@ -159,15 +159,12 @@ public sealed class PoolSessionStateTests(ApiFixture api)
                 Content = new ImportStreamingTests.GatedContent(Encoding.UTF8.GetBytes(rows.ToString()), [], never.Task),
             };
             var sending = contributor.SendAsync(request, cancel.Token);
-            Assert.True(await CopyIsRunningAsync(database), "The import did not reach its COPY within 10 s.");
+            await DatabaseWaits.UntilAsync(database, ImportStreamingTests.CopyRunning);
             await cancel.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
         }
 
-        for (var attempt = 0; attempt < 100 && await CopyIsRunningAsync(database, attempts: 1); attempt++)
-        {
-            await Task.Delay(100, Ct);
-        }
+        await DatabaseWaits.UntilAsync(database, $"SELECT (({ImportStreamingTests.CopyRunning}) = 0)::int::bigint");
 
         await requests.AssertCleanAsync("after an import cancelled mid-COPY");
         Assert.Equal(0L, await ExecuteAsync(database, $"SELECT count(*) FROM detainees WHERE full_name LIKE 'Cortado {m}%'"));
@@ -177,25 +174,6 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         }
 
         await requests.AssertCleanAsync("after the import that followed it");
-    }
-
-    private static async Task<bool> CopyIsRunningAsync(string database, int attempts = 200)
-    {
-        for (var attempt = 0; attempt < attempts; attempt++)
-        {
-            if ((long)(await ExecuteAsync(database,
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY %' AND state = 'active'"))! > 0)
-            {
-                return true;
-            }
-
-            if (attempts > 1)
-            {
-                await Task.Delay(50, Ct);
-            }
-        }
-
-        return false;
     }
 
     /// <summary>
