@@ -43,8 +43,9 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         // answers them without touching the table.
         builder.HasIndex(r => new { r.ReleasedOn, r.Status }).IncludeProperties(nameof(Release.DetaineeId), ChargesDroppedColumn);
         builder.HasIndex(r => r.FacilityId);
-        // Which releases cite a source (ARRAY[id] <@ source_ids): a source cited for a protected person is withheld.
-        builder.HasIndex(r => r.SourceIds).HasMethod("gin");
+        // Which releases cite a source (Visibility.CitesRule): a source cited for a protected person is withheld. Without
+        // a pending list (fastupdate off): every check probes this index, and a list of recent rows would be read whole by each.
+        builder.HasIndex(r => r.SourceIds).HasMethod("gin").HasStorageParameter("fastupdate", false);
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }
@@ -83,7 +84,8 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(ReleasedOn, nameof(VerificationEvent.OccurredAt)).IncludeProperties(e => new { e.Status, e.RecordedAt })
             .HasFilter($"status IN ('{nameof(VerificationStatus.Verified)}', '{nameof(VerificationStatus.Retracted)}')")
             .HasDatabaseName("ix_verification_events_verified_changes");
-        builder.HasIndex(e => e.SourceIds).HasMethod("gin");
+        // Which decisions cite a source: as the releases' index above.
+        builder.HasIndex(e => e.SourceIds).HasMethod("gin").HasStorageParameter("fastupdate", false);
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }

@@ -1398,7 +1398,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasDatabaseName("ix_releases_facility_id");
 
                     b.HasIndex("SourceIds")
-                        .HasDatabaseName("ix_releases_source_ids");
+                        .HasDatabaseName("ix_releases_source_ids")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
 
@@ -1493,7 +1494,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         .HasName("pk_verification_events");
 
                     b.HasIndex("SourceIds")
-                        .HasDatabaseName("ix_verification_events_source_ids");
+                        .HasDatabaseName("ix_verification_events_source_ids")
+                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
 
