@@ -59,6 +59,7 @@ public sealed partial class DataModelTests(ApiFixture api)
                    || ') include (' || array_to_string(ARRAY(
                        SELECT attname FROM unnest(x.indkey[x.indnkeyatts:]) WITH ORDINALITY AS k(n, o) JOIN pg_attribute ON attrelid = t.oid AND attnum = k.n ORDER BY k.o), ', ')
                    || ')' || CASE WHEN x.indpred IS NULL THEN '' ELSE ' filtered' END || CASE WHEN x.indisunique THEN ' unique' ELSE '' END
+                   || CASE WHEN i.reloptions IS NULL THEN '' ELSE ' with (' || array_to_string(ARRAY(SELECT o FROM unnest(i.reloptions) AS o ORDER BY o), ', ') || ')' END
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_am a ON a.oid = i.relam
             JOIN pg_namespace n ON n.oid = t.relnamespace
             WHERE n.nspname = 'public' AND t.relname <> '__EFMigrationsHistory'
@@ -208,7 +209,18 @@ public sealed partial class DataModelTests(ApiFixture api)
         $"{index.Table.Name}.{index.Name} {index.MappedIndexes.First().GetMethod() ?? "btree"} ({string.Join(", ", index.Columns.Select(c => c.Name))}) include ("
         + string.Join(", ", (index.MappedIndexes.First().GetIncludeProperties() ?? []).Select(p =>
             index.MappedIndexes.First().DeclaringEntityType.FindProperty(p)!.GetColumnName()))
-        + ")" + (index.Filter is null ? "" : " filtered") + (index.IsUnique ? " unique" : "");
+        + ")" + (index.Filter is null ? "" : " filtered") + (index.IsUnique ? " unique" : "") + StorageParameters(index.MappedIndexes.First());
+
+    /// <summary>An index's storage parameters as PostgreSQL lists them (<c>pg_class.reloptions</c>): <c> with (fastupdate=false)</c>.</summary>
+    private static string StorageParameters(IIndex index)
+    {
+        var parameters = index.GetAnnotations().Where(a => a.Name.StartsWith(StorageParameterPrefix, StringComparison.Ordinal))
+            .Select(a => $"{a.Name[StorageParameterPrefix.Length..]}={(a.Value is bool b ? (b ? "true" : "false") : a.Value)}")
+            .Order(StringComparer.Ordinal).ToList();
+        return parameters.Count == 0 ? "" : $" with ({string.Join(", ", parameters)})";
+    }
+
+    private const string StorageParameterPrefix = "Npgsql:StorageParameter:";
 
     private static string Describe(Microsoft.EntityFrameworkCore.Migrations.Operations.MigrationOperation operation) => operation switch
     {
