@@ -205,11 +205,13 @@ public sealed partial class DataModelTests(ApiFixture api)
             $"{what} in the database but not the model: [{string.Join("; ", onlyInDatabase)}]; in the model but not the database: [{string.Join("; ", onlyInModel)}]");
     }
 
-    private static string Describe(ITableIndex index) =>
-        $"{index.Table.Name}.{index.Name} {index.MappedIndexes.First().GetMethod() ?? "btree"} ({string.Join(", ", index.Columns.Select(c => c.Name))}) include ("
-        + string.Join(", ", (index.MappedIndexes.First().GetIncludeProperties() ?? []).Select(p =>
-            index.MappedIndexes.First().DeclaringEntityType.FindProperty(p)!.GetColumnName()))
-        + ")" + (index.Filter is null ? "" : " filtered") + (index.IsUnique ? " unique" : "") + StorageParameters(index.MappedIndexes.First());
+    private static string Describe(ITableIndex index)
+    {
+        var declared = index.MappedIndexes.First();
+        return $"{index.Table.Name}.{index.Name} {declared.GetMethod() ?? "btree"} ({string.Join(", ", index.Columns.Select(c => c.Name))}) include ("
+            + string.Join(", ", (declared.GetIncludeProperties() ?? []).Select(p => declared.DeclaringEntityType.FindProperty(p)!.GetColumnName()))
+            + ")" + (index.Filter is null ? "" : " filtered") + (index.IsUnique ? " unique" : "") + StorageParameters(declared);
+    }
 
     /// <summary>An index's storage parameters as PostgreSQL lists them (<c>pg_class.reloptions</c>): <c> with (fastupdate=false)</c>.</summary>
     private static string StorageParameters(IIndex index)
