@@ -222,6 +222,23 @@ public sealed class TotalsAggregatesTests(ApiFixture api)
         Assert.True(crossing > 0, $"seed {seed}: no person had two verified days");
     }
 
+    /// <summary>
+    /// The person chain runs in every decision that makes a release Verified or ends it being so, inside the audit chain's
+    /// lock. Its statements take the persons as a parameter: without the setting, PL/pgSQL plans them on every call, and
+    /// planning was about half of the function (bench/README.md, "The verify-write row"). A migration that creates the
+    /// function again without it would slow every decision down and change no answer: this is where that shows.
+    /// </summary>
+    [Fact]
+    public async Task The_person_chain_plans_its_statements_once_per_session()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT coalesce(array_to_string(proconfig, ','), '') FROM pg_proc WHERE proname = 'prt_verified_persons'", connection);
+        var settings = (string?)await command.ExecuteScalarAsync(Ct);
+        Assert.Equal("plan_cache_mode=force_generic_plan", settings);
+    }
+
     /// <summary>The answer without the moment it is as of (the one thing the two reads differ in by construction).</summary>
     private static string Comparable(JsonNode answer)
     {
