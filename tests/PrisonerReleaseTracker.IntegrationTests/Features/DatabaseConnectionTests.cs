@@ -14,12 +14,12 @@ public sealed class DatabaseConnectionTests(ApiFixture api)
     public void A_connection_string_without_them_gets_the_connect_timeout_statement_preparation_and_no_pool_reset()
     {
         var built = new NpgsqlConnectionStringBuilder(DatabaseConnection.From(Configured("Host=db;Database=prt")));
-        var pointReads = new NpgsqlConnectionStringBuilder(DatabaseConnection.PointReadsFrom(Configured("Host=db;Database=prt")));
+        var genericPlanReads = new NpgsqlConnectionStringBuilder(DatabaseConnection.GenericPlanReadsFrom(Configured("Host=db;Database=prt")));
 
         Assert.Equal(5, built.Timeout);
         Assert.Equal(50, built.MaxAutoPrepare);
         Assert.True(built.NoResetOnClose);
-        Assert.True(pointReads.NoResetOnClose);
+        Assert.True(genericPlanReads.NoResetOnClose);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class DatabaseConnectionTests(ApiFixture api)
     [Fact]
     public async Task Point_read_sessions_use_generic_plans_the_others_custom_plans_and_both_keep_them_from_one_use_of_a_pooled_connection_to_the_next()
     {
-        var connectionString = DatabaseConnection.PointReadsFrom(Configured(api.ConnectionString));
+        var connectionString = DatabaseConnection.GenericPlanReadsFrom(Configured(api.ConnectionString));
         for (var use = 0; use < 2; use++)
         {
             // Closed, the connection goes back to the pool; a start-up option would outlast a reset (RESET ALL) too.

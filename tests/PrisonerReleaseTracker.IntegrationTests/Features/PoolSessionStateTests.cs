@@ -36,14 +36,14 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         using var anonymous = factory.CreateClient();
         var configuration = factory.Services.GetRequiredService<IConfiguration>();
         var requests = new Pool(DatabaseConnection.From(configuration), "force_custom_plan");
-        var pointReads = new Pool(DatabaseConnection.PointReadsFrom(configuration), "force_generic_plan");
+        var genericPlanReads = new Pool(DatabaseConnection.GenericPlanReadsFrom(configuration), "force_generic_plan");
         await requests.AssertCleanAsync("after start-up and the keys");
 
         // Writes: the audit chain's transaction-scoped lock, the recorded moment (set_config), the totals' triggers.
         var (_, _, release) = await Records.ReleasedPersonAsync(contributor, "2026-01-10");
         Assert.Equal(HttpStatusCode.Created, (await Records.DecideAsync(verifier, release, "Verified", "2026-01-11T10:00:00Z")).StatusCode);
         await requests.AssertCleanAsync("after writes and a decision");
-        await pointReads.AssertCleanAsync("after the decision's read of the release by id");
+        await genericPlanReads.AssertCleanAsync("after the decision's read of the release by id");
 
         Assert.Equal(HttpStatusCode.Conflict, (await Records.DecideAsync(verifier, release, "Retracted", "2026-01-09T10:00:00Z", "Seen again.")).StatusCode);
         await requests.AssertCleanAsync("after a decision refused by a rule");
@@ -93,10 +93,10 @@ public sealed class PoolSessionStateTests(ApiFixture api)
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
 
-        await pointReads.AssertCleanAsync("after a release by id");
+        await genericPlanReads.AssertCleanAsync("after a release by id");
         // No connection was replaced on the way (a broken one is not returned to its pool): every request ran on one of these.
         Assert.InRange(requests.Backends.Count, 1, Pool.Size);
-        Assert.InRange(pointReads.Backends.Count, 1, Pool.Size);
+        Assert.InRange(genericPlanReads.Backends.Count, 1, Pool.Size);
     }
 
     /// <summary>
@@ -210,6 +210,43 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, readyAgain.StatusCode);
     }
 
+    /// <summary>
+    /// Totals as of now that read the aggregates only run on the generic-plan pool: planned once per session, where the
+    /// request pool's custom plans cost about a third of the answer's time in PostgreSQL (bench/README.md). A breakdown
+    /// that reads the period's releases keeps its custom plans on the request pool: its best plan depends on the days.
+    /// </summary>
+    [Fact]
+    public async Task Totals_from_the_aggregates_are_planned_once_per_session_and_a_breakdown_over_the_releases_with_its_values()
+    {
+        var database = await api.Server.CreateDatabaseAsync($"prt_totals_plans_{Environment.ProcessId}", Ct);
+        var fewConnections = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = Pool.Size }.ConnectionString;
+        await using var factory = new ApiFactory(fewConnections, api.AdminKey, new CapturedLogs());
+        using var admin = Client(factory, api.AdminKey);
+        using var researcher = Client(factory, await IssueAsync(admin, Role.Researcher, "Plan Readers"));
+        var configuration = factory.Services.GetRequiredService<IConfiguration>();
+        var requests = new Pool(DatabaseConnection.From(configuration), "force_custom_plan");
+        var genericPlanReads = new Pool(DatabaseConnection.GenericPlanReadsFrom(configuration), "force_generic_plan");
+
+        // Each a period of its own, so that no answer is served from the cache; more than Npgsql's uses before it prepares.
+        for (var day = 1; day <= 16; day++)
+        {
+            await researcher.GetOkAsync($"/api/v1/totals?from=2012-01-{day:00}");
+            await researcher.GetOkAsync($"/api/v1/totals?from=2012-02-{day:00}&groupBy=facility");
+        }
+
+        var generic = await genericPlanReads.PreparedAsync();
+        var aggregates = generic.Where(p => p.Statement.Contains("FROM release_count_deltas", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(aggregates);
+        Assert.All(aggregates, p => Assert.True(p.GenericPlans > 0 && p.CustomPlans == 0, $"{p}"));
+        Assert.DoesNotContain(generic, p => p.Statement.Contains("facility_id", StringComparison.Ordinal));
+
+        // The answers with the breakdown by facility ran all their statements on the request pool, the summary too.
+        var onRequests = await requests.PreparedAsync();
+        var byFacility = onRequests.Where(p => p.Statement.Contains("facility_id", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(byFacility);
+        Assert.All(byFacility, p => Assert.True(p.CustomPlans > 0 && p.GenericPlans == 0, $"{p}"));
+    }
+
     private static async Task<object?> ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
@@ -263,6 +300,36 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         /// Takes every connection of the pool at once (waiting for any still in use) and reads each one's session: every
         /// field is as a new session has it.
         /// </summary>
+        /// <summary>The statements prepared on the pool's sessions (taking every connection at once), with the plans each has had.</summary>
+        public async Task<List<Prepared>> PreparedAsync()
+        {
+            var connections = new List<NpgsqlConnection>();
+            var prepared = new List<Prepared>();
+            try
+            {
+                for (var i = 0; i < Size; i++)
+                {
+                    connections.Add(new NpgsqlConnection(connectionString));
+                    await connections[^1].OpenAsync(Ct);
+                    await using var command = new NpgsqlCommand("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", connections[^1]);
+                    await using var reader = await command.ExecuteReaderAsync(Ct);
+                    while (await reader.ReadAsync(Ct))
+                    {
+                        prepared.Add(new Prepared(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var connection in connections)
+                {
+                    await connection.DisposeAsync();
+                }
+            }
+
+            return prepared;
+        }
+
         public async Task AssertCleanAsync(string when)
         {
             var connections = new List<NpgsqlConnection>();
@@ -312,6 +379,8 @@ public sealed class PoolSessionStateTests(ApiFixture api)
             }
         }
     }
+
+    private sealed record Prepared(string Statement, long GenericPlans, long CustomPlans);
 
     private sealed record SessionState(
         string When, string RecordedMoment, long TemporaryRelations, long AdvisoryLocks, long ListeningChannels, string SessionSettings, long HeldCursors,

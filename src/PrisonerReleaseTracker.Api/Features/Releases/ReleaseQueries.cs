@@ -44,7 +44,7 @@ public static class ReleaseFiltering
 }
 
 /// <summary>Reads of releases and their verification histories, projected in SQL and shaped for the caller.</summary>
-public sealed class ReleaseQueries(AppDbContext db, PointReads pointReads)
+public sealed class ReleaseQueries(AppDbContext db, GenericPlanReads genericPlanReads)
 {
     public async Task<Page<ReleaseResponse>> ListAsync(ReleaseFilter filter, RecordPageQuery page, Caller caller, CancellationToken ct)
     {
@@ -52,10 +52,10 @@ public sealed class ReleaseQueries(AppDbContext db, PointReads pointReads)
         return page.ToPage([.. rows.Select(row => row.ToResponse(caller))], r => r.Id);
     }
 
-    /// <summary>One release as the caller may see it (read on <see cref="PointReads"/>: committed data only); null when there is none.</summary>
+    /// <summary>One release as the caller may see it (read on <see cref="GenericPlanReads"/>: committed data only); null when there is none.</summary>
     public async Task<ReleaseResponse?> GetAsync(Guid id, Caller caller, CancellationToken ct)
     {
-        await using var reads = pointReads.Create();
+        await using var reads = genericPlanReads.Create();
         return await ById(reads, id, caller.Organization, caller.Role, ct) is { } row ? row.ToResponse(caller) : null;
     }
 

@@ -10,7 +10,7 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// <see cref="TotalsStatements"/>), and sets the claims beside the counts. Each answer is computed for one
 /// <see cref="TotalsScope"/>, made once from the query and one reading of the clock.
 /// </summary>
-public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
+public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanReads, TimeProvider clock)
 {
     /// <summary>
     /// How far back a <c>knownAt</c> may be for a write still in flight to have been recorded before it: an answer known
@@ -44,7 +44,8 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         SummaryRow summary;
         List<BreakdownItem> breakdown = [];
         Dictionary<Guid, ClaimCount>? counts = null;
-        await using (var batch = await BatchAsync(scope, [sql.ClaimsShown, sql.Summary, breakdownSql, sql.ClaimCounts], ct))
+        await using (var connection = await ConnectionAsync(scope, sql.ReadsAggregatesOnly(groupBy), ct))
+        await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Summary, breakdownSql, sql.ClaimCounts]))
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             claims = await ReadRowsAsync(reader, ClaimRow.Read, ct);
@@ -79,7 +80,8 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
         List<ClaimRow> claims;
         List<TimelineRow> buckets;
         Dictionary<Guid, ClaimCount>? counts = null;
-        await using (var batch = await BatchAsync(scope, [sql.ClaimsShown, sql.Timeline, sql.ClaimCounts], ct))
+        await using (var connection = await ConnectionAsync(scope, sql.ReadsAggregatesOnly(null), ct))
+        await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Timeline, sql.ClaimCounts]))
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             claims = await ReadRowsAsync(reader, ClaimRow.Read, ct);
@@ -97,19 +99,48 @@ public sealed class TotalsReader(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The statements of one answer (those given; a null is left out), sent in one round trip on the request's connection,
-    /// with the scope's parameters, the request's statement timeout (the budget's, see <see cref="RequestBudgetMiddleware"/>)
-    /// and its transaction, if any. The connection is returned to the pool once, when the request's context ends. An answer
-    /// known at a recent moment first waits for the writes in flight, so that none recorded before it lands after it is read.
+    /// The open connection an answer's statements run on: the request's, which EF returns to the pool when the request's
+    /// context ends; or, for statements that read the aggregates only (<paramref name="aggregatesOnly"/>) outside any
+    /// transaction of the request, one of <see cref="GenericPlanReads"/>, whose sessions plan them once rather than on
+    /// every answer, handed back when the answer is read. An answer known at a recent moment first waits for the writes in
+    /// flight, so that none recorded before it lands after it is read.
     /// </summary>
-    private async Task<NpgsqlBatch> BatchAsync(TotalsScope scope, string?[] statements, CancellationToken ct)
+    private async Task<AnswerConnection> ConnectionAsync(TotalsScope scope, bool aggregatesOnly, CancellationToken ct)
     {
-        await db.Database.OpenConnectionAsync(ct);
-        await WaitForRecentWritesAsync(scope, ct);
-        var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
+        var own = aggregatesOnly && db.Database.CurrentTransaction is null ? genericPlanReads.Create() : null;
+        var context = own ?? db;
+        try
         {
-            Transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(),
-        };
+            await context.Database.OpenConnectionAsync(ct);
+            await WaitForRecentWritesAsync(scope, ct);
+        }
+        catch
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        return new AnswerConnection((NpgsqlConnection)context.Database.GetDbConnection(),
+            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction(), own);
+    }
+
+    /// <summary>An answer's connection, with the request's transaction if any; a context of <see cref="GenericPlanReads"/> goes back to its pool on disposal.</summary>
+    private sealed record AnswerConnection(NpgsqlConnection Connection, NpgsqlTransaction? Transaction, AppDbContext? Own) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Own?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The statements of one answer (those given; a null is left out), sent in one round trip on <paramref name="connection"/>,
+    /// with the scope's parameters and the request's statement timeout (the budget's, see <see cref="RequestBudgetMiddleware"/>).
+    /// </summary>
+    private NpgsqlBatch Batch(AnswerConnection connection, TotalsScope scope, string?[] statements)
+    {
+        var batch = new NpgsqlBatch(connection.Connection) { Transaction = connection.Transaction };
         if (db.Database.GetCommandTimeout() is { } timeout)
         {
             batch.Timeout = timeout;

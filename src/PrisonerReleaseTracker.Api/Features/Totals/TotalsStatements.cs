@@ -49,6 +49,14 @@ internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<Tota
         [TotalsGroupBy.ChargesDropped] = ReplaySql.ByChargesDroppedKnown,
     }, ReplaySql.Timeline, ReplaySql.ClaimsShown, ReplaySql.VerifiedChanges, ReplaySql.VerifiedChangesByOrganization);
 
+    /// <summary>
+    /// Whether an answer of these statements, broken down <paramref name="by"/> (or not), reads the aggregates only (and the
+    /// claims): statements whose best plan is the same whatever the period, which may then run their generic plans
+    /// (<see cref="GenericPlanReads"/>). The other breakdowns of the stored path read the period's releases.
+    /// </summary>
+    public bool ReadsAggregatesOnly(TotalsGroupBy? by) =>
+        ReferenceEquals(this, Stored) && by is null or TotalsGroupBy.ChargesDropped;
+
     public static TotalsStatements Of(StatusSource statuses) => statuses switch
     {
         StatusSource.Stored => Stored,
