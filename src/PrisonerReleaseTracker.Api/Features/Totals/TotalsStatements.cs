@@ -19,35 +19,31 @@ internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<Tota
     string VerifiedChanges, string VerifiedChangesByOrganization, string? ClaimCounts = null)
 {
     /// <summary>As of now, known now: the summary, the timeline, charges and the claims' counts from the aggregates; the other breakdowns from the stored statuses.</summary>
-    private static readonly TotalsStatements Stored = new(AggregateSql.Summary, new Dictionary<TotalsGroupBy, string>
-    {
-        [TotalsGroupBy.Facility] = TotalsSql.ByFacilityStored,
-        [TotalsGroupBy.Nationality] = TotalsSql.ByNationalityStored,
-        [TotalsGroupBy.Category] = TotalsSql.ByCategoryStored,
-        [TotalsGroupBy.Gender] = TotalsSql.ByGenderStored,
-        [TotalsGroupBy.ReleaseKind] = TotalsSql.ByReleaseKindStored,
-        [TotalsGroupBy.ChargesDropped] = AggregateSql.ByChargesDropped,
-    }, AggregateSql.Timeline, TotalsSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization, AggregateSql.ClaimCounts);
+    private static readonly TotalsStatements Stored = new(AggregateSql.Summary,
+        ByDimension(TotalsSql.ByFacilityStored, TotalsSql.ByNationalityStored, TotalsSql.ByCategoryStored, TotalsSql.ByGenderStored,
+            TotalsSql.ByReleaseKindStored, AggregateSql.ByChargesDropped),
+        AggregateSql.Timeline, TotalsSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization, AggregateSql.ClaimCounts);
 
-    private static readonly TotalsStatements History = new(TotalsSql.SummaryHistory, new Dictionary<TotalsGroupBy, string>
-    {
-        [TotalsGroupBy.Facility] = TotalsSql.ByFacilityHistory,
-        [TotalsGroupBy.Nationality] = TotalsSql.ByNationalityHistory,
-        [TotalsGroupBy.Category] = TotalsSql.ByCategoryHistory,
-        [TotalsGroupBy.Gender] = TotalsSql.ByGenderHistory,
-        [TotalsGroupBy.ReleaseKind] = TotalsSql.ByReleaseKindHistory,
-        [TotalsGroupBy.ChargesDropped] = TotalsSql.ByChargesDroppedHistory,
-    }, TotalsSql.TimelineHistory, TotalsSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization);
+    private static readonly TotalsStatements History = new(TotalsSql.SummaryHistory,
+        ByDimension(TotalsSql.ByFacilityHistory, TotalsSql.ByNationalityHistory, TotalsSql.ByCategoryHistory, TotalsSql.ByGenderHistory,
+            TotalsSql.ByReleaseKindHistory, TotalsSql.ByChargesDroppedHistory),
+        TotalsSql.TimelineHistory, TotalsSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization);
 
-    private static readonly TotalsStatements Replay = new(ReplaySql.Summary, new Dictionary<TotalsGroupBy, string>
-    {
-        [TotalsGroupBy.Facility] = ReplaySql.ByFacilityKnown,
-        [TotalsGroupBy.Nationality] = ReplaySql.ByNationalityKnown,
-        [TotalsGroupBy.Category] = ReplaySql.ByCategoryKnown,
-        [TotalsGroupBy.Gender] = ReplaySql.ByGenderKnown,
-        [TotalsGroupBy.ReleaseKind] = ReplaySql.ByReleaseKindKnown,
-        [TotalsGroupBy.ChargesDropped] = ReplaySql.ByChargesDroppedKnown,
-    }, ReplaySql.Timeline, ReplaySql.ClaimsShown, ReplaySql.VerifiedChanges, ReplaySql.VerifiedChangesByOrganization);
+    private static readonly TotalsStatements Replay = new(ReplaySql.Summary,
+        ByDimension(ReplaySql.ByFacilityKnown, ReplaySql.ByNationalityKnown, ReplaySql.ByCategoryKnown, ReplaySql.ByGenderKnown,
+            ReplaySql.ByReleaseKindKnown, ReplaySql.ByChargesDroppedKnown),
+        ReplaySql.Timeline, ReplaySql.ClaimsShown, ReplaySql.VerifiedChanges, ReplaySql.VerifiedChangesByOrganization);
+
+    private static Dictionary<TotalsGroupBy, string> ByDimension(string facility, string nationality, string category, string gender,
+        string releaseKind, string chargesDropped) => new()
+        {
+            [TotalsGroupBy.Facility] = facility,
+            [TotalsGroupBy.Nationality] = nationality,
+            [TotalsGroupBy.Category] = category,
+            [TotalsGroupBy.Gender] = gender,
+            [TotalsGroupBy.ReleaseKind] = releaseKind,
+            [TotalsGroupBy.ChargesDropped] = chargesDropped,
+        };
 
     /// <summary>
     /// Whether an answer of these statements, broken down <paramref name="by"/> (or not), reads the aggregates only (and the
