@@ -25,10 +25,8 @@ public sealed class PoolSessionStateTests(ApiFixture api)
     [Fact]
     public async Task Nothing_a_request_sets_in_its_session_is_left_on_the_pooled_connection_for_the_next_request()
     {
-        var database = await api.Server.CreateDatabaseAsync($"prt_session_state_{Environment.ProcessId}", Ct);
-        var fewConnections = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = Pool.Size }.ConnectionString;
-        await using var factory = new ApiFactory(fewConnections, api.AdminKey, new CapturedLogs())
-            .WithWebHostBuilder(builder => builder.UseSetting("Budget:ShortStatementTimeoutSeconds", "1"));
+        var (database, fewConnections) = await FewConnectionsAsync("prt_session_state");
+        await using var factory = fewConnections.WithWebHostBuilder(builder => builder.UseSetting("Budget:ShortStatementTimeoutSeconds", "1"));
         using var admin = Client(factory, api.AdminKey);
         using var contributor = Client(factory, await IssueAsync(admin, Role.Contributor, "Session NGO"));
         using var verifier = Client(factory, await IssueAsync(admin, Role.Verifier, "Session Verifiers"));
@@ -136,9 +134,8 @@ public sealed class PoolSessionStateTests(ApiFixture api)
     [Fact]
     public async Task An_import_cancelled_in_the_middle_of_its_copy_leaves_nothing_on_the_pooled_connections()
     {
-        var database = await api.Server.CreateDatabaseAsync($"prt_cancelled_copy_{Environment.ProcessId}", Ct);
-        var fewConnections = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = Pool.Size }.ConnectionString;
-        await using var factory = new ApiFactory(fewConnections, api.AdminKey, new CapturedLogs());
+        var (database, fewConnections) = await FewConnectionsAsync("prt_cancelled_copy");
+        await using var factory = fewConnections;
         using var admin = Client(factory, api.AdminKey);
         // A client whose request body streams (the default one follows redirects, and so buffers every body first).
         using var contributor = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -218,9 +215,7 @@ public sealed class PoolSessionStateTests(ApiFixture api)
     [Fact]
     public async Task Totals_from_the_aggregates_are_planned_once_per_session_and_a_breakdown_over_the_releases_with_its_values()
     {
-        var database = await api.Server.CreateDatabaseAsync($"prt_totals_plans_{Environment.ProcessId}", Ct);
-        var fewConnections = new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = Pool.Size }.ConnectionString;
-        await using var factory = new ApiFactory(fewConnections, api.AdminKey, new CapturedLogs());
+        await using var factory = (await FewConnectionsAsync("prt_totals_plans")).Api;
         using var admin = Client(factory, api.AdminKey);
         using var researcher = Client(factory, await IssueAsync(admin, Role.Researcher, "Plan Readers"));
         var configuration = factory.Services.GetRequiredService<IConfiguration>();
@@ -245,6 +240,13 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         var byFacility = onRequests.Where(p => p.Statement.Contains("facility_id", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(byFacility);
         Assert.All(byFacility, p => Assert.True(p.CustomPlans > 0 && p.GenericPlans == 0, $"{p}"));
+    }
+
+    /// <summary>A database of its own (named after <paramref name="name"/>) and an API on it whose pools hold at most <see cref="Pool.Size"/> connections each.</summary>
+    private async Task<(string Database, ApiFactory Api)> FewConnectionsAsync(string name)
+    {
+        var database = await api.Server.CreateDatabaseAsync($"{name}_{Environment.ProcessId}", Ct);
+        return (database, new ApiFactory(new NpgsqlConnectionStringBuilder(database) { MaxPoolSize = Pool.Size }.ConnectionString, api.AdminKey, new CapturedLogs()));
     }
 
     private static async Task<object?> ExecuteAsync(string connectionString, string sql)
@@ -300,37 +302,30 @@ public sealed class PoolSessionStateTests(ApiFixture api)
         /// Takes every connection of the pool at once (waiting for any still in use) and reads each one's session: every
         /// field is as a new session has it.
         /// </summary>
+        public Task AssertCleanAsync(string when) => OnEveryConnectionAsync(async connection =>
+            Assert.Equal(new SessionState(when, "", 0, 0, 0, "", 0, 0, planCacheMode, false), await ReadAsync(connection, when)));
+
         /// <summary>The statements prepared on the pool's sessions (taking every connection at once), with the plans each has had.</summary>
         public async Task<List<Prepared>> PreparedAsync()
         {
-            var connections = new List<NpgsqlConnection>();
             var prepared = new List<Prepared>();
-            try
+            await OnEveryConnectionAsync(async connection =>
             {
-                for (var i = 0; i < Size; i++)
+                await using var command = new NpgsqlCommand("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", connection);
+                await using var reader = await command.ExecuteReaderAsync(Ct);
+                while (await reader.ReadAsync(Ct))
                 {
-                    connections.Add(new NpgsqlConnection(connectionString));
-                    await connections[^1].OpenAsync(Ct);
-                    await using var command = new NpgsqlCommand("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements", connections[^1]);
-                    await using var reader = await command.ExecuteReaderAsync(Ct);
-                    while (await reader.ReadAsync(Ct))
-                    {
-                        prepared.Add(new Prepared(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
-                    }
+                    prepared.Add(new Prepared(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2)));
                 }
-            }
-            finally
-            {
-                foreach (var connection in connections)
-                {
-                    await connection.DisposeAsync();
-                }
-            }
-
+            });
             return prepared;
         }
 
-        public async Task AssertCleanAsync(string when)
+        /// <summary>
+        /// Opens <see cref="Size"/> connections on the pool's connection string, all at once (the pool can hold no others:
+        /// these are its backends), then runs <paramref name="act"/> on each.
+        /// </summary>
+        private async Task OnEveryConnectionAsync(Func<NpgsqlConnection, Task> act)
         {
             var connections = new List<NpgsqlConnection>();
             try
@@ -343,7 +338,7 @@ public sealed class PoolSessionStateTests(ApiFixture api)
 
                 foreach (var connection in connections)
                 {
-                    Assert.Equal(new SessionState(when, "", 0, 0, 0, "", 0, 0, planCacheMode, false), await ReadAsync(connection, when));
+                    await act(connection);
                 }
             }
             finally

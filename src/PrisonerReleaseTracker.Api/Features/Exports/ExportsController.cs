@@ -87,7 +87,16 @@ public sealed partial class ExportsController(ExportQueries queries, IOptions<Js
         }
         catch (Exception e) when (Response.HasStarted)
         {
-            LogAborted(logger, e.GetType().Name);
+            // The status is sent: the client learns of the failure from the connection cut before the end of the file.
+            if (e is OperationCanceledException or IOException)
+            {
+                LogAborted(logger, e.GetType().Name); // most often the client went away
+            }
+            else
+            {
+                LogFailed(logger, e.GetType().Name, e); // any other fault with its stack, as the exception handler logs one
+            }
+
             HttpContext.Abort();
         }
     }
@@ -103,4 +112,7 @@ public sealed partial class ExportsController(ExportQueries queries, IOptions<Js
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Export failed after its answer started ({ExceptionType}): connection aborted")]
     private static partial void LogAborted(ILogger logger, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Export failed after its answer started ({ExceptionType}): connection aborted")]
+    private static partial void LogFailed(ILogger logger, string exceptionType, Exception exception);
 }
