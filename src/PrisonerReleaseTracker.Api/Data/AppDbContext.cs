@@ -57,6 +57,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<VerifiedPersonDay> VerifiedPersonDays => Set<VerifiedPersonDay>();
     public DbSet<VerifiedPersonDelta> VerifiedPersonDeltas => Set<VerifiedPersonDelta>();
     public DbSet<ClaimVerifiedDelta> ClaimVerifiedDeltas => Set<ClaimVerifiedDelta>();
+    public DbSet<ProtectedCitation> ProtectedCitations => Set<ProtectedCitation>();
     public DbSet<RecordChange> RecordChanges => Set<RecordChange>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();

@@ -18,33 +18,20 @@ public static class Visibility
     /// never sees such a source's url or title.
     /// </summary>
     /// <remarks>
-    /// "Cites" is written twice on purpose: containment (<c>ARRAY[id] &lt;@ source_ids</c>) and overlap
-    /// (<c>source_ids &amp;&amp; ARRAY[id]</c>) say the same of one id, and the source-id GIN indexes answer both. With
-    /// one of them, PostgreSQL guesses that an id it cannot see (a parameter, or each source of a list) is cited by
-    /// 0.5% of all releases, and reads the whole table rather than the index: at 2.9 million releases a source cited
-    /// for no protected person took 0.6 to 0.8 s to check, and an import's source matching minutes. With both, the
-    /// guess is small and every check is an index probe (bench/explain/withheld-source-probe.txt).
+    /// It reads <see cref="ProtectedCitations"/>, which organizations' protected people each source is cited for, kept by
+    /// the database with every write: one index probe a source, whatever the number of releases and decisions that cite
+    /// it. Asked of the releases and decisions themselves, a source cost up to one row visit per citation, most of a
+    /// release by id's time in the database (bench/README.md, "The withheld-source check from one table").
     /// </remarks>
     public static readonly Expression<Func<AppDbContext, string, Role, Guid, bool>> WithheldSourceRule = (db, readerOrganization, readerRole, sourceId) =>
-        db.Releases.Any(r => Cites(r.SourceIds, sourceId)
-            && db.Detainees.Any(d => d.Id == r.DetaineeId && !Disclosure.Identifies(readerOrganization, readerRole, d.IsProtected, d.Organization)))
-        || db.VerificationEvents.Any(e => Cites(e.SourceIds, sourceId)
-            && db.Releases.Any(r => r.Id == e.ReleaseId
-                && db.Detainees.Any(d => d.Id == r.DetaineeId && !Disclosure.Identifies(readerOrganization, readerRole, d.IsProtected, d.Organization))));
-
-    /// <summary>Whether a list of source ids cites <c>sourceId</c>, as the GIN index answers it (see <see cref="WithheldSourceRule"/>).</summary>
-    public static readonly Expression<Func<List<Guid>, Guid, bool>> CitesRule = (sourceIds, sourceId) =>
-        new[] { sourceId }.All(id => sourceIds.Contains(id)) && new[] { sourceId }.Any(id => sourceIds.Contains(id));
+        db.ProtectedCitations.Any(c => c.SourceId == sourceId && c.Citations > 0
+            && !Disclosure.Identifies(readerOrganization, readerRole, true, c.Organization));
 
     /// <summary>The rules queries may call, for <see cref="RuleExpansion"/>.</summary>
     public static IReadOnlyDictionary<MethodInfo, LambdaExpression> Rules { get; } = new Dictionary<MethodInfo, LambdaExpression>
     {
         [typeof(Visibility).GetMethod(nameof(WithheldSource))!] = WithheldSourceRule,
-        [typeof(Visibility).GetMethod(nameof(Cites))!] = CitesRule,
     };
-
-    /// <summary>See <see cref="CitesRule"/>.</summary>
-    public static bool Cites(List<Guid> sourceIds, Guid sourceId) => sourceIds.Contains(sourceId);
 
     /// <summary>See <see cref="WithheldSourceRule"/>; only inside queries.</summary>
     public static bool WithheldSource(AppDbContext db, string readerOrganization, Role readerRole, Guid sourceId) =>

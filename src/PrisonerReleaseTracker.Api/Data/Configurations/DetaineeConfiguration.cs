@@ -27,6 +27,8 @@ internal sealed class DetaineeConfiguration : IEntityTypeConfiguration<Detainee>
         {
             table.HasTrigger(RecordHistory.DetaineeInserted);
             table.HasTrigger(RecordHistory.DetaineeChanged);
+            // A change of protection or organization moves the person's citations (ProtectedCitations).
+            table.HasTrigger(ProtectedCitations.PersonChanged);
         });
         builder.Property(d => d.FullName).HasMaxLength(Limits.Name);
         builder.Property(d => d.OtherNames);

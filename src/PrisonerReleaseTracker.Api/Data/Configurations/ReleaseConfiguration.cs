@@ -22,6 +22,10 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
             table.HasTrigger(TotalsAggregates.ReleasesInserted);
             table.HasTrigger(TotalsAggregates.ReleasesUpdated);
             table.HasTrigger(TotalsAggregates.ReleasesDeleted);
+            // Which organizations' protected people each source is cited for follows every release (ProtectedCitations).
+            table.HasTrigger(ProtectedCitations.ReleasesInserted);
+            table.HasTrigger(ProtectedCitations.ReleasesChanged);
+            table.HasTrigger(ProtectedCitations.ReleasesDeleted);
         });
         builder.HasOne<Detention>().WithOne().HasForeignKey<Release>(r => r.DetentionId);
         builder.HasOne<Detainee>().WithMany().HasForeignKey(r => r.DetaineeId);
@@ -43,9 +47,6 @@ internal sealed class ReleaseConfiguration : IEntityTypeConfiguration<Release>
         // answers them without touching the table.
         builder.HasIndex(r => new { r.ReleasedOn, r.Status }).IncludeProperties(nameof(Release.DetaineeId), ChargesDroppedColumn);
         builder.HasIndex(r => r.FacilityId);
-        // Which releases cite a source (Visibility.CitesRule): a source cited for a protected person is withheld. Without
-        // a pending list (fastupdate off): every check probes this index, and a list of recent rows would be read whole by each.
-        builder.HasIndex(r => r.SourceIds).HasMethod("gin").HasStorageParameter("fastupdate", false);
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }
@@ -71,6 +72,7 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
             AppendOnly.Triggers(table, "verification_events");
             // Each claim's verified counts follow every decision (TotalsAggregates).
             table.HasTrigger(TotalsAggregates.DecisionsInserted);
+            table.HasTrigger(ProtectedCitations.DecisionsInserted);
         });
         builder.Property(e => e.Organization).HasMaxLength(Limits.ShortText);
         builder.Property(e => e.Note).HasMaxLength(Limits.Note);
@@ -84,8 +86,6 @@ internal sealed class VerificationEventConfiguration : IEntityTypeConfiguration<
         builder.HasIndex(ReleasedOn, nameof(VerificationEvent.OccurredAt)).IncludeProperties(e => new { e.Status, e.RecordedAt })
             .HasFilter($"status IN ('{nameof(VerificationStatus.Verified)}', '{nameof(VerificationStatus.Retracted)}')")
             .HasDatabaseName("ix_verification_events_verified_changes");
-        // Which decisions cite a source: as the releases' index above.
-        builder.HasIndex(e => e.SourceIds).HasMethod("gin").HasStorageParameter("fastupdate", false);
         builder.Property<uint>(AppDbContext.RowVersion).IsRowVersion();
     }
 }

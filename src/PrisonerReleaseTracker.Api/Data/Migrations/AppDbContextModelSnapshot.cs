@@ -136,6 +136,27 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ProtectedCitation", b =>
+                {
+                    b.Property<Guid>("SourceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Organization")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("organization");
+
+                    b.Property<int>("Citations")
+                        .HasColumnType("integer")
+                        .HasColumnName("citations");
+
+                    b.HasKey("SourceId", "Organization")
+                        .HasName("pk_protected_citations");
+
+                    b.ToTable("protected_citations", (string)null);
+                });
+
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ReleaseCountDelta", b =>
                 {
                     b.Property<long>("Id")
@@ -787,6 +808,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                         {
                             t.HasTrigger("detainees_bump_data_version");
 
+                            t.HasTrigger("detainees_protected_citations_update");
+
                             t.HasTrigger("detainees_versions_insert");
 
                             t.HasTrigger("detainees_versions_update");
@@ -1397,12 +1420,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasIndex("FacilityId")
                         .HasDatabaseName("ix_releases_facility_id");
 
-                    b.HasIndex("SourceIds")
-                        .HasDatabaseName("ix_releases_source_ids")
-                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
-
                     b.HasIndex("ReleasedOn", "Status")
                         .HasDatabaseName("ix_releases_released_on_status");
 
@@ -1411,6 +1428,12 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("releases", null, t =>
                         {
                             t.HasTrigger("releases_bump_data_version");
+
+                            t.HasTrigger("releases_protected_citations_delete");
+
+                            t.HasTrigger("releases_protected_citations_insert");
+
+                            t.HasTrigger("releases_protected_citations_update");
 
                             t.HasTrigger("releases_totals_delete");
 
@@ -1493,12 +1516,6 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_verification_events");
 
-                    b.HasIndex("SourceIds")
-                        .HasDatabaseName("ix_verification_events_source_ids")
-                        .HasAnnotation("Npgsql:StorageParameter:fastupdate", false);
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SourceIds"), "gin");
-
                     b.HasIndex("ReleaseId", "Sequence")
                         .IsUnique()
                         .HasDatabaseName("ix_verification_events_release_id_sequence");
@@ -1521,6 +1538,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                             t.HasTrigger("verification_events_bump_data_version");
 
                             t.HasTrigger("verification_events_no_truncate");
+
+                            t.HasTrigger("verification_events_protected_citations_insert");
 
                             t.HasTrigger("verification_events_release_day");
 
