@@ -54,7 +54,9 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         PostgresErrorCodes.ForeignKeyViolation => Problem(StatusCodes.Status400BadRequest, "A referenced record does not exist", null),
         PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => Problem(StatusCodes.Status409Conflict,
             "The record was changed by a concurrent request", "Read it again and retry."),
-        PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow =>
+        // A server at its connection limit (53300, "too many clients") is unavailable for now, as one starting up.
+        PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow
+            or PostgresErrorCodes.TooManyConnections =>
             Problem(StatusCodes.Status503ServiceUnavailable, "The database is unavailable", "Try again shortly."),
         _ => Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred", null),
     };
