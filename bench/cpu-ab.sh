@@ -3,7 +3,9 @@
 # cluster that bench/run.sh --keep left (BENCH_PG_PORT, default 5455; BENCH_DB, default prt_main), each warmed,
 # then alternating rounds of N requests (h2load, 8 connections) over PATHS (one path a line, as run.sh writes them in
 # its results); prints each API's CPU microseconds per request: utime + stime of the process from /proc/<pid>/stat,
-# which the machine's load moves far less than a rate. Ports: BENCH_AB_PORT (default 7100) and the next one.
+# which the machine's load moves far less than a rate, and the same of PostgreSQL: the backends connected to the
+# database during the round (the APIs' pools, warm by then; a backend that starts or ends within it is missed).
+# Ports: BENCH_AB_PORT (default 7100) and the next one.
 set -euo pipefail
 [[ $# == 6 ]] || { sed -n '2,8s/^# \{0,1\}//p' "$0"; exit 2; }
 dll_a=$1 dll_b=$2 paths=$3 key=$4 n=$5 rounds=$6
@@ -23,12 +25,19 @@ for port in $port_a $port_b; do sed "s#^#http://127.0.0.1:$port#" "$paths" >/tmp
 for port in $port_a $port_b; do h2load --h1 -n 12000 -c 8 -t 1 -H "X-Api-Key: $key" -i /tmp/ab-$port >/dev/null; done
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+backends() { psql -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$db'"; }
+pg_ticks() { # the CPU ticks of the backends named in the file $1 that are still there
+  local pid sum=0 t
+  while read -r pid; do t=$(awk '{print $14 + $15}' /proc/"$pid"/stat 2>/dev/null || echo 0); sum=$((sum + t)); done <"$1"
+  echo $sum
+}
 measure() { # LABEL PID PORT
-  local before after out
-  before=$(ticks "$2")
+  local before after out pg_before pg_after
+  backends >/tmp/ab-backends
+  before=$(ticks "$2"); pg_before=$(pg_ticks /tmp/ab-backends)
   out=$(h2load --h1 -n "$n" -c 8 -t 1 -H "X-Api-Key: $key" -i /tmp/ab-$3)
-  after=$(ticks "$2")
-  echo "$1 $(( (after - before) * 1000000 / hz / n )) us/request ($(grep -o '[0-9]* succeeded' <<<"$out" | head -1), $(grep -o '[0-9.]* req/s' <<<"$out" | head -1), load $(cut -d' ' -f1 /proc/loadavg))"
+  after=$(ticks "$2"); pg_after=$(pg_ticks /tmp/ab-backends)
+  echo "$1 $(( (after - before) * 1000000 / hz / n )) us/request, PostgreSQL $(( (pg_after - pg_before) * 1000000 / hz / n )) us ($(grep -o '[0-9]* succeeded' <<<"$out" | head -1), $(grep -o '[0-9.]* req/s' <<<"$out" | head -1), load $(cut -d' ' -f1 /proc/loadavg))"
 }
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then measure A $pid_a $port_a; measure B $pid_b $port_b; else measure B $pid_b $port_b; measure A $pid_a $port_a; fi
