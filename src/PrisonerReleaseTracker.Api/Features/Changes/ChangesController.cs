@@ -14,8 +14,7 @@ public sealed class ChangesController(AppDbContext db) : ControllerBase
     /// </remarks>
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<ChangeItem>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ChangeItem>]
     public async Task<IActionResult> ListChanges([FromQuery] ChangeListQuery query, CancellationToken ct)
     {
         query.TryReadCursor(out var after);

@@ -12,8 +12,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
-    [ProducesResponseType<Page<ClaimResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ClaimResponse>]
     public async Task<IActionResult> ListClaims([FromQuery] ClaimListQuery query, CancellationToken ct)
     {
         var claims = db.Claims.AsNoTracking();
@@ -47,8 +46,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     /// <remarks>Anyone may read a claim, with its status: Active, Superseded (by a later statement) or Retracted.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
-    [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<ClaimResponse>]
     public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct) =>
         this.Found(await ClaimResponse.Read(db.Claims.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct) is { } read
             ? ClaimResponse.From(read) : null, "Claim");
@@ -57,8 +55,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     /// <remarks>Claims are never edited: a revision is a new claim naming the one it supersedes.</remarks>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<ClaimResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
+    [AnswersCreated<ClaimResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateClaim(CreateClaimRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -90,8 +87,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     /// <remarks>The claim stays on record, marked Retracted from now on; totals as of earlier moments still show it.</remarks>
     [HttpPost("{id:guid}/retraction")]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    [AnswersFound<ClaimResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> RetractClaim(Guid id, RetractClaimRequest request, CancellationToken ct)
     {
         var claim = await db.Claims.SingleOrDefaultAsync(c => c.Id == id, ct);

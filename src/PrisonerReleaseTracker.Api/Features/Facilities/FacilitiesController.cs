@@ -11,8 +11,7 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
-    [ProducesResponseType<Page<FacilityResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<FacilityResponse>]
     public async Task<IActionResult> ListFacilities([FromQuery] FacilityListQuery query, CancellationToken ct)
     {
         var facilities = db.Facilities.AsNoTracking();
@@ -34,16 +33,14 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     /// <remarks>Anyone may read a facility.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
-    [ProducesResponseType<FacilityResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<FacilityResponse>]
     public async Task<IActionResult> GetFacility(Guid id, CancellationToken ct) =>
         this.Found(await db.Facilities.AsNoTracking().Where(f => f.Id == id).Select(FacilityResponse.Projection).SingleOrDefaultAsync(ct), "Facility");
 
     /// <summary>Record a facility</summary>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<FacilityResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<FacilityResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateFacility(CreateFacilityRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();

@@ -16,8 +16,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet]
     [AllowAnonymous]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<ListResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ListResponse>]
     public async Task<IActionResult> ListLists([FromQuery] ListListQuery query, CancellationToken ct)
     {
         var lists = db.NamedLists.AsNoTracking();
@@ -34,8 +33,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// <remarks>Anyone may read a list: title, claimant, dates and size.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
-    [ProducesResponseType<ListResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<ListResponse>]
     public async Task<IActionResult> GetList(Guid id, CancellationToken ct) =>
         this.Found(await ListResponse.Read(db.NamedLists.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is { } read
             ? ListResponse.From(read) : null, "List");
@@ -47,8 +45,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// </remarks>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<ListResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<ListResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateList(CreateListRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -154,8 +151,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet("{id:guid}/reconciliation")]
     [AllowAnonymous]
     [Budget(BudgetKind.Computation)]
-    [ProducesResponseType<ReconciliationResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
+    [AnswersFound<ReconciliationResponse>(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> Reconcile(Guid id, [FromQuery] ReconciliationQuery query, CancellationToken ct)
     {
         if (await db.NamedLists.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct) is not { } list)
@@ -213,8 +209,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// <param name="ct">Cancels the request.</param>
     [HttpPost("{id:guid}/entries/{number:int}/match")]
     [Authorize(Policy = Policies.Verifier)]
-    [ProducesResponseType<MatchDecisionResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    [AnswersCreated<MatchDecisionResponse>(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> DecideMatch(Guid id, int number, MatchDecisionRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();

@@ -10,8 +10,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     /// <summary>List sources</summary>
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<SourceResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<SourceResponse>]
     public async Task<IActionResult> ListSources([FromQuery] SourceListQuery query, CancellationToken ct)
     {
         var sources = db.Sources.AsNoTracking();
@@ -26,16 +25,14 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
 
     /// <summary>Get a source</summary>
     [HttpGet("{id:guid}")]
-    [ProducesResponseType<SourceResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<SourceResponse>]
     public async Task<IActionResult> GetSource(Guid id, CancellationToken ct) =>
         this.Found(await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct), "Source");
 
     /// <summary>Record a source</summary>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<SourceResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<SourceResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateSource(CreateSourceRequest request, CancellationToken ct)
     {
         var source = Source.Create(request.Url, request.Publisher, request.Kind!.Value, request.Title, request.PublishedAt, request.Language,
