@@ -93,9 +93,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [RequestSizeLimit(ListUpload.MaxBodyBytes)]
     [RequestTimeout(Protection.LongRunning)]
     [Consumes("text/csv", "application/json")]
-    [ProducesResponseType<ListResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ImportProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)]
+    [AnswersUpload<ListResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> UploadEntries(Guid id, [FromServices] ListUpload upload, CancellationToken ct)
     {
         var list = await db.NamedLists.SingleOrDefaultAsync(l => l.Id == id, ct);
