@@ -38,7 +38,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
             claims = claims.Where(c => c.StatedAt < before);
         }
 
-        var fetched = await ClaimResponse.Read(query.Slice(claims.ChangedSince(query, db), c => c.Id)).ToListAsync(ct);
+        var fetched = await query.Slice(claims.ChangedSince(query, db), c => c.Id).WithVersion().ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ClaimResponse.From)], c => c.Id));
     }
 
@@ -48,7 +48,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [AllowAnonymous]
     [AnswersFound<ClaimResponse>]
     public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct) =>
-        this.Found(await ClaimResponse.Read(db.Claims.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct) is { } read
+        this.Found(await db.Claims.AsNoTracking().Where(c => c.Id == id).WithVersion().SingleOrDefaultAsync(ct) is { } read
             ? ClaimResponse.From(read) : null, "Claim");
 
     /// <summary>Record a claim</summary>
@@ -104,5 +104,5 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     }
 
     /// <summary>A claim just saved, with the row version the save read back.</summary>
-    private ClaimResponse Saved(Claim claim) => ClaimResponse.From(claim, db.Entry(claim).Property<uint>(AppDbContext.RowVersion).CurrentValue);
+    private ClaimResponse Saved(Claim claim) => ClaimResponse.From(claim, db.VersionOf(claim));
 }

@@ -50,7 +50,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
             return refused;
         }
 
-        if (db.Entry(detainee!).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected)
+        if (db.VersionOf(detainee!) != expected)
         {
             return ETags.Stale();
         }

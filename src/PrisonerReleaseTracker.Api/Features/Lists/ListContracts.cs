@@ -40,12 +40,7 @@ public sealed record ListResponse(
     IReadOnlyList<Guid> SourceIds, Guid? ClaimId, string Organization, int Size, DateTimeOffset? EntriesUploadedAt, DateTimeOffset CreatedAt,
     [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
-    internal sealed record Versioned(NamedList List, uint Version);
-
-    internal static IQueryable<Versioned> Read(IQueryable<NamedList> lists) =>
-        lists.Select(l => new Versioned(l, EF.Property<uint>(l, AppDbContext.RowVersion)));
-
-    internal static ListResponse From(Versioned read) => From(read.List, read.Version);
+    internal static ListResponse From(Versioned<NamedList> read) => From(read.Entity, read.Version);
 
     internal static ListResponse From(NamedList l, uint version) => new(
         l.Id, l.Title, l.Claimant, l.ClaimantKind, l.StatedAtAsStated, new PeriodResponse(l.PeriodFrom, l.PeriodTo), l.Metric, l.SourceIds, l.ClaimId,

@@ -25,7 +25,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
             lists = lists.Where(l => l.Metric == metric);
         }
 
-        var fetched = await ListResponse.Read(query.Slice(lists.ChangedSince(query, db), l => l.Id)).ToListAsync(ct);
+        var fetched = await query.Slice(lists.ChangedSince(query, db), l => l.Id).WithVersion().ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ListResponse.From)], l => l.Id));
     }
 
@@ -35,7 +35,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [AllowAnonymous]
     [AnswersFound<ListResponse>]
     public async Task<IActionResult> GetList(Guid id, CancellationToken ct) =>
-        this.Found(await ListResponse.Read(db.NamedLists.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is { } read
+        this.Found(await db.NamedLists.AsNoTracking().Where(l => l.Id == id).WithVersion().SingleOrDefaultAsync(ct) is { } read
             ? ListResponse.From(read) : null, "List");
 
     /// <summary>Record a named list</summary>
@@ -234,7 +234,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         await db.SaveChangesAsync(ct);
         var after = (await reconciliation.ReconcileAsync(list, caller, clock.GetUtcNow(), null, ct)).Single(e => e.Id == entry.Id);
         var decided = new MatchDecisionResponse(decision.Id, list.Id, number, decision.DetaineeId, decision.Note, decision.Organization, decision.RecordedAt,
-            after.ToResponse(), ETags.From(db.Entry(decision).Property<uint>(AppDbContext.RowVersion).CurrentValue));
+            after.ToResponse(), ETags.From(db.VersionOf(decision)));
         ETags.Set(Response, decided.ETag);
         return CreatedAtAction(nameof(ListEntries), new { id }, decided);
     }
@@ -254,6 +254,6 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         await csv.FlushAsync(ct);
     }
 
-    private ListResponse Saved(NamedList list) => ListResponse.From(list, db.Entry(list).Property<uint>(AppDbContext.RowVersion).CurrentValue);
+    private ListResponse Saved(NamedList list) => ListResponse.From(list, db.VersionOf(list));
 
 }

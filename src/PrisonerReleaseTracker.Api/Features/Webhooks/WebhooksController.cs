@@ -155,7 +155,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         signal.Pulse();
         var change = await db.RecordChanges.AsNoTracking().SingleAsync(c => c.Sequence == delivery.ChangeSequence, ct);
         return Accepted(WebhookDeliveryResponse.From(delivery, change.EntityType, change.Action,
-            db.Entry(delivery).Property<uint>(AppDbContext.RowVersion).CurrentValue));
+            db.VersionOf(delivery)));
     }
 
     /// <summary>The subscriptions the caller may manage: those it holds (<see cref="Disclosure.Holds"/>).</summary>
@@ -169,5 +169,5 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     private Task<WebhookSubscription?> FindAsync(Guid id, CancellationToken ct) => Visible().SingleOrDefaultAsync(s => s.Id == id, ct);
 
     private WebhookResponse Respond(WebhookSubscription subscription) =>
-        WebhookResponse.From(subscription, db.Entry(subscription).Property<uint>(AppDbContext.RowVersion).CurrentValue);
+        WebhookResponse.From(subscription, db.VersionOf(subscription));
 }
