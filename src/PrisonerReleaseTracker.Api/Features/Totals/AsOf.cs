@@ -86,6 +86,18 @@ public readonly record struct KnownAt(DateTimeOffset Instant) : IParsable<KnownA
         Moment.TryParse(s, static instant => new KnownAt(instant), out result);
 }
 
+/// <summary>
+/// Binds every <see cref="AsOf"/> and <see cref="KnownAt"/> a query takes, nullable or not, with <see cref="MomentBinder{T}"/>:
+/// a query declares a moment by its type alone, and cannot fall back to MVC's reading of it and its message.
+/// </summary>
+public sealed class MomentBinderProvider : IModelBinderProvider
+{
+    public IModelBinder? GetBinder(ModelBinderProviderContext context) =>
+        context.Metadata.UnderlyingOrModelType == typeof(AsOf) ? new MomentBinder<AsOf>()
+        : context.Metadata.UnderlyingOrModelType == typeof(KnownAt) ? new MomentBinder<KnownAt>()
+        : null;
+}
+
 /// <summary>Binds a moment (<see cref="AsOf"/>, <see cref="KnownAt"/>) from the query string; a value that is not one is a 400 naming the parameter and the forms accepted.</summary>
 public sealed class MomentBinder<T> : IModelBinder where T : struct, IParsable<T>
 {
