@@ -15,29 +15,11 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [AnswersPage<ClaimResponse>]
     public async Task<IActionResult> ListClaims([FromQuery] ClaimListQuery query, CancellationToken ct)
     {
-        var claims = db.Claims.AsNoTracking();
-        if (query.Metric is { } metric)
-        {
-            claims = claims.Where(c => c.Metric == metric);
-        }
-
-        if (query.ClaimantKind is { } kind)
-        {
-            claims = claims.Where(c => c.ClaimantKind == kind);
-        }
-
-        if (query.StatedFrom is { } from)
-        {
-            var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            claims = claims.Where(c => c.StatedAt >= since);
-        }
-
-        if (query.StatedTo is { } to)
-        {
-            var before = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            claims = claims.Where(c => c.StatedAt < before);
-        }
-
+        var claims = db.Claims.AsNoTracking()
+            .WhereGiven(query.Metric, metric => c => c.Metric == metric)
+            .WhereGiven(query.ClaimantKind, kind => c => c.ClaimantKind == kind)
+            .WhereGiven(query.StatedFrom, from => c => c.StatedAt >= StartOf(from))
+            .WhereGiven(query.StatedTo, to => c => c.StatedAt < StartOf(to.AddDays(1)));
         var fetched = await query.Slice(claims.ChangedSince(query, db), c => c.Id).WithVersion().ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ClaimResponse.From)], c => c.Id));
     }
@@ -102,6 +84,9 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
         ETags.Set(Response, retracted.ETag);
         return Ok(retracted);
     }
+
+    /// <summary>The first moment of <paramref name="day"/> in UTC: the days of the claim list's filters are UTC days.</summary>
+    private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
     /// <summary>A claim just saved, with the row version the save read back.</summary>
     private ClaimResponse Saved(Claim claim) => ClaimResponse.From(claim, db.VersionOf(claim));

@@ -14,17 +14,9 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [AnswersPage<FacilityResponse>]
     public async Task<IActionResult> ListFacilities([FromQuery] FacilityListQuery query, CancellationToken ct)
     {
-        var facilities = db.Facilities.AsNoTracking();
-        if (query.Country is { } country)
-        {
-            facilities = facilities.Where(f => f.Country == country);
-        }
-
-        if (query.Kind is { } kind)
-        {
-            facilities = facilities.Where(f => f.Kind == kind);
-        }
-
+        var facilities = db.Facilities.AsNoTracking()
+            .WhereGiven(query.Country, country => f => f.Country == country)
+            .WhereGiven(query.Kind, kind => f => f.Kind == kind);
         var fetched = await query.Slice(facilities.ChangedSince(query, db), f => f.Id).Select(FacilityResponse.Projection).ToListAsync(ct);
         return Ok(query.ToPage(fetched, f => f.Id));
     }

@@ -19,12 +19,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [AnswersPage<ListResponse>]
     public async Task<IActionResult> ListLists([FromQuery] ListListQuery query, CancellationToken ct)
     {
-        var lists = db.NamedLists.AsNoTracking();
-        if (query.Metric is { } metric)
-        {
-            lists = lists.Where(l => l.Metric == metric);
-        }
-
+        var lists = db.NamedLists.AsNoTracking().WhereGiven(query.Metric, metric => l => l.Metric == metric);
         var fetched = await query.Slice(lists.ChangedSince(query, db), l => l.Id).WithVersion().ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ListResponse.From)], l => l.Id));
     }

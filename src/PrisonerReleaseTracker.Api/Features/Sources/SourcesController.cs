@@ -13,12 +13,7 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     [AnswersPage<SourceResponse>]
     public async Task<IActionResult> ListSources([FromQuery] SourceListQuery query, CancellationToken ct)
     {
-        var sources = db.Sources.AsNoTracking();
-        if (query.Kind is { } kind)
-        {
-            sources = sources.Where(s => s.Kind == kind);
-        }
-
+        var sources = db.Sources.AsNoTracking().WhereGiven(query.Kind, kind => s => s.Kind == kind);
         var fetched = await AsSeen(query.Slice(sources.ChangedSince(query, db), s => s.Id)).ToListAsync(ct);
         return Ok(query.ToPage(fetched, s => s.Id));
     }

@@ -41,12 +41,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     [AnswersPage<TallyResponse>]
     public async Task<IActionResult> ListTallies([FromQuery] TallyListQuery query, CancellationToken ct)
     {
-        var listed = db.Tallies.AsNoTracking();
-        if (query.Organization is { } organization)
-        {
-            listed = listed.Where(t => t.Organization == organization);
-        }
-
+        var listed = db.Tallies.AsNoTracking().WhereGiven(query.Organization, organization => t => t.Organization == organization);
         var page = query.ToPage(await ReadAsync(query.Slice(listed, t => t.Id), ct), t => t.Id);
         return Ok(new Page<TallyResponse>([.. page.Items.Select(t => t.Item)], page.NextCursor));
     }

@@ -106,12 +106,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.NotFound("Webhook");
         }
 
-        var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id);
-        if (query.Status is { } status)
-        {
-            deliveries = deliveries.Where(d => d.Status == status);
-        }
-
+        var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id).WhereGiven(query.Status, status => d => d.Status == status);
         return Ok(query.ToPage(await WebhookDeliveryResponse.ListAsync(query.Slice(deliveries, d => d.Id), db, ct), d => d.Id));
     }
 
