@@ -20,7 +20,7 @@ public abstract class AnswersAttribute(Type type, int status, int problem, int[]
 public sealed class AnswersPageAttribute<TItem>(params int[] problems)
     : AnswersAttribute(typeof(Page<TItem>), StatusCodes.Status200OK, StatusCodes.Status400BadRequest, problems);
 
-/// <summary>The <typeparamref name="T"/> asked for (200), or 404 when there is none the caller may read.</summary>
+/// <summary>A <typeparamref name="T"/> of the record the route names (200), or 404 when there is no such record the caller may reach.</summary>
 public sealed class AnswersFoundAttribute<T>(params int[] problems)
     : AnswersAttribute(typeof(T), StatusCodes.Status200OK, StatusCodes.Status404NotFound, problems);
 
