@@ -36,6 +36,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     /// <summary>The shadow property every versioned entity maps to PostgreSQL's <c>xmin</c>.</summary>
     public const string RowVersion = "Version";
 
+    /// <summary>The row version of a tracked entity as its last save read it back: what its ETag is made from now.</summary>
+    public uint VersionOf<T>(T entity) where T : class => Entry(entity).Property<uint>(RowVersion).CurrentValue;
+
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Facility> Facilities => Set<Facility>();
     public DbSet<Detainee> Detainees => Set<Detainee>();

@@ -20,14 +20,22 @@ public static class RecordHistory
     public const string ReleaseChanged = "releases_versions_update";
 }
 
+/// <summary>One version of a record's fields, as a trigger copied it (<see cref="RecordHistory"/>).</summary>
+public abstract class RecordVersion
+{
+    /// <summary>An identity, in the order the versions were written: of two recorded at the same moment (one transaction), the later is the one that stood.</summary>
+    public long Id { get; private set; }
+
+    /// <summary>When the record learned these values: the writing transaction's <see cref="RecordedMoment"/>.</summary>
+    public DateTimeOffset RecordedAt { get; private set; }
+}
+
 /// <summary>The fields of a person that figures depend on (breakdowns, and who may be named), as recorded at a moment.</summary>
-public sealed class DetaineeVersion
+public sealed class DetaineeVersion : RecordVersion
 {
     private DetaineeVersion() { }
 
-    public long Id { get; private set; }
     public Guid DetaineeId { get; private set; }
-    public DateTimeOffset RecordedAt { get; private set; }
     public Gender Gender { get; private set; }
     public List<string> Nationalities { get; private set; } = [];
     public List<string> Categories { get; private set; } = [];
@@ -35,13 +43,11 @@ public sealed class DetaineeVersion
 }
 
 /// <summary>The fields of a release that figures depend on (breakdowns, charges pending), as recorded at a moment.</summary>
-public sealed class ReleaseVersion
+public sealed class ReleaseVersion : RecordVersion
 {
     private ReleaseVersion() { }
 
-    public long Id { get; private set; }
     public Guid ReleaseId { get; private set; }
-    public DateTimeOffset RecordedAt { get; private set; }
     public ReleaseKind Kind { get; private set; }
     public Guid? FacilityId { get; private set; }
     public bool? ChargesDropped { get; private set; }

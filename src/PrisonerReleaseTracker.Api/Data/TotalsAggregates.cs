@@ -32,18 +32,29 @@ public static class TotalsAggregates
 }
 
 /// <summary>
+/// A row of an aggregate's insert-only deltas, written by the triggers only: a reader sums the <see cref="Delta"/>s of
+/// the keys it needs, and a fold (<c>TotalsFold</c>) now and then replaces the rows of a key by one holding their sum.
+/// </summary>
+public abstract class AggregateDelta
+{
+    /// <summary>The primary key, an identity column; no reader or fold uses it.</summary>
+    public long Id { get; private set; }
+
+    /// <summary>How much the count of the row's key changed, negative when it fell; after a fold, the sum of the rows it replaced (never 0: a key whose rows sum to 0 keeps none).</summary>
+    public int Delta { get; private set; }
+}
+
+/// <summary>
 /// A change in the number of releases dated <see cref="ReleasedOn"/> with a status and a state of their charges:
 /// <c>releases</c> as of now, grouped by what the summary counts.
 /// </summary>
-public sealed class ReleaseCountDelta
+public sealed class ReleaseCountDelta : AggregateDelta
 {
     private ReleaseCountDelta() { }
 
-    public long Id { get; private set; }
     public DateOnly ReleasedOn { get; private set; }
     public VerificationStatus Status { get; private set; }
     public bool? ChargesDropped { get; private set; }
-    public int Delta { get; private set; }
 }
 
 /// <summary>
@@ -65,26 +76,22 @@ public sealed class VerifiedPersonDay
 /// <see cref="NextVerifiedOn"/> (none: their last). The persons with a Verified release in [from, to] are those with
 /// a verified day in [from, to] whose next is after <c>to</c> or none: one row each, their last day in the period.
 /// </summary>
-public sealed class VerifiedPersonDelta
+public sealed class VerifiedPersonDelta : AggregateDelta
 {
     private VerifiedPersonDelta() { }
 
-    public long Id { get; private set; }
     public DateOnly ReleasedOn { get; private set; }
     public DateOnly? NextVerifiedOn { get; private set; }
-    public int Delta { get; private set; }
 }
 
 /// <summary>
 /// A change in a claim's verified count: the releases of its period that became Verified (+1) or were retracted (-1)
 /// by decisions that occurred at or before its statement (<see cref="AtStatement"/>), or after it.
 /// </summary>
-public sealed class ClaimVerifiedDelta
+public sealed class ClaimVerifiedDelta : AggregateDelta
 {
     private ClaimVerifiedDelta() { }
 
-    public long Id { get; private set; }
     public Guid ClaimId { get; private set; }
     public bool AtStatement { get; private set; }
-    public int Delta { get; private set; }
 }

@@ -3,6 +3,7 @@ using System.Text.Unicode;
 using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
+using PrisonerReleaseTracker.Api.Features.Totals;
 using PrisonerReleaseTracker.Api.Infrastructure.Json;
 
 namespace PrisonerReleaseTracker.Api.Infrastructure;
@@ -23,6 +24,7 @@ public static class ControllersSetup
             {
                 options.Filters.Add<ValidationFilter>();
                 options.ModelBinderProviders.Insert(0, new StrictQueryBinderProvider());
+                options.ModelBinderProviders.Insert(0, new MomentBinderProvider());
                 // The API reads no forms: a form body is a 415 from the JSON binder, never parsed for values (MVC's
                 // jQuery form reader threw on a key with an unclosed bracket: a 500).
                 options.ValueProviderFactories.RemoveType<FormValueProviderFactory>();

@@ -80,6 +80,22 @@ public static class SequenceCursor
         return string.IsNullOrEmpty(cursor)
             || (cursor.Length <= 19 && long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out after) && after > 0);
     }
+
+    /// <summary>The sequence number <paramref name="query"/>'s page starts after (0 for the first page); false when its cursor is not one.</summary>
+    public static bool TryReadCursor(this ISequencePageQuery query, out long after) => TryRead(query.Cursor, out after);
+}
+
+/// <summary>
+/// The paging of a list ordered by a sequence number (the change feed, the audit log). Each query declares the two
+/// parameters itself, with what they mean for its list; this is what they share.
+/// </summary>
+public interface ISequencePageQuery
+{
+    /// <summary>How many items to return (1 to 500).</summary>
+    int Limit { get; }
+
+    /// <summary>The sequence number of the last item read (<see cref="SequenceCursor"/>), or none for the first page.</summary>
+    string? Cursor { get; }
 }
 
 /// <summary>The paging of a list of records that change over time: it also takes <c>updatedSince</c>.</summary>
@@ -99,6 +115,17 @@ public abstract class PageQueryValidator<T> : AbstractValidator<T> where T : Pag
     {
         RuleFor(q => q.Limit).InclusiveBetween(1, PageQuery.MaxLimit);
         RuleFor(q => q.Cursor).Must((query, _) => query.TryReadCursor(out Guid? _)).WithMessage("Not a cursor this API issued.");
+    }
+}
+
+/// <summary>The rules every list paged by a sequence number shares: a sane limit and a cursor that is such a number.</summary>
+public abstract class SequencePageQueryValidator<T> : AbstractValidator<T> where T : ISequencePageQuery
+{
+    /// <param name="notACursor">What to say of a cursor that is not a sequence number, in the list's words.</param>
+    protected SequencePageQueryValidator(string notACursor)
+    {
+        RuleFor(q => q.Limit).InclusiveBetween(1, PageQuery.MaxLimit);
+        RuleFor(q => q.Cursor).Must(cursor => SequenceCursor.TryRead(cursor, out _)).WithMessage(notACursor);
     }
 }
 

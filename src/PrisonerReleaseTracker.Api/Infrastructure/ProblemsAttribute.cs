@@ -12,7 +12,9 @@ public sealed class ProblemsAttribute(params int[] statusCodes) : Attribute, IAc
 {
     private const string ContentType = "application/problem+json";
 
-    public void Apply(ActionModel action)
+    public void Apply(ActionModel action) => Declare(action, statusCodes);
+
+    internal static void Declare(ActionModel action, IEnumerable<int> statusCodes)
     {
         foreach (var status in statusCodes)
         {

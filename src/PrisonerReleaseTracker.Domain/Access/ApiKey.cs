@@ -6,12 +6,18 @@ public sealed class ApiKey
     private ApiKey() { Name = null!; Organization = null!; Prefix = null!; Hash = null!; }
 
     public Guid Id { get; private set; }
+    /// <summary>A label of the issuer's choice, to tell keys apart; it grants nothing.</summary>
     public string Name { get; private set; }
+    /// <summary>The organization the key acts for: the records it writes are that organization's.</summary>
     public string Organization { get; private set; }
+    /// <summary>What the key may do; fixed at issue.</summary>
     public Role Role { get; private set; }
+    /// <summary>The key's first <see cref="ApiKeySecret.PrefixLength"/> characters: how a presented key is looked up, and how people tell keys apart.</summary>
     public string Prefix { get; private set; }
+    /// <summary>Lower-case hexadecimal SHA-256 of the whole key: what a presented key is checked against.</summary>
     public string Hash { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>When the key was revoked, once and for good; null while it works.</summary>
     public DateTimeOffset? RevokedAt { get; private set; }
     public bool IsActive => RevokedAt is null;
 

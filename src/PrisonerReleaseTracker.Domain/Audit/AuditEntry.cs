@@ -22,16 +22,23 @@ public sealed class AuditEntry
 
     private AuditEntry() { Organization = null!; EntityType = null!; PreviousHash = null!; Hash = null!; }
 
+    /// <summary>Its place in the chain: the previous entry's plus one, with no gaps.</summary>
     public long Sequence { get; private set; }
+    /// <summary>When it was written (server time, in UTC, to the microsecond PostgreSQL keeps).</summary>
     public DateTimeOffset At { get; private set; }
     /// <summary>The key behind it; null for the system (start-up seeding).</summary>
     public Guid? KeyId { get; private set; }
+    /// <summary>The acting key's organization (<c>system</c> for the system).</summary>
     public string Organization { get; private set; }
     public AuditAction Action { get; private set; }
+    /// <summary>What it is about: a record's type name (<c>Detainee</c>), an import or an export.</summary>
     public string EntityType { get; private set; }
     public Guid EntityId { get; private set; }
+    /// <summary>The names of the fields written or read, each once, in ordinal order; never their values.</summary>
     public List<string> Fields { get; private set; } = [];
+    /// <summary>The previous entry's <see cref="Hash"/>; <see cref="GenesisHash"/> for the first.</summary>
     public string PreviousHash { get; private set; }
+    /// <summary>Lower-case hexadecimal SHA-256 over <see cref="PreviousHash"/> and this entry's fields (<see cref="ComputeHash()"/>).</summary>
     public string Hash { get; private set; }
 
     /// <summary>Appends <paramref name="change"/> after the entry with <paramref name="previousSequence"/> and <paramref name="previousHash"/>.</summary>

@@ -68,8 +68,10 @@ public sealed class RecordChange
 
     /// <summary>The sequence of the audit entry that records this change: increasing in commit order, not dense.</summary>
     public long Sequence { get; private set; }
+    /// <summary>When the change was made (server time, in UTC, to the microsecond PostgreSQL keeps), just before its commit.</summary>
     public DateTimeOffset At { get; private set; }
     public ChangeEntityType EntityType { get; private set; }
+    /// <summary>The record changed; for an import, the import's id.</summary>
     public Guid EntityId { get; private set; }
     public ChangeAction Action { get; private set; }
     /// <summary>The row version (PostgreSQL transaction id) the change wrote: the record's ETag right after it.</summary>

@@ -31,10 +31,15 @@ public sealed class Claim : Statement
 
     public Guid Id { get; private set; }
     public ClaimMetric Metric { get; private set; }
+    /// <summary>The figure with its qualifier, as stated ("more than 600", "between 80 and 104").</summary>
     public ClaimCount Count { get; private set; }
+    /// <summary>The claimant's exact words, in any language.</summary>
     public string OriginalText { get; private set; }
+    /// <summary>Where it was said, each source once.</summary>
     public List<Guid> SourceIds { get; private set; } = [];
+    /// <summary>The earlier claim this one revises, which stops standing as of this statement; null for none.</summary>
     public Guid? SupersedesClaimId { get; private set; }
+    /// <summary>Active until a later statement supersedes it or it is retracted; it never stands again.</summary>
     public ClaimStatus Status { get; private set; }
     /// <summary>Since when the claim no longer stands: the superseding claim's statedAt, or the retraction time.</summary>
     public DateTimeOffset? EndedAt { get; private set; }
@@ -43,8 +48,11 @@ public sealed class Claim : Statement
     /// a revision dated earlier than it was entered ends the claim, as known, only from this moment.
     /// </summary>
     public DateTimeOffset? EndRecordedAt { get; private set; }
+    /// <summary>Why it was retracted; null unless it was.</summary>
     public string? RetractionNote { get; private set; }
+    /// <summary>The organization whose key recorded it: only its keys may retract it or supersede it.</summary>
     public string Organization { get; private set; }
+    /// <summary>When the server recorded it: an answer known at an earlier moment does not show it.</summary>
     public DateTimeOffset CreatedAt { get; private set; }
 
     /// <summary>Records a claim; when it revises <paramref name="supersedes"/>, that one stops standing as of this statement.</summary>

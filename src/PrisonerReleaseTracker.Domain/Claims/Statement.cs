@@ -8,6 +8,7 @@ public abstract class Statement
 {
     protected Statement() => Claimant = null!;
 
+    /// <summary>Who stated it, as named by the client (a ministry, an NGO, a newspaper).</summary>
     public string Claimant { get; private set; }
     public ClaimantKind ClaimantKind { get; private set; }
     /// <summary>When it was stated, in UTC; <see cref="StatedAtAsStated"/> keeps the claimant's own offset.</summary>
@@ -21,6 +22,7 @@ public abstract class Statement
     public static DateTimeOffset AsStated(DateTimeOffset statedAt, int offsetMinutes) => statedAt.ToOffset(TimeSpan.FromMinutes(offsetMinutes));
     /// <summary>The days it speaks of; an open period ends on the day it was stated.</summary>
     public DateOnly PeriodFrom { get; private set; }
+    /// <summary>The last day it speaks of: the day it was stated, on the claimant's clock, when the client gave none.</summary>
     public DateOnly PeriodTo { get; private set; }
 
     /// <summary>

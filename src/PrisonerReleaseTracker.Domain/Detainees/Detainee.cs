@@ -43,18 +43,28 @@ public sealed class Detainee
 
     public Guid Id { get; private set; }
     public string FullName { get; private set; }
+    /// <summary>Other names and spellings the person is known by, each trimmed.</summary>
     public List<string> OtherNames { get; private set; } = [];
     public Gender Gender { get; private set; }
+    /// <summary>As far as it is known (a year, a month or a day); null when unknown; never after today.</summary>
     public PartialDate? BirthDate { get; private set; }
+    /// <summary>ISO 3166-1 alpha-2 codes, each once.</summary>
     public List<string> Nationalities { get; private set; } = [];
+    /// <summary>Free labels, each trimmed and once: one of the dimensions the totals break down by.</summary>
     public List<string> Categories { get; private set; } = [];
     public IReadOnlyList<ExternalId> ExternalIds => _externalIds;
+    /// <summary>Whether only the organization holding the record may identify the person (<see cref="Access.Disclosure.IdentifiesRule"/>).</summary>
     public bool IsProtected { get; private set; }
+    /// <summary>Sensitive: shown only to the keys of the organization holding the record.</summary>
     public string? NationalId { get; private set; }
+    /// <summary>Sensitive, as <see cref="NationalId"/>.</summary>
     public string? Notes { get; private set; }
+    /// <summary>Derived from the detentions: Detained while one is open, Released once the latest has ended, Unknown before any.</summary>
     public DetaineeStatus Status { get; private set; }
+    /// <summary>The organization holding the record: the creating key's. Its detentions and releases are held by it too.</summary>
     public string Organization { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>When the details or the detentions last changed.</summary>
     public DateTimeOffset UpdatedAt { get; private set; }
     public IReadOnlyList<Detention> Detentions => _detentions;
 

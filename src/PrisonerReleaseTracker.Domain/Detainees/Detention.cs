@@ -9,9 +9,12 @@ public sealed class DetentionTransfer
 
     public Guid Id { get; private set; }
     public Guid DetentionId { get; private set; }
+    /// <summary>Where the person was held before; null when the detention had no facility yet.</summary>
     public Guid? FromFacilityId { get; private set; }
     public Guid ToFacilityId { get; private set; }
+    /// <summary>The day of the move: not before the arrest or an earlier transfer, not after today.</summary>
     public DateOnly TransferredOn { get; private set; }
+    /// <summary>When the server recorded the move.</summary>
     public DateTimeOffset RecordedAt { get; private set; }
 
     internal static DetentionTransfer Create(Guid detentionId, Guid? from, Guid to, DateOnly on, DateTimeOffset now) =>
@@ -27,15 +30,19 @@ public sealed class Detention
 
     public Guid Id { get; private set; }
     public Guid DetaineeId { get; private set; }
+    /// <summary>The day of arrest as far as it is known (a year, a month or a day); null when unknown; never after today.</summary>
     public PartialDate? ArrestedOn { get; private set; }
     public string? ArrestPlace { get; private set; }
     public string? ArrestingAuthority { get; private set; }
     /// <summary>Where the person is held now, or was held last.</summary>
     public Guid? FacilityId { get; private set; }
+    /// <summary>The charges as stated when the detention was opened; empty when none are known.</summary>
     public List<string> Charges { get; private set; } = [];
     /// <summary>Set when a release ends the detention.</summary>
     public DateOnly? ReleasedOn { get; private set; }
+    /// <summary>The organization holding the record: the person's.</summary>
     public string Organization { get; private set; }
+    /// <summary>When the server recorded the detention.</summary>
     public DateTimeOffset CreatedAt { get; private set; }
     public IReadOnlyList<DetentionTransfer> Transfers => _transfers;
     public bool IsOpen => ReleasedOn is null;

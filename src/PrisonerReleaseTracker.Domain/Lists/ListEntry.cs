@@ -19,8 +19,11 @@ public sealed class ListEntry
     public string? NationalId { get; private set; }
     /// <summary>As listed, <c>scheme:value</c>.</summary>
     public List<string> ExternalIds { get; private set; } = [];
+    /// <summary>ISO 3166-1 alpha-2 codes, as listed.</summary>
     public List<string> Nationalities { get; private set; } = [];
+    /// <summary>The facility as the list names it: text, never matched to a facility on record.</summary>
     public string? Facility { get; private set; }
+    /// <summary>The release day as the list gives it; the reconciliation reads the record's releases, not this.</summary>
     public DateOnly? ReleasedOn { get; private set; }
     public string? Note { get; private set; }
 }

@@ -16,14 +16,19 @@ public sealed class MatchDecision
     public Guid Id { get; private set; }
     public Guid ListId { get; private set; }
     public Guid EntryId { get; private set; }
+    /// <summary>The entry's number in its list, as the route names it.</summary>
     public int EntryNumber { get; private set; }
     /// <summary>The person the entry names; null for nobody on record.</summary>
     public Guid? DetaineeId { get; private set; }
+    /// <summary>Why, trimmed: every decision says it.</summary>
     public string Note { get; private set; }
+    /// <summary>The API key that decided.</summary>
     public Guid KeyId { get; private set; }
+    /// <summary>The deciding key's organization: each decision names it.</summary>
     public string Organization { get; private set; }
     /// <summary>The deciding key's role when it decided.</summary>
     public Role Role { get; private set; }
+    /// <summary>When the server recorded it: the reconciliation known at an earlier moment does not count it.</summary>
     public DateTimeOffset RecordedAt { get; private set; }
 
     /// <summary>

@@ -38,9 +38,11 @@ public sealed class NamedList : Statement
     public Guid Id { get; private set; }
     public string Title { get; private set; }
     public ListMetric Metric { get; private set; }
+    /// <summary>Where it was published, each source once.</summary>
     public List<Guid> SourceIds { get; private set; } = [];
     /// <summary>The claimed count this list backs, if any.</summary>
     public Guid? ClaimId { get; private set; }
+    /// <summary>The organization whose key recorded it: only its keys may upload the entries; its national ids alone are compared with the entries'.</summary>
     public string Organization { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     /// <summary>When the entries were uploaded and matched; null until then.</summary>

@@ -34,19 +34,28 @@ public sealed class Release
     private Release() { Conditions = ReleaseConditions.None; ReportedByOrganization = null!; Organization = null!; }
 
     public Guid Id { get; private set; }
+    /// <summary>The detention this release ends (a detention has one release at most).</summary>
     public Guid DetentionId { get; private set; }
+    /// <summary>The person released: the detention's, copied at the report.</summary>
     public Guid DetaineeId { get; private set; }
+    /// <summary>The day of release as reported: a calendar date without a time zone, the day the totals count it on.</summary>
     public DateOnly ReleasedOn { get; private set; }
     public ReleaseKind Kind { get; private set; }
     public ReleaseConditions Conditions { get; private set; }
     /// <summary>The facility released from.</summary>
     public Guid? FacilityId { get; private set; }
+    /// <summary>The sources the report cites, each once.</summary>
     public List<Guid> SourceIds { get; private set; } = [];
     public string? Note { get; private set; }
+    /// <summary>The API key that reported it; four eyes: that key may never decide on it.</summary>
     public Guid ReportedByKeyId { get; private set; }
+    /// <summary>The reporting key's organization, which need not be the one holding the record (<see cref="Organization"/>).</summary>
     public string ReportedByOrganization { get; private set; }
+    /// <summary>The organization holding the record: the detention's, whoever reported the release.</summary>
     public string Organization { get; private set; }
+    /// <summary>When the server recorded the report.</summary>
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>The status of the latest decision, <c>Reported</c> before any: kept for reads as of now; the events answer for a past moment.</summary>
     public VerificationStatus Status { get; private set; }
     /// <summary>When the decision behind <see cref="Status"/> was made; null while <c>Reported</c>.</summary>
     public DateTimeOffset? StatusOccurredAt { get; private set; }

@@ -30,9 +30,13 @@ public sealed class VerificationEvent
     public DateTimeOffset OccurredAt { get; private set; }
     /// <summary>When the server recorded it.</summary>
     public DateTimeOffset RecordedAt { get; private set; }
+    /// <summary>The API key that decided: never the key that reported the release.</summary>
     public Guid KeyId { get; private set; }
+    /// <summary>The deciding key's organization: a tally or a total that counts one organization's decisions reads this.</summary>
     public string Organization { get; private set; }
+    /// <summary>Why, trimmed; null when none was given (required for Disputed, Rejected and Retracted).</summary>
     public string? Note { get; private set; }
+    /// <summary>The sources behind the decision, each once.</summary>
     public List<Guid> SourceIds { get; private set; } = [];
 
     internal static VerificationEvent Record(Release release, int sequence, VerificationDecision decision, DateTimeOffset now) => new()

@@ -9,13 +9,16 @@ public sealed class Source
     private Source() { Url = null!; Organization = null!; }
 
     public Guid Id { get; private set; }
+    /// <summary>Where it can be read: an absolute http or https URL, trimmed.</summary>
     public string Url { get; private set; }
     public string? Publisher { get; private set; }
     public SourceKind Kind { get; private set; }
     public string? Title { get; private set; }
+    /// <summary>When it was published, in UTC; null when unknown.</summary>
     public DateTimeOffset? PublishedAt { get; private set; }
     /// <summary>A BCP 47 language tag, such as <c>es</c>.</summary>
     public string? Language { get; private set; }
+    /// <summary>The organization whose key recorded it.</summary>
     public string Organization { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 

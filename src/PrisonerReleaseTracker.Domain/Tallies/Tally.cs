@@ -40,21 +40,31 @@ public sealed class Tally
     public string? Note { get; private set; }
     /// <summary>The publishing organization.</summary>
     public string Organization { get; private set; }
+    /// <summary>The API key that published it.</summary>
     public Guid PublishedByKeyId { get; private set; }
+    /// <summary>The first release day counted.</summary>
     public DateOnly From { get; private set; }
+    /// <summary>The last release day counted; not before <see cref="From"/>.</summary>
     public DateOnly To { get; private set; }
+    /// <summary>The moment the figures are true at, in UTC; never after <see cref="KnownAt"/>.</summary>
     public DateTimeOffset AsOf { get; private set; }
     /// <summary>The moment of publication: the figures count only what the record knew then.</summary>
     public DateTimeOffset KnownAt { get; private set; }
+    /// <summary>The breakdown frozen with the figures, by the name the totals take (<c>nationality</c>); null for none.</summary>
     public string? GroupBy { get; private set; }
+    /// <summary>The organization whose decisions alone count; null when every organization's do.</summary>
     public string? VerifiedBy { get; private set; }
     /// <summary>The version of the canonical forms the digests are taken over (<see cref="TallyFormat.Version"/>).</summary>
     public int FormatVersion { get; private set; }
     /// <summary>The answer, as canonical JSON.</summary>
     public string Answer { get; private set; }
+    /// <summary>SHA-256 of <see cref="Answer"/>, hexadecimal: what the citation quotes the start of.</summary>
     public string AnswerDigest { get; private set; }
+    /// <summary>SHA-256 of the canonical list of the manifest's row hashes, hexadecimal.</summary>
     public string InputsDigest { get; private set; }
+    /// <summary>How many rows the manifest has: one per release counted.</summary>
     public int InputCount { get; private set; }
+    /// <summary>The tally's own key the manifest's tokens (one per release counted) are made with, so that a token is opaque outside this tally; never shown.</summary>
     public byte[] InputKey { get; private set; }
     /// <summary>The number of the tally this one corrects.</summary>
     public long? SupersedesNumber { get; private set; }

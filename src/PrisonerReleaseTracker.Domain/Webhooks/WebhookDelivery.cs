@@ -16,20 +16,26 @@ public sealed class WebhookDelivery
 
     public Guid Id { get; private set; }
     public Guid SubscriptionId { get; private set; }
+    /// <summary>The change it sends: its sequence in the change feed.</summary>
     public long ChangeSequence { get; private set; }
     public WebhookDeliveryStatus Status { get; private set; }
     /// <summary>HTTP requests sent, over every round.</summary>
     public int Attempts { get; private set; }
     /// <summary>Rounds of attempts that failed; the wait before the next round grows with it.</summary>
     public int FailedRounds { get; private set; }
+    /// <summary>When the latest round ended; null before the first.</summary>
     public DateTimeOffset? LastAttemptAt { get; private set; }
+    /// <summary>The subscriber's HTTP status in the latest round; null when none answered (a timeout, a refused connection) or nothing was sent.</summary>
     public int? LastStatusCode { get; private set; }
+    /// <summary>Why the latest round failed, or why the delivery was abandoned, cut to <see cref="MaxError"/> characters; null once delivered.</summary>
     public string? LastError { get; private set; }
     /// <summary>When the next round is due; null once delivered or failed.</summary>
     public DateTimeOffset? NextAttemptAt { get; private set; }
+    /// <summary>When the change was made (the delivery is written in its transaction): the maximum age counts from here, until a redelivery.</summary>
     public DateTimeOffset CreatedAt { get; private set; }
     /// <summary>When it was last asked to be sent again by hand; the maximum age counts from here then.</summary>
     public DateTimeOffset? RedeliveredAt { get; private set; }
+    /// <summary>When the subscriber answered 2xx; null until then.</summary>
     public DateTimeOffset? DeliveredAt { get; private set; }
 
     /// <summary>The <c>webhook-id</c> of every attempt.</summary>

@@ -18,21 +18,31 @@ public sealed class WebhookSubscription
     private WebhookSubscription() { Organization = null!; Url = null!; ProtectedSecret = null!; }
 
     public Guid Id { get; private set; }
+    /// <summary>The subscribing key's organization: only its keys may see and manage the subscription.</summary>
     public string Organization { get; private set; }
+    /// <summary>Where the changes are sent, as an absolute URI.</summary>
     public string Url { get; private set; }
     public string? Description { get; private set; }
     /// <summary>The filters as codes (<see cref="WebhookEventFilter.ToCode"/>); empty means every change.</summary>
     public List<string> Events { get; private set; } = [];
+    /// <summary>Active until disabled, for good: a partner subscribes again.</summary>
     public WebhookStatus Status { get; private set; }
+    /// <summary>When it was disabled; null while active.</summary>
     public DateTimeOffset? DisabledAt { get; private set; }
+    /// <summary>Why it was disabled, cut to <see cref="MaxReason"/> characters (<c>Deleted</c> for a deletion); null while active.</summary>
     public string? DisabledReason { get; private set; }
     /// <summary>Since when every attempt has failed; null after a success.</summary>
     public DateTimeOffset? FailingSince { get; private set; }
+    /// <summary>The signing secret, encrypted by the API (ASP.NET Core data protection); empty once deleted.</summary>
     public string ProtectedSecret { get; private set; }
+    /// <summary>The secret before the latest rotation, encrypted, signing beside the new one until <see cref="PreviousSecretExpiresAt"/>; null when none.</summary>
     public string? PreviousProtectedSecret { get; private set; }
+    /// <summary>When <see cref="PreviousProtectedSecret"/> stops signing; null when there is none.</summary>
     public DateTimeOffset? PreviousSecretExpiresAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+    /// <summary>The API key that subscribed.</summary>
     public Guid CreatedByKeyId { get; private set; }
+    /// <summary>When the secret was last rotated; null if never.</summary>
     public DateTimeOffset? SecretRotatedAt { get; private set; }
     /// <summary>When it was deleted: it is kept (its deliveries refer to it) but no longer seen, sent to or able to sign.</summary>
     public DateTimeOffset? DeletedAt { get; private set; }

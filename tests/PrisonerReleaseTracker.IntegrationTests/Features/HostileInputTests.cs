@@ -37,6 +37,40 @@ public sealed class HostileInputTests(ApiFixture api)
     }
 
     [Theory]
+    [InlineData("/api/v1/totals?from=2026-01-01&asOf=yesterday", "asOf")]
+    [InlineData("/api/v1/totals/timeline?from=2026-01-01&knownAt=2026-01-23T10:00:00", "knownAt")]
+    [InlineData("/api/v1/lists/019bc5a2-7d4e-7b3a-9c1d-2e5f6a7b8c9d/reconciliation?asOf=2026/01/23", "asOf")]
+    [InlineData("/api/v1/lists/019bc5a2-7d4e-7b3a-9c1d-2e5f6a7b8c9d/reconciliation?knownAt=now", "knownAt")]
+    [InlineData("/api/v1/lists/019bc5a2-7d4e-7b3a-9c1d-2e5f6a7b8c9d/entries?asOf=yesterday", "asOf")]
+    [InlineData("/api/v1/lists/019bc5a2-7d4e-7b3a-9c1d-2e5f6a7b8c9d/entries?knownAt=2026-01-23T10:00", "knownAt")]
+    public async Task A_moment_that_is_not_one_is_refused_with_the_forms_accepted_wherever_a_query_takes_it(string path, string field)
+    {
+        using var researcher = await api.ClientAsync(Role.Researcher, "Moments " + Marker());
+
+        var problem = await ProblemAsync(await researcher.GetAsync(path, Ct), HttpStatusCode.BadRequest);
+
+        Assert.Equal(PrisonerReleaseTracker.Api.Features.Totals.Moment.Expected, problem["errors"]?[field]?[0]?.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/audit?cursor=abc", "cursor", "Not a cursor this API issued.")]
+    [InlineData("/api/v1/audit?cursor=0", "cursor", "Not a cursor this API issued.")]
+    [InlineData("/api/v1/audit?limit=501", "limit", null)]
+    [InlineData("/api/v1/changes?cursor=-1", "cursor", "Not a cursor: the sequence of an item of this feed.")]
+    [InlineData("/api/v1/changes?limit=0", "limit", null)]
+    public async Task A_list_paged_by_sequence_refuses_a_cursor_that_is_no_sequence_number_and_a_limit_out_of_range(string path, string field, string? message)
+    {
+        var problem = await ProblemAsync(await api.Admin().GetAsync(path, Ct), HttpStatusCode.BadRequest);
+
+        var errors = problem["errors"]?[field]?.AsArray();
+        Assert.True(errors is [_], $"one error for {field}: {problem.ToJsonString()}");
+        if (message is not null)
+        {
+            Assert.Equal(message, errors[0]!.GetValue<string>());
+        }
+    }
+
+    [Theory]
     [InlineData("/api/v1/detainees", """{"fullName":"Nul\u0000Name","gender":"Male","nationalities":["VE"],"categories":[],"isProtected":false}""", "fullName")]
     [InlineData("/api/v1/facilities", """{"name":"Prison\u0000","kind":"Prison","country":"VE"}""", "name")]
     [InlineData("/api/v1/sources", """{"url":"https://example.org/a\u0000b","kind":"NewsMedia"}""", "url")]

@@ -17,8 +17,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// without their secrets, which are never stored.
     /// </remarks>
     [HttpGet]
-    [ProducesResponseType<Page<ApiKeyResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ApiKeyResponse>]
     public async Task<IActionResult> ListApiKeys([FromQuery] ApiKeyListQuery query, CancellationToken ct)
     {
         var fetched = await query.Slice(Managed().ChangedSince(query), k => k.Id).Select(ApiKeyResponse.Projection).ToListAsync(ct);
@@ -28,8 +27,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// <summary>Get an API key</summary>
     /// <remarks>Without its secret, which is never stored. A key the caller does not manage is not found.</remarks>
     [HttpGet("{id:guid}")]
-    [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<ApiKeyResponse>]
     public async Task<IActionResult> GetApiKey(Guid id, CancellationToken ct) => this.Found(await FindAsync(id, ct), "API key");
 
     /// <summary>Issue an API key</summary>
@@ -39,8 +37,7 @@ public sealed class ApiKeysController(AppDbContext db, TimeProvider clock) : Con
     /// the issuing key and its organization.
     /// </remarks>
     [HttpPost]
-    [ProducesResponseType<CreatedApiKeyResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersCreated<CreatedApiKeyResponse>]
     public async Task<IActionResult> CreateApiKey(CreateApiKeyRequest request, CancellationToken ct)
     {
         var (organization, role, issuer) = (request.Organization.Trim(), request.Role!.Value, User.RequiredCaller());

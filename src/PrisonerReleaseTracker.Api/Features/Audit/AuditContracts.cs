@@ -64,7 +64,7 @@ public enum AuditEntityType
 }
 
 /// <summary>Filters of the audit log.</summary>
-public sealed record AuditListQuery
+public sealed record AuditListQuery : ISequencePageQuery
 {
     /// <summary>How many entries (1 to 500).</summary>
     public int Limit { get; init; } = PageQuery.DefaultLimit;
@@ -83,16 +83,13 @@ public sealed record AuditListQuery
 
     /// <summary>Only entries before this instant.</summary>
     public DateTimeOffset? To { get; init; }
-
-    public bool TryReadCursor(out long after) => SequenceCursor.TryRead(Cursor, out after);
 }
 
-internal sealed class AuditListQueryValidator : AbstractValidator<AuditListQuery>
+internal sealed class AuditListQueryValidator : SequencePageQueryValidator<AuditListQuery>
 {
     public AuditListQueryValidator()
+        : base("Not a cursor this API issued.")
     {
-        RuleFor(q => q.Limit).InclusiveBetween(1, PageQuery.MaxLimit);
-        RuleFor(q => q.Cursor).Must((q, _) => q.TryReadCursor(out long _)).WithMessage("Not a cursor this API issued.");
         RuleFor(q => q.To).GreaterThan(q => q.From).When(q => q.From is not null && q.To is not null).WithMessage("Must be after from.");
     }
 }

@@ -13,28 +13,11 @@ public sealed class AuditController(AppDbContext db) : ControllerBase
     public async Task<IActionResult> ListAuditEntries([FromQuery] AuditListQuery query, CancellationToken ct)
     {
         query.TryReadCursor(out var after);
-        var entries = db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after);
-        if (query.EntityType is { } type)
-        {
-            var name = type.ToString();
-            entries = entries.Where(e => e.EntityType == name);
-        }
-
-        if (query.EntityId is { } id)
-        {
-            entries = entries.Where(e => e.EntityId == id);
-        }
-
-        if (query.From is { } from)
-        {
-            entries = entries.Where(e => e.At >= from.ToUniversalTime());
-        }
-
-        if (query.To is { } to)
-        {
-            entries = entries.Where(e => e.At < to.ToUniversalTime());
-        }
-
+        var entries = db.AuditEntries.AsNoTracking().Where(e => e.Sequence > after)
+            .WhereGiven(query.EntityType, type => e => e.EntityType == type.ToString())
+            .WhereGiven(query.EntityId, id => e => e.EntityId == id)
+            .WhereGiven(query.From, from => e => e.At >= from.ToUniversalTime())
+            .WhereGiven(query.To, to => e => e.At < to.ToUniversalTime());
         var fetched = await entries.OrderBy(e => e.Sequence).Take(query.Limit + 1)
             .Select(e => new AuditEntryResponse(e.Sequence, e.At, e.KeyId, e.Organization, e.Action, e.EntityType, e.EntityId, e.Fields, e.PreviousHash, e.Hash))
             .ToListAsync(ct);

@@ -34,7 +34,7 @@ public sealed record ChangeItem(long Sequence, DateTimeOffset At, ChangeEntityTy
 }
 
 /// <summary>Where to read the change feed from.</summary>
-public sealed record ChangeListQuery
+public sealed record ChangeListQuery : ISequencePageQuery
 {
     /// <summary>How many items (1 to 500).</summary>
     public int Limit { get; init; } = PageQuery.DefaultLimit;
@@ -44,16 +44,13 @@ public sealed record ChangeListQuery
 
     /// <summary>Only changes to this kind of record.</summary>
     public ChangeEntityType? EntityType { get; init; }
-
-    public bool TryReadCursor(out long after) => SequenceCursor.TryRead(Cursor, out after);
 }
 
-internal sealed class ChangeListQueryValidator : AbstractValidator<ChangeListQuery>
+internal sealed class ChangeListQueryValidator : SequencePageQueryValidator<ChangeListQuery>
 {
     public ChangeListQueryValidator()
+        : base("Not a cursor: the sequence of an item of this feed.")
     {
-        RuleFor(q => q.Limit).InclusiveBetween(1, PageQuery.MaxLimit);
-        RuleFor(q => q.Cursor).Must((q, _) => q.TryReadCursor(out long _)).WithMessage("Not a cursor: the sequence of an item of this feed.");
         RuleFor(q => q.EntityType).IsInEnum();
     }
 }

@@ -14,17 +14,11 @@ public sealed class ChangesController(AppDbContext db) : ControllerBase
     /// </remarks>
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<ChangeItem>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ChangeItem>]
     public async Task<IActionResult> ListChanges([FromQuery] ChangeListQuery query, CancellationToken ct)
     {
         query.TryReadCursor(out var after);
-        var changes = db.RecordChanges.AsNoTracking().Where(c => c.Sequence > after);
-        if (query.EntityType is { } type)
-        {
-            changes = changes.Where(c => c.EntityType == type);
-        }
-
+        var changes = db.RecordChanges.AsNoTracking().Where(c => c.Sequence > after).WhereGiven(query.EntityType, type => c => c.EntityType == type);
         var fetched = await changes.OrderBy(c => c.Sequence).Take(query.Limit + 1).ToListAsync(ct);
         var items = fetched.Take(query.Limit).Select(ChangeItem.From).ToList();
         var next = fetched.Count > query.Limit ? items[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null;

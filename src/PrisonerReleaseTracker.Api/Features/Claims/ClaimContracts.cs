@@ -73,14 +73,7 @@ public sealed record ClaimResponse(
     ClaimCountResponse Count, string OriginalText, IReadOnlyList<Guid> SourceIds, Guid? SupersedesClaimId, ClaimStatus Status,
     DateTimeOffset? EndedAt, string? RetractionNote, DateTimeOffset CreatedAt, [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
-    /// <summary>A claim with its row version, as read by <see cref="Read"/>.</summary>
-    internal sealed record Versioned(Claim Claim, uint Version);
-
-    /// <summary>Reads claims with the version their ETag comes from.</summary>
-    internal static IQueryable<Versioned> Read(IQueryable<Claim> claims) =>
-        claims.Select(c => new Versioned(c, EF.Property<uint>(c, AppDbContext.RowVersion)));
-
-    internal static ClaimResponse From(Versioned read) => From(read.Claim, read.Version);
+    internal static ClaimResponse From(Versioned<Claim> read) => From(read.Entity, read.Version);
 
     internal static ClaimResponse From(Claim c, uint version) => new(
         c.Id, c.Claimant, c.ClaimantKind, c.Metric, c.StatedAtAsStated, new PeriodResponse(c.PeriodFrom, c.PeriodTo),

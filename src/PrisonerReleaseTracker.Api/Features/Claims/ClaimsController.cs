@@ -12,34 +12,15 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
-    [ProducesResponseType<Page<ClaimResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ClaimResponse>]
     public async Task<IActionResult> ListClaims([FromQuery] ClaimListQuery query, CancellationToken ct)
     {
-        var claims = db.Claims.AsNoTracking();
-        if (query.Metric is { } metric)
-        {
-            claims = claims.Where(c => c.Metric == metric);
-        }
-
-        if (query.ClaimantKind is { } kind)
-        {
-            claims = claims.Where(c => c.ClaimantKind == kind);
-        }
-
-        if (query.StatedFrom is { } from)
-        {
-            var since = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            claims = claims.Where(c => c.StatedAt >= since);
-        }
-
-        if (query.StatedTo is { } to)
-        {
-            var before = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            claims = claims.Where(c => c.StatedAt < before);
-        }
-
-        var fetched = await ClaimResponse.Read(query.Slice(claims.ChangedSince(query, db), c => c.Id)).ToListAsync(ct);
+        var claims = db.Claims.AsNoTracking()
+            .WhereGiven(query.Metric, metric => c => c.Metric == metric)
+            .WhereGiven(query.ClaimantKind, kind => c => c.ClaimantKind == kind)
+            .WhereGiven(query.StatedFrom, from => c => c.StatedAt >= StartOf(from))
+            .WhereGiven(query.StatedTo, to => c => c.StatedAt < StartOf(to.AddDays(1)));
+        var fetched = await query.Slice(claims.ChangedSince(query, db), c => c.Id).WithVersion().ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ClaimResponse.From)], c => c.Id));
     }
 
@@ -47,18 +28,16 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     /// <remarks>Anyone may read a claim, with its status: Active, Superseded (by a later statement) or Retracted.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
-    [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<ClaimResponse>]
     public async Task<IActionResult> GetClaim(Guid id, CancellationToken ct) =>
-        this.Found(await ClaimResponse.Read(db.Claims.AsNoTracking().Where(c => c.Id == id)).SingleOrDefaultAsync(ct) is { } read
+        this.Found(await db.Claims.AsNoTracking().Where(c => c.Id == id).WithVersion().SingleOrDefaultAsync(ct) is { } read
             ? ClaimResponse.From(read) : null, "Claim");
 
     /// <summary>Record a claim</summary>
     /// <remarks>Claims are never edited: a revision is a new claim naming the one it supersedes.</remarks>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<ClaimResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
+    [AnswersCreated<ClaimResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateClaim(CreateClaimRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -90,8 +69,7 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
     /// <remarks>The claim stays on record, marked Retracted from now on; totals as of earlier moments still show it.</remarks>
     [HttpPost("{id:guid}/retraction")]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<ClaimResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    [AnswersFound<ClaimResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> RetractClaim(Guid id, RetractClaimRequest request, CancellationToken ct)
     {
         var claim = await db.Claims.SingleOrDefaultAsync(c => c.Id == id, ct);
@@ -107,6 +85,9 @@ public sealed class ClaimsController(AppDbContext db, TimeProvider clock) : Cont
         return Ok(retracted);
     }
 
+    /// <summary>The first moment of <paramref name="day"/> in UTC: the days of the claim list's filters are UTC days.</summary>
+    private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
     /// <summary>A claim just saved, with the row version the save read back.</summary>
-    private ClaimResponse Saved(Claim claim) => ClaimResponse.From(claim, db.Entry(claim).Property<uint>(AppDbContext.RowVersion).CurrentValue);
+    private ClaimResponse Saved(Claim claim) => ClaimResponse.From(claim, db.VersionOf(claim));
 }

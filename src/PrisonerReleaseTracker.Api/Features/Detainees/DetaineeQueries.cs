@@ -17,37 +17,13 @@ public static class DetaineeFiltering
                 .Where(d => EF.Property<NpgsqlTsVector>(d, DetaineeConfiguration.SearchWords).Matches(AppDbContext.NameQuery(words)));
         }
 
-        if (filter.Nationality is { } nationality)
-        {
-            detainees = detainees.Where(d => d.Nationalities.Contains(nationality));
-        }
-
-        if (filter.Category is { } category)
-        {
-            detainees = detainees.Where(d => d.Categories.Contains(category));
-        }
-
-        if (filter.Status is { } status)
-        {
-            detainees = detainees.Where(d => d.Status == status);
-        }
-
-        if (filter.FacilityId is { } facilityId)
-        {
-            detainees = detainees.Where(d => d.Detentions.Any(x => x.ReleasedOn == null && x.FacilityId == facilityId));
-        }
-
-        if (filter.ArrestedFrom is { } from)
-        {
-            detainees = detainees.Where(d => d.Detentions.Any(x => EF.Property<DateOnly?>(x, DetentionConfiguration.ArrestedTo) >= from));
-        }
-
-        if (filter.ArrestedTo is { } to)
-        {
-            detainees = detainees.Where(d => d.Detentions.Any(x => EF.Property<DateOnly?>(x, DetentionConfiguration.ArrestedFrom) <= to));
-        }
-
-        return detainees;
+        return detainees
+            .WhereGiven(filter.Nationality, nationality => d => d.Nationalities.Contains(nationality))
+            .WhereGiven(filter.Category, category => d => d.Categories.Contains(category))
+            .WhereGiven(filter.Status, status => d => d.Status == status)
+            .WhereGiven(filter.FacilityId, facilityId => d => d.Detentions.Any(x => x.ReleasedOn == null && x.FacilityId == facilityId))
+            .WhereGiven(filter.ArrestedFrom, from => d => d.Detentions.Any(x => EF.Property<DateOnly?>(x, DetentionConfiguration.ArrestedTo) >= from))
+            .WhereGiven(filter.ArrestedTo, to => d => d.Detentions.Any(x => EF.Property<DateOnly?>(x, DetentionConfiguration.ArrestedFrom) <= to));
     }
 }
 

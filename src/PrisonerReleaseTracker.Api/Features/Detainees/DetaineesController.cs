@@ -9,24 +9,21 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     /// <remarks>Filters combine with AND. Ordered by creation, paged with <c>cursor</c>.</remarks>
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<DetaineeResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<DetaineeResponse>]
     public async Task<IActionResult> ListDetainees([FromQuery] DetaineeFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>
         Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a detainee</summary>
     /// <remarks>The <c>ETag</c> header carries the version to send in <c>If-Match</c> when updating.</remarks>
     [HttpGet("{id:guid}")]
-    [ProducesResponseType<DetaineeResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<DetaineeResponse>]
     public async Task<IActionResult> GetDetainee(Guid id, CancellationToken ct) =>
         this.Found(await queries.GetAsync(id, User.RequiredCaller(), ct), "Detainee");
 
     /// <summary>Record a detainee</summary>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<DetaineeResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<DetaineeResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateDetainee(DetaineeRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -41,8 +38,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
     /// <remarks>Replaces the details; requires <c>If-Match</c> with the ETag last read (428 without it, 412 when stale).</remarks>
     [HttpPut("{id:guid}")]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<DetaineeResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired)]
+    [AnswersFound<DetaineeResponse>(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired)]
     [ReadsIfMatch(required: true)]
     public async Task<IActionResult> UpdateDetainee(Guid id, DetaineeRequest request, CancellationToken ct)
     {
@@ -54,7 +50,7 @@ public sealed class DetaineesController(AppDbContext db, DetaineeQueries queries
             return refused;
         }
 
-        if (db.Entry(detainee!).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected)
+        if (db.VersionOf(detainee!) != expected)
         {
             return ETags.Stale();
         }

@@ -7,8 +7,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     /// <summary>List a detainee's detentions</summary>
     /// <remarks>Oldest first, each with its facility history.</remarks>
     [HttpGet("api/v1/detainees/{detaineeId:guid}/detentions")]
-    [ProducesResponseType<IReadOnlyList<DetentionResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<IReadOnlyList<DetentionResponse>>]
     public async Task<IActionResult> ListDetentions(Guid detaineeId, CancellationToken ct)
     {
         if (await SeenAsync(detaineeId, ct) is not { } seen)
@@ -24,16 +23,14 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     /// <summary>Get a detention</summary>
     /// <remarks>With its facility history; the <c>ETag</c> changes with every transfer and with the release that ends it.</remarks>
     [HttpGet("api/v1/detentions/{id:guid}")]
-    [ProducesResponseType<DetentionResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<DetentionResponse>]
     public async Task<IActionResult> GetDetention(Guid id, CancellationToken ct) => this.Found(await FindAsync(id, ct), "Detention");
 
     /// <summary>Open a detention</summary>
     /// <remarks>A person has at most one open detention: a second is a 409.</remarks>
     [HttpPost("api/v1/detainees/{detaineeId:guid}/detentions")]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<DetentionResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    [AnswersCreated<DetentionResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateDetention(Guid detaineeId, CreateDetentionRequest request, CancellationToken ct)
     {
         var detainee = await db.Detainees.Include(d => d.Detentions).SingleOrDefaultAsync(d => d.Id == detaineeId, ct);
@@ -53,8 +50,7 @@ public sealed class DetentionsController(AppDbContext db, TimeProvider clock) : 
     /// </remarks>
     [HttpPost("api/v1/detentions/{detentionId:guid}/transfers")]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<DetentionResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    [AnswersCreated<DetentionResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> TransferDetention(Guid detentionId, TransferRequest request, CancellationToken ct)
     {
         var detention = await db.Detentions.Include(d => d.Transfers).SingleOrDefaultAsync(d => d.Id == detentionId, ct);

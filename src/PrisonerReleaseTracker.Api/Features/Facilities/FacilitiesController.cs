@@ -11,21 +11,12 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
     [AllowAnonymous]
-    [ProducesResponseType<Page<FacilityResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<FacilityResponse>]
     public async Task<IActionResult> ListFacilities([FromQuery] FacilityListQuery query, CancellationToken ct)
     {
-        var facilities = db.Facilities.AsNoTracking();
-        if (query.Country is { } country)
-        {
-            facilities = facilities.Where(f => f.Country == country);
-        }
-
-        if (query.Kind is { } kind)
-        {
-            facilities = facilities.Where(f => f.Kind == kind);
-        }
-
+        var facilities = db.Facilities.AsNoTracking()
+            .WhereGiven(query.Country, country => f => f.Country == country)
+            .WhereGiven(query.Kind, kind => f => f.Kind == kind);
         var fetched = await query.Slice(facilities.ChangedSince(query, db), f => f.Id).Select(FacilityResponse.Projection).ToListAsync(ct);
         return Ok(query.ToPage(fetched, f => f.Id));
     }
@@ -34,16 +25,14 @@ public sealed class FacilitiesController(AppDbContext db, TimeProvider clock) : 
     /// <remarks>Anyone may read a facility.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
-    [ProducesResponseType<FacilityResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<FacilityResponse>]
     public async Task<IActionResult> GetFacility(Guid id, CancellationToken ct) =>
         this.Found(await db.Facilities.AsNoTracking().Where(f => f.Id == id).Select(FacilityResponse.Projection).SingleOrDefaultAsync(ct), "Facility");
 
     /// <summary>Record a facility</summary>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<FacilityResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<FacilityResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateFacility(CreateFacilityRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();

@@ -52,9 +52,7 @@ public sealed class ImportsController(ImportService imports) : ControllerBase
     [RequestSizeLimit(ImportService.MaxBodyBytes)]
     [RequestTimeout(Protection.LongRunning)]
     [Consumes("text/csv", "application/json")]
-    [ProducesResponseType<ImportResult>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ImportProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [Problems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status422UnprocessableEntity)]
+    [AnswersUpload<ImportResult>(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)]
     public async Task<IActionResult> ImportDetainees([FromQuery] bool dryRun, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         CancellationToken ct)
     {

@@ -40,12 +40,7 @@ public sealed record ListResponse(
     IReadOnlyList<Guid> SourceIds, Guid? ClaimId, string Organization, int Size, DateTimeOffset? EntriesUploadedAt, DateTimeOffset CreatedAt,
     [property: JsonPropertyName("etag")] string ETag) : IVersioned
 {
-    internal sealed record Versioned(NamedList List, uint Version);
-
-    internal static IQueryable<Versioned> Read(IQueryable<NamedList> lists) =>
-        lists.Select(l => new Versioned(l, EF.Property<uint>(l, AppDbContext.RowVersion)));
-
-    internal static ListResponse From(Versioned read) => From(read.List, read.Version);
+    internal static ListResponse From(Versioned<NamedList> read) => From(read.Entity, read.Version);
 
     internal static ListResponse From(NamedList l, uint version) => new(
         l.Id, l.Title, l.Claimant, l.ClaimantKind, l.StatedAtAsStated, new PeriodResponse(l.PeriodFrom, l.PeriodTo), l.Metric, l.SourceIds, l.ClaimId,
@@ -64,12 +59,10 @@ public record ReconciliationQuery
 {
     /// <summary>The record as of this moment (release statuses, detentions): an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted.</summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(MomentBinder<AsOf>))]
     public AsOf? AsOf { get; init; }
 
     /// <summary>Only matches and decisions recorded by this moment count (same forms as <c>asOf</c>). All when omitted.</summary>
     /// <example>2026-01-25T12:00:00Z</example>
-    [ModelBinder(typeof(MomentBinder<KnownAt>))]
     public KnownAt? KnownAt { get; init; }
 }
 
@@ -90,11 +83,9 @@ public sealed record ListEntriesQuery : PageQuery
 
     /// <summary>The record as of this moment (see the reconciliation).</summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(MomentBinder<AsOf>))]
     public AsOf? AsOf { get; init; }
 
     /// <summary>Only matches and decisions recorded by this moment count.</summary>
-    [ModelBinder(typeof(MomentBinder<KnownAt>))]
     public KnownAt? KnownAt { get; init; }
 
     /// <summary><c>json</c> (a page) or <c>csv</c> (every entry, in list order; the paging parameters are ignored).</summary>

@@ -59,7 +59,7 @@ public sealed class ListUpload(AppDbContext db, DataVersion version, TimeProvide
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await version.BumpAsync(db, ct);
-        return new UploadOutcome.Done(list, db.Entry(list).Property<uint>(AppDbContext.RowVersion).CurrentValue);
+        return new UploadOutcome.Done(list, db.VersionOf(list));
     }
 
     /// <summary>Reads, checks and COPYs every entry; the count, or the problems (then nothing is kept).</summary>

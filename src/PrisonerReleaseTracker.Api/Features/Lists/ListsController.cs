@@ -16,17 +16,11 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet]
     [AllowAnonymous]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<ListResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ListResponse>]
     public async Task<IActionResult> ListLists([FromQuery] ListListQuery query, CancellationToken ct)
     {
-        var lists = db.NamedLists.AsNoTracking();
-        if (query.Metric is { } metric)
-        {
-            lists = lists.Where(l => l.Metric == metric);
-        }
-
-        var fetched = await ListResponse.Read(query.Slice(lists.ChangedSince(query, db), l => l.Id)).ToListAsync(ct);
+        var lists = db.NamedLists.AsNoTracking().WhereGiven(query.Metric, metric => l => l.Metric == metric);
+        var fetched = await query.Slice(lists.ChangedSince(query, db), l => l.Id).WithVersion().ToListAsync(ct);
         return Ok(query.ToPage([.. fetched.Select(ListResponse.From)], l => l.Id));
     }
 
@@ -34,10 +28,9 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// <remarks>Anyone may read a list: title, claimant, dates and size.</remarks>
     [HttpGet("{id:guid}")]
     [AllowAnonymous]
-    [ProducesResponseType<ListResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<ListResponse>]
     public async Task<IActionResult> GetList(Guid id, CancellationToken ct) =>
-        this.Found(await ListResponse.Read(db.NamedLists.AsNoTracking().Where(l => l.Id == id)).SingleOrDefaultAsync(ct) is { } read
+        this.Found(await db.NamedLists.AsNoTracking().Where(l => l.Id == id).WithVersion().SingleOrDefaultAsync(ct) is { } read
             ? ListResponse.From(read) : null, "List");
 
     /// <summary>Record a named list</summary>
@@ -47,8 +40,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// </remarks>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<ListResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<ListResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateList(CreateListRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -96,9 +88,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [RequestSizeLimit(ListUpload.MaxBodyBytes)]
     [RequestTimeout(Protection.LongRunning)]
     [Consumes("text/csv", "application/json")]
-    [ProducesResponseType<ListResponse>(StatusCodes.Status200OK, "application/json")]
-    [ProducesResponseType<ImportProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
-    [Problems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)]
+    [AnswersUpload<ListResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> UploadEntries(Guid id, [FromServices] ListUpload upload, CancellationToken ct)
     {
         var list = await db.NamedLists.SingleOrDefaultAsync(l => l.Id == id, ct);
@@ -154,8 +144,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     [HttpGet("{id:guid}/reconciliation")]
     [AllowAnonymous]
     [Budget(BudgetKind.Computation)]
-    [ProducesResponseType<ReconciliationResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
+    [AnswersFound<ReconciliationResponse>(StatusCodes.Status400BadRequest)]
     public async Task<IActionResult> Reconcile(Guid id, [FromQuery] ReconciliationQuery query, CancellationToken ct)
     {
         if (await db.NamedLists.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct) is not { } list)
@@ -213,8 +202,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
     /// <param name="ct">Cancels the request.</param>
     [HttpPost("{id:guid}/entries/{number:int}/match")]
     [Authorize(Policy = Policies.Verifier)]
-    [ProducesResponseType<MatchDecisionResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
+    [AnswersCreated<MatchDecisionResponse>(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> DecideMatch(Guid id, int number, MatchDecisionRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -241,7 +229,7 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         await db.SaveChangesAsync(ct);
         var after = (await reconciliation.ReconcileAsync(list, caller, clock.GetUtcNow(), null, ct)).Single(e => e.Id == entry.Id);
         var decided = new MatchDecisionResponse(decision.Id, list.Id, number, decision.DetaineeId, decision.Note, decision.Organization, decision.RecordedAt,
-            after.ToResponse(), ETags.From(db.Entry(decision).Property<uint>(AppDbContext.RowVersion).CurrentValue));
+            after.ToResponse(), ETags.From(db.VersionOf(decision)));
         ETags.Set(Response, decided.ETag);
         return CreatedAtAction(nameof(ListEntries), new { id }, decided);
     }
@@ -261,6 +249,6 @@ public sealed class ListsController(AppDbContext db, Reconciliation reconciliati
         await csv.FlushAsync(ct);
     }
 
-    private ListResponse Saved(NamedList list) => ListResponse.From(list, db.Entry(list).Property<uint>(AppDbContext.RowVersion).CurrentValue);
+    private ListResponse Saved(NamedList list) => ListResponse.From(list, db.VersionOf(list));
 
 }

@@ -17,14 +17,14 @@ public sealed class PageLists(AppDbContext db, Reconciliation reconciliation)
 
     public async Task<IReadOnlyList<PageList>> ForPeriodAsync(DateOnly from, DateOnly to, DateTimeOffset asOf, CancellationToken ct)
     {
-        var lists = await ListResponse.Read(db.NamedLists.AsNoTracking()
-                .Where(l => l.EntriesUploadedAt != null && l.PeriodFrom <= to && l.PeriodTo >= from)
-                .OrderByDescending(l => l.StatedAt).ThenByDescending(l => l.Id).Take(MaxLists))
-            .ToListAsync(ct);
+        var lists = await db.NamedLists.AsNoTracking()
+            .Where(l => l.EntriesUploadedAt != null && l.PeriodFrom <= to && l.PeriodTo >= from)
+            .OrderByDescending(l => l.StatedAt).ThenByDescending(l => l.Id).Take(MaxLists)
+            .WithVersion().ToListAsync(ct);
         var shown = new List<PageList>();
         foreach (var read in lists)
         {
-            shown.Add(new PageList(ListResponse.From(read), await reconciliation.AnswerAsync(read.List, null, asOf, null, ct)));
+            shown.Add(new PageList(ListResponse.From(read), await reconciliation.AnswerAsync(read.Entity, null, asOf, null, ct)));
         }
 
         return shown;

@@ -7,40 +7,13 @@ namespace PrisonerReleaseTracker.Api.Features.Releases;
 /// <summary>The releases a <see cref="ReleaseFilter"/> selects: the one reading of the filter, for the list and the export.</summary>
 public static class ReleaseFiltering
 {
-    public static IQueryable<Release> Matching(this IQueryable<Release> releases, ReleaseFilter filter, AppDbContext db)
-    {
-        if (filter.ReleasedFrom is { } from)
-        {
-            releases = releases.Where(r => r.ReleasedOn >= from);
-        }
-
-        if (filter.ReleasedTo is { } to)
-        {
-            releases = releases.Where(r => r.ReleasedOn <= to);
-        }
-
-        if (filter.Status is { } status)
-        {
-            releases = releases.Where(r => r.Status == status);
-        }
-
-        if (filter.FacilityId is { } facilityId)
-        {
-            releases = releases.Where(r => r.FacilityId == facilityId);
-        }
-
-        if (filter.Nationality is { } nationality)
-        {
-            releases = releases.Where(r => db.Detainees.Any(d => d.Id == r.DetaineeId && d.Nationalities.Contains(nationality)));
-        }
-
-        if (filter.Category is { } category)
-        {
-            releases = releases.Where(r => db.Detainees.Any(d => d.Id == r.DetaineeId && d.Categories.Contains(category)));
-        }
-
-        return releases;
-    }
+    public static IQueryable<Release> Matching(this IQueryable<Release> releases, ReleaseFilter filter, AppDbContext db) => releases
+        .WhereGiven(filter.ReleasedFrom, from => r => r.ReleasedOn >= from)
+        .WhereGiven(filter.ReleasedTo, to => r => r.ReleasedOn <= to)
+        .WhereGiven(filter.Status, status => r => r.Status == status)
+        .WhereGiven(filter.FacilityId, facilityId => r => r.FacilityId == facilityId)
+        .WhereGiven(filter.Nationality, nationality => r => db.Detainees.Any(d => d.Id == r.DetaineeId && d.Nationalities.Contains(nationality)))
+        .WhereGiven(filter.Category, category => r => db.Detainees.Any(d => d.Id == r.DetaineeId && d.Categories.Contains(category)));
 }
 
 /// <summary>Reads of releases and their verification histories, projected in SQL and shaped for the caller.</summary>

@@ -10,32 +10,24 @@ public sealed class SourcesController(AppDbContext db, TimeProvider clock) : Con
     /// <summary>List sources</summary>
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<SourceResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<SourceResponse>]
     public async Task<IActionResult> ListSources([FromQuery] SourceListQuery query, CancellationToken ct)
     {
-        var sources = db.Sources.AsNoTracking();
-        if (query.Kind is { } kind)
-        {
-            sources = sources.Where(s => s.Kind == kind);
-        }
-
+        var sources = db.Sources.AsNoTracking().WhereGiven(query.Kind, kind => s => s.Kind == kind);
         var fetched = await AsSeen(query.Slice(sources.ChangedSince(query, db), s => s.Id)).ToListAsync(ct);
         return Ok(query.ToPage(fetched, s => s.Id));
     }
 
     /// <summary>Get a source</summary>
     [HttpGet("{id:guid}")]
-    [ProducesResponseType<SourceResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<SourceResponse>]
     public async Task<IActionResult> GetSource(Guid id, CancellationToken ct) =>
         this.Found(await AsSeen(db.Sources.AsNoTracking().Where(s => s.Id == id)).SingleOrDefaultAsync(ct), "Source");
 
     /// <summary>Record a source</summary>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<SourceResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<SourceResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateSource(CreateSourceRequest request, CancellationToken ct)
     {
         var source = Source.Create(request.Url, request.Publisher, request.Kind!.Value, request.Title, request.PublishedAt, request.Language,

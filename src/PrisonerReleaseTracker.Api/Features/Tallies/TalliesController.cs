@@ -19,8 +19,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     /// </remarks>
     [HttpPost]
     [Authorize(Policy = Policies.Verifier)]
-    [ProducesResponseType<TallyResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
+    [AnswersCreated<TallyResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> PublishTally(PublishTallyRequest request, CancellationToken ct)
     {
         if (request.Supersedes is { } earlier && !await db.Tallies.AnyAsync(t => t.Number == earlier, ct))
@@ -39,16 +38,10 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     [HttpGet]
     [AllowAnonymous]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<TallyResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<TallyResponse>]
     public async Task<IActionResult> ListTallies([FromQuery] TallyListQuery query, CancellationToken ct)
     {
-        var listed = db.Tallies.AsNoTracking();
-        if (query.Organization is { } organization)
-        {
-            listed = listed.Where(t => t.Organization == organization);
-        }
-
+        var listed = db.Tallies.AsNoTracking().WhereGiven(query.Organization, organization => t => t.Organization == organization);
         var page = query.ToPage(await ReadAsync(query.Slice(listed, t => t.Id), ct), t => t.Id);
         return Ok(new Page<TallyResponse>([.. page.Items.Select(t => t.Item)], page.NextCursor));
     }
@@ -57,8 +50,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     /// <remarks>Anyone may read it: the frozen answer, its digests, a citation line and its permanent address.</remarks>
     [HttpGet("{number:long}")]
     [AllowAnonymous]
-    [ProducesResponseType<TallyResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<TallyResponse>]
     public async Task<IActionResult> GetTally(long number, CancellationToken ct) =>
         this.Found((await ReadAsync(db.Tallies.Where(t => t.Number == number), ct)).SingleOrDefault().Item, "Tally");
 
@@ -113,8 +105,7 @@ public sealed class TalliesController(AppDbContext db, TallyService tallies) : C
     /// </remarks>
     [HttpGet("{number:long}/check")]
     [AllowAnonymous]
-    [ProducesResponseType<TallyCheckResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<TallyCheckResponse>]
     public async Task<IActionResult> CheckTally(long number, CancellationToken ct)
     {
         var tally = await db.Tallies.AsNoTracking().SingleOrDefaultAsync(t => t.Number == number, ct);

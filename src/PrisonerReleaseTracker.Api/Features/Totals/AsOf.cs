@@ -45,6 +45,18 @@ public static class Moment
         return false;
     }
 
+    /// <summary>A moment read as what it is to the answer (<see cref="AsOf"/>, <see cref="KnownAt"/>): the <c>IParsable</c> of each.</summary>
+    public static T Parse<T>(string s, Func<DateTimeOffset, T> moment) =>
+        TryParse(s, moment, out var result) ? result : throw new FormatException(Expected);
+
+    /// <inheritdoc cref="Parse{T}"/>
+    public static bool TryParse<T>([NotNullWhen(true)] string? s, Func<DateTimeOffset, T> moment, out T result)
+    {
+        var parsed = TryParse(s, out var instant);
+        result = moment(instant);
+        return parsed;
+    }
+
     /// <summary>The last microsecond of <paramref name="day"/>, UTC: what a date alone means as a moment.</summary>
     public static DateTimeOffset EndOf(DateOnly day) => new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1).AddTicks(-10);
 }
@@ -55,15 +67,10 @@ public readonly record struct AsOf(DateTimeOffset Instant) : IParsable<AsOf>
     /// <summary>Whether the moment has been reached somewhere (<see cref="Moment.IsReached"/>).</summary>
     public bool IsReachedBy(DateTimeOffset now) => Moment.IsReached(Instant, now);
 
-    public static AsOf Parse(string s, IFormatProvider? provider) =>
-        TryParse(s, provider, out var result) ? result : throw new FormatException(Moment.Expected);
+    public static AsOf Parse(string s, IFormatProvider? provider) => Moment.Parse(s, static instant => new AsOf(instant));
 
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out AsOf result)
-    {
-        var parsed = Moment.TryParse(s, out var instant);
-        result = new AsOf(instant);
-        return parsed;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out AsOf result) =>
+        Moment.TryParse(s, static instant => new AsOf(instant), out result);
 }
 
 /// <summary>
@@ -73,15 +80,22 @@ public readonly record struct AsOf(DateTimeOffset Instant) : IParsable<AsOf>
 /// </summary>
 public readonly record struct KnownAt(DateTimeOffset Instant) : IParsable<KnownAt>
 {
-    public static KnownAt Parse(string s, IFormatProvider? provider) =>
-        TryParse(s, provider, out var result) ? result : throw new FormatException(Moment.Expected);
+    public static KnownAt Parse(string s, IFormatProvider? provider) => Moment.Parse(s, static instant => new KnownAt(instant));
 
-    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out KnownAt result)
-    {
-        var parsed = Moment.TryParse(s, out var instant);
-        result = new KnownAt(instant);
-        return parsed;
-    }
+    public static bool TryParse([NotNullWhen(true)] string? s, IFormatProvider? provider, out KnownAt result) =>
+        Moment.TryParse(s, static instant => new KnownAt(instant), out result);
+}
+
+/// <summary>
+/// Binds every <see cref="AsOf"/> and <see cref="KnownAt"/> a query takes, nullable or not, with <see cref="MomentBinder{T}"/>:
+/// a query declares a moment by its type alone, and cannot fall back to MVC's reading of it and its message.
+/// </summary>
+public sealed class MomentBinderProvider : IModelBinderProvider
+{
+    public IModelBinder? GetBinder(ModelBinderProviderContext context) =>
+        context.Metadata.UnderlyingOrModelType == typeof(AsOf) ? new MomentBinder<AsOf>()
+        : context.Metadata.UnderlyingOrModelType == typeof(KnownAt) ? new MomentBinder<KnownAt>()
+        : null;
 }
 
 /// <summary>Binds a moment (<see cref="AsOf"/>, <see cref="KnownAt"/>) from the query string; a value that is not one is a 400 naming the parameter and the forms accepted.</summary>

@@ -41,7 +41,6 @@ public abstract record TotalsScopeQuery
 
     /// <summary>The moment the answer is true at: an RFC 3339 instant, or a date meaning the end of that day (UTC). Now when omitted. From 1900-01-01, and no later than the end of today in any time zone.</summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(MomentBinder<AsOf>))]
     public AsOf? AsOf { get; init; }
 
     /// <summary>
@@ -50,7 +49,6 @@ public abstract record TotalsScopeQuery
     /// (UTC); now when omitted (a later moment means now). With asOf and knownAt both past, the answer never changes again.
     /// </summary>
     /// <example>2026-01-23</example>
-    [ModelBinder(typeof(MomentBinder<KnownAt>))]
     public KnownAt? KnownAt { get; init; }
 
     /// <summary>Count only the decisions of this organization.</summary>

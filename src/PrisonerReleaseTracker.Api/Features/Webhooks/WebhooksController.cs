@@ -14,8 +14,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// <summary>List webhook subscriptions</summary>
     /// <remarks>The caller's organization's subscriptions, oldest first, paged with <c>cursor</c>. Secrets are never listed.</remarks>
     [HttpGet]
-    [ProducesResponseType<Page<WebhookResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<WebhookResponse>]
     public async Task<IActionResult> ListWebhooks([FromQuery] WebhookListQuery query, CancellationToken ct)
     {
         var fetched = await query.Slice(Visible(), s => s.Id)
@@ -26,8 +25,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// <summary>Get a webhook subscription</summary>
     /// <remarks>With its status, and why it was disabled if it was. Another organization's subscription is not found.</remarks>
     [HttpGet("{id:guid}")]
-    [ProducesResponseType<WebhookResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<WebhookResponse>]
     public async Task<IActionResult> GetWebhook(Guid id, CancellationToken ct) =>
         this.Found(await FindAsync(id, ct) is { } subscription ? Respond(subscription) : null, "Webhook");
 
@@ -37,8 +35,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// copy is kept. The subscription is sent every change committed after it that its <c>events</c> match.
     /// </remarks>
     [HttpPost]
-    [ProducesResponseType<WebhookWithSecretResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict)]
+    [AnswersCreated<WebhookWithSecretResponse>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateWebhook(CreateWebhookRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -84,8 +81,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// receiver can switch without missing one.
     /// </remarks>
     [HttpPost("{id:guid}/rotate-secret")]
-    [ProducesResponseType<WebhookWithSecretResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<WebhookWithSecretResponse>]
     public async Task<IActionResult> RotateWebhookSecret(Guid id, CancellationToken ct)
     {
         if (await FindAsync(id, ct) is not { } subscription)
@@ -102,8 +98,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     /// <summary>List a webhook's deliveries</summary>
     /// <remarks>Oldest first, paged with <c>cursor</c>: status, attempts, the last answer's status code and the next attempt.</remarks>
     [HttpGet("{id:guid}/deliveries")]
-    [ProducesResponseType<Page<WebhookDeliveryResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)]
+    [AnswersPage<WebhookDeliveryResponse>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> ListWebhookDeliveries(Guid id, [FromQuery] WebhookDeliveryListQuery query, CancellationToken ct)
     {
         if (await FindAsync(id, ct) is null)
@@ -111,12 +106,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.NotFound("Webhook");
         }
 
-        var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id);
-        if (query.Status is { } status)
-        {
-            deliveries = deliveries.Where(d => d.Status == status);
-        }
-
+        var deliveries = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id).WhereGiven(query.Status, status => d => d.Status == status);
         return Ok(query.ToPage(await WebhookDeliveryResponse.ListAsync(query.Slice(deliveries, d => d.Id), db, ct), d => d.Id));
     }
 
@@ -160,7 +150,7 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
         signal.Pulse();
         var change = await db.RecordChanges.AsNoTracking().SingleAsync(c => c.Sequence == delivery.ChangeSequence, ct);
         return Accepted(WebhookDeliveryResponse.From(delivery, change.EntityType, change.Action,
-            db.Entry(delivery).Property<uint>(AppDbContext.RowVersion).CurrentValue));
+            db.VersionOf(delivery)));
     }
 
     /// <summary>The subscriptions the caller may manage: those it holds (<see cref="Disclosure.Holds"/>).</summary>
@@ -174,5 +164,5 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
     private Task<WebhookSubscription?> FindAsync(Guid id, CancellationToken ct) => Visible().SingleOrDefaultAsync(s => s.Id == id, ct);
 
     private WebhookResponse Respond(WebhookSubscription subscription) =>
-        WebhookResponse.From(subscription, db.Entry(subscription).Property<uint>(AppDbContext.RowVersion).CurrentValue);
+        WebhookResponse.From(subscription, db.VersionOf(subscription));
 }
