@@ -12,16 +12,14 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <remarks>Filters combine with AND; <c>status</c> is the verification status now. Paged with <c>cursor</c>.</remarks>
     [HttpGet]
     [Budget(BudgetKind.ListRead)]
-    [ProducesResponseType<Page<ReleaseResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest)]
+    [AnswersPage<ReleaseResponse>]
     public async Task<IActionResult> ListReleases([FromQuery] ReleaseFilter filter, [FromQuery] RecordPageQuery page, CancellationToken ct) =>
         Ok(await queries.ListAsync(filter, page, User.RequiredCaller(), ct));
 
     /// <summary>Get a release</summary>
     /// <remarks>With its verification status now, when and by whom it was last decided, its conditions and sources.</remarks>
     [HttpGet("{id:guid}")]
-    [ProducesResponseType<ReleaseResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<ReleaseResponse>]
     public async Task<IActionResult> GetRelease(Guid id, CancellationToken ct) =>
         this.Found(await queries.GetAsync(id, User.RequiredCaller(), ct), "Release");
 
@@ -29,8 +27,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <remarks>Closes the detention. The release starts as Reported; the server records the reporting key and organization.</remarks>
     [HttpPost]
     [Authorize(Policy = Policies.Contributor)]
-    [ProducesResponseType<ReleaseResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
+    [AnswersCreated<ReleaseResponse>(StatusCodes.Status403Forbidden, StatusCodes.Status409Conflict)]
     public async Task<IActionResult> CreateRelease(CreateReleaseRequest request, CancellationToken ct)
     {
         var caller = User.RequiredCaller();
@@ -61,16 +58,14 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// <summary>Get a release's verification history</summary>
     /// <remarks>Every decision in the order it was made. The history is append-only.</remarks>
     [HttpGet("{id:guid}/verifications")]
-    [ProducesResponseType<IReadOnlyList<VerificationEventResponse>>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<IReadOnlyList<VerificationEventResponse>>]
     public async Task<IActionResult> ListVerifications(Guid id, CancellationToken ct) =>
         await queries.HistoryAsync(id, User.RequiredCaller(), ct) is { } history ? Ok(history) : Problems.NotFound("Release");
 
     /// <summary>Get one verification decision</summary>
     /// <remarks>Decisions are numbered from 1 in the order they were recorded, and never change.</remarks>
     [HttpGet("{id:guid}/verifications/{sequence:int}")]
-    [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status200OK, "application/json")]
-    [Problems(StatusCodes.Status404NotFound)]
+    [AnswersFound<VerificationEventResponse>]
     public async Task<IActionResult> GetVerification(Guid id, int sequence, CancellationToken ct) =>
         this.Found(await queries.DecisionAsync(id, sequence, User.RequiredCaller(), ct), "Verification decision");
 
@@ -89,8 +84,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
     /// </remarks>
     [HttpPost("{id:guid}/verifications")]
     [Authorize(Policy = Policies.Verifier)]
-    [ProducesResponseType<VerificationEventResponse>(StatusCodes.Status201Created, "application/json")]
-    [Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired)]
+    [AnswersCreated<VerificationEventResponse>(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status412PreconditionFailed, StatusCodes.Status428PreconditionRequired)]
     [ReadsIfMatch(required: false, OrBodyField = "expectedStatus")]
     public async Task<IActionResult> CreateVerification(Guid id, VerificationRequest request, CancellationToken ct)
     {
@@ -112,7 +106,7 @@ public sealed class ReleasesController(AppDbContext db, ReleaseQueries queries, 
                 "Send the release's ETag in If-Match, or the status you decided on in expectedStatus, or both.");
         }
 
-        if (expected is not null && db.Entry(release).Property<uint>(AppDbContext.RowVersion).CurrentValue != expected)
+        if (expected is not null && db.VersionOf(release) != expected)
         {
             return ETags.Stale();
         }
