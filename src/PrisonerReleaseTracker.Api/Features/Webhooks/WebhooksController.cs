@@ -66,8 +66,30 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.NotFound("Webhook");
         }
 
-        subscription.Delete(clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        // A delete takes no If-Match: it deletes the subscription as it is now. The dispatchers write their bookkeeping
+        // (since when its deliveries fail, a disable) into the same row, and a write of theirs between this read and this
+        // save moves its version: read it again (nothing of the failed save kept, its audit entry neither) and delete that,
+        // unless it is gone by then.
+        for (var attempt = 1; ; attempt++)
+        {
+            subscription.Delete(clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+                if (await FindAsync(id, ct) is not { } current)
+                {
+                    return Problems.NotFound("Webhook");
+                }
+
+                subscription = current;
+            }
+        }
+
         // After the commit, in a statement of its own: it may wait for a dispatcher that holds one of these deliveries,
         // which may itself be waiting for the subscription row this request just wrote.
         await WebhookOutbox.AbandonPendingAsync(db, [subscription.Id], "The subscription was deleted", ct);
