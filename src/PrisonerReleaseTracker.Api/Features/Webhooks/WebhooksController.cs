@@ -66,28 +66,10 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.NotFound("Webhook");
         }
 
-        // A delete takes no If-Match: it deletes the subscription as it is now. The dispatchers write their bookkeeping
-        // (since when its deliveries fail, a disable) into the same row, and a write of theirs between this read and this
-        // save moves its version: read it again (nothing of the failed save kept, its audit entry neither) and delete that,
-        // unless it is gone by then.
-        for (var attempt = 1; ; attempt++)
+        // A delete takes no If-Match: it deletes the subscription as it is now, whatever the dispatchers wrote meanwhile.
+        if (await SaveOverDispatchersAsync(subscription, s => s.Delete(clock.GetUtcNow()), () => FindAsync(id, ct), 3, ct) is null)
         {
-            subscription.Delete(clock.GetUtcNow());
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                break;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
-            {
-                db.ChangeTracker.Clear();
-                if (await FindAsync(id, ct) is not { } current)
-                {
-                    return Problems.NotFound("Webhook");
-                }
-
-                subscription = current;
-            }
+            return Problems.NotFound("Webhook");
         }
 
         // After the commit, in a statement of its own: it may wait for a dispatcher that holds one of these deliveries,
@@ -154,25 +136,49 @@ public sealed class WebhooksController(AppDbContext db, WebhookSecrets secrets, 
             return Problems.Result(StatusCodes.Status409Conflict, "A disabled webhook sends nothing", subscription.DisabledReason);
         }
 
-        // A dispatcher may record an attempt meanwhile (the row version moves): a redelivery applies to whatever state it left.
-        for (var attempt = 1; ; attempt++)
+        // A dispatcher may record an attempt meanwhile: a redelivery applies to whatever state it left.
+        delivery = await SaveOverDispatchersAsync(delivery, d => d.Redeliver(clock.GetUtcNow()),
+            () => db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId && d.SubscriptionId == id, ct), 5, ct);
+        if (delivery is null)
         {
-            delivery.Redeliver(clock.GetUtcNow());
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                break;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 5)
-            {
-                await db.Entry(delivery).ReloadAsync(ct);
-            }
+            return Problems.NotFound("Delivery");
         }
 
         signal.Pulse();
         var change = await db.RecordChanges.AsNoTracking().SingleAsync(c => c.Sequence == delivery.ChangeSequence, ct);
         return Accepted(WebhookDeliveryResponse.From(delivery, change.EntityType, change.Action,
             db.VersionOf(delivery)));
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to <paramref name="row"/> and saves it. The dispatchers write their bookkeeping
+    /// (an attempt, since when a subscription fails, a disable) into the same rows, which moves their version: when one
+    /// did between this request's read and its save, nothing of the failed save is kept (its audit entry neither), the
+    /// row is read again and the change applied to that, up to <paramref name="attempts"/> times in all. Null when the
+    /// row is gone by then.
+    /// </summary>
+    private async Task<T?> SaveOverDispatchersAsync<T>(T row, Action<T> change, Func<Task<T?>> readAgain, int attempts, CancellationToken ct)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            change(row);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return row;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < attempts)
+            {
+                db.ChangeTracker.Clear();
+                if (await readAgain() is not { } again)
+                {
+                    return null;
+                }
+
+                row = again;
+            }
+        }
     }
 
     /// <summary>The subscriptions the caller may manage: those it holds (<see cref="Disclosure.Holds"/>).</summary>
