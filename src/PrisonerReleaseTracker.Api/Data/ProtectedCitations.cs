@@ -8,9 +8,10 @@ namespace PrisonerReleaseTracker.Api.Data;
 /// person changed, a release deleted, a person made protected or no longer, or moved to another organization.
 /// </summary>
 /// <remarks>
-/// A trigger that reads whether a person is protected takes a share lock on the person's row, and the change of a
-/// person's protection takes the row's update lock before its trigger counts the person's citations: whichever commits
-/// first, the other sees it, so a citation is never counted under a protection that has just changed. A person deleted
+/// A trigger that reads whether a person is protected first takes the person's row lock (<c>FOR NO KEY UPDATE</c>, as
+/// the totals' person chain does), and a change of the person's protection holds the same lock while its trigger moves
+/// the person's citations: whichever commits first, the other sees it, so a citation is never counted under a
+/// protection that has just changed. A person deleted
 /// with their releases leaves their counts behind: their sources stay withheld (the safe side) until
 /// <see cref="Rebuild"/>. A load that turns triggers off (<c>session_replication_role = replica</c>) rebuilds after it.
 /// </remarks>
@@ -29,6 +30,12 @@ public static class ProtectedCitations
 
     /// <summary>Recomputes the table from the records (the SQL function the migration made): <c>SELECT prt_rebuild_protected_citations()</c>.</summary>
     public const string Rebuild = "prt_rebuild_protected_citations";
+
+    /// <summary>
+    /// The rows the table should hold, computed from the records without writing (what <see cref="Rebuild"/> inserts):
+    /// <c>SELECT * FROM prt_protected_citations_from_records()</c>.
+    /// </summary>
+    public const string FromRecords = "prt_protected_citations_from_records";
 }
 
 /// <summary>

@@ -113,10 +113,10 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     RETURN NULL;
                 END $$;
 
-                CREATE FUNCTION {Citations.Rebuild}() RETURNS void LANGUAGE sql AS $$
-                    DELETE FROM protected_citations;
-                    INSERT INTO protected_citations (source_id, organization, citations)
-                    SELECT c.source_id, d.organization, count(*)
+                -- What the table should hold, computed from the records (read only: a check compares it with the table).
+                CREATE FUNCTION {Citations.FromRecords}() RETURNS TABLE (source_id uuid, organization varchar(200), citations integer)
+                LANGUAGE sql STABLE AS $$
+                    SELECT c.source_id, d.organization, count(*)::integer
                     FROM (SELECT r.detainee_id, s FROM releases r CROSS JOIN LATERAL unnest(r.source_ids) s
                           UNION ALL
                           SELECT r.detainee_id, s FROM verification_events e JOIN releases r ON r.id = e.release_id CROSS JOIN LATERAL unnest(e.source_ids) s
@@ -124,6 +124,11 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     JOIN detainees d ON d.id = c.person_id
                     WHERE d.is_protected
                     GROUP BY 1, 2;
+                $$;
+
+                CREATE FUNCTION {Citations.Rebuild}() RETURNS void LANGUAGE sql AS $$
+                    DELETE FROM protected_citations;
+                    INSERT INTO protected_citations (source_id, organization, citations) SELECT * FROM {Citations.FromRecords}();
                 $$;
 
                 CREATE TRIGGER {Citations.ReleasesInserted} AFTER INSERT ON releases
@@ -153,6 +158,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                 DROP TRIGGER {Citations.DecisionsInserted} ON verification_events;
                 DROP TRIGGER {Citations.PersonChanged} ON detainees;
                 DROP FUNCTION {Citations.Rebuild}();
+                DROP FUNCTION {Citations.FromRecords}();
                 DROP FUNCTION prt_person_protected_citations();
                 DROP FUNCTION prt_decision_protected_citations();
                 DROP FUNCTION prt_release_protected_citations_moved();
