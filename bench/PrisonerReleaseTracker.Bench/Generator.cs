@@ -22,7 +22,7 @@ internal static class Generator
     /// rebuilds from the rows.
     /// </summary>
     private static readonly string[] Aggregates =
-        ["release_count_deltas", "verified_person_days", "verified_person_deltas", "claim_verified_deltas", "protected_citations"];
+        ["release_count_deltas", "release_count_month_deltas", "verified_person_days", "verified_person_deltas", "claim_verified_deltas", "protected_citations"];
 
     /// <summary>The records' histories (first versions written after the load, as the migration's backfill writes them).</summary>
     private static readonly string[] Histories = ["detainee_versions", "release_versions"];

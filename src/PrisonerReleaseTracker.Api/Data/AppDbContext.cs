@@ -57,6 +57,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbCon
     public DbSet<Tally> Tallies => Set<Tally>();
     public DbSet<TallyInput> TallyInputs => Set<TallyInput>();
     public DbSet<ReleaseCountDelta> ReleaseCountDeltas => Set<ReleaseCountDelta>();
+    public DbSet<ReleaseCountMonthDelta> ReleaseCountMonthDeltas => Set<ReleaseCountMonthDelta>();
     public DbSet<VerifiedPersonDay> VerifiedPersonDays => Set<VerifiedPersonDay>();
     public DbSet<VerifiedPersonDelta> VerifiedPersonDeltas => Set<VerifiedPersonDelta>();
     public DbSet<ClaimVerifiedDelta> ClaimVerifiedDeltas => Set<ClaimVerifiedDelta>();

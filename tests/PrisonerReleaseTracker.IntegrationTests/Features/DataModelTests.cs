@@ -95,6 +95,7 @@ public sealed partial class DataModelTests(ApiFixture api)
         Assert.Contains(texts, t => t.Name == "TotalsSql.SummaryHistory");
         Assert.Contains(texts, t => t.Name == "ImportSql.Insert");
         Assert.Contains(texts, t => t.Name == "WebhookSql.Claim");
+        Assert.Contains(texts, t => t.Name == "AggregateSql.FoldReleaseMonthCounts");
         var failures = new List<string>();
         foreach (var (name, text) in texts)
         {
@@ -116,14 +117,14 @@ public sealed partial class DataModelTests(ApiFixture api)
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
-    /// <summary>Every constant string of the classes that hold the application's raw SQL (named <c>*Sql</c>), in declaration order.</summary>
+    /// <summary>Every constant or read-only string of the classes that hold the application's raw SQL (named <c>*Sql</c>), in declaration order.</summary>
     private static List<(string Name, string Text)> SqlTexts() =>
     [
         .. typeof(AppDbContext).Assembly.GetTypes().Where(t => t.Name.EndsWith("Sql", StringComparison.Ordinal) && t.IsAbstract && t.IsSealed)
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static)
-                .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-                .Select(f => ($"{t.Name}.{f.Name}", (string)f.GetRawConstantValue()!))),
+                .Where(f => (f.IsLiteral || f.IsInitOnly) && f.FieldType == typeof(string))
+                .Select(f => ($"{t.Name}.{f.Name}", (string)(f.IsLiteral ? f.GetRawConstantValue() : f.GetValue(null))!))),
     ];
 
     private static IEnumerable<string> Statements(string text) =>

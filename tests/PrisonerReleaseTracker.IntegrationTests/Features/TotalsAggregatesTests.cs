@@ -49,7 +49,10 @@ public sealed class TotalsAggregatesTests(ApiFixture api)
         await using var db = new NpgsqlConnection(api.ConnectionString);
         await db.OpenAsync(Ct);
         var start = api.OwnPeriod();
-        var end = start.AddDays(30);
+        // Long enough to hold a whole month and parts of two others: the summary reads whole months from the counts by
+        // month and the days around them from the counts by day.
+        var end = start.AddDays(75);
+        var firstMonth = start.Day == 1 ? start : new DateOnly(start.Year, start.Month, 1).AddMonths(1);
         var arrested = (start.Year - 1).ToString(CultureInfo.InvariantCulture);
         var facility = await Records.FacilityAsync(contributor);
         var people = new List<Guid>();
@@ -68,7 +71,7 @@ public sealed class TotalsAggregatesTests(ApiFixture api)
             anchors.Add(release);
         }
 
-        DateOnly AnyDay() => start.AddDays(random.Next(0, 31));
+        DateOnly AnyDay() => start.AddDays(random.Next(0, 76));
         Walk Walking(Guid id, DateOnly on) => new(id, on, Paths[random.Next(Paths.Length)]);
 
         // A person released again: a new detention, then its release (one open detention at a time).
@@ -173,12 +176,31 @@ public sealed class TotalsAggregatesTests(ApiFixture api)
             {
                 await fold.FoldAsync(Ct);
                 await using var unfolded = new NpgsqlCommand("""
-                    SELECT count(*) FROM (SELECT released_on FROM release_count_deltas WHERE released_on BETWEEN $1 AND $2
-                                          GROUP BY released_on HAVING count(*) > count(DISTINCT (status, charges_dropped))) d
+                    SELECT (SELECT count(*) FROM (SELECT released_on FROM release_count_deltas WHERE released_on BETWEEN $1 AND $2
+                                                  GROUP BY released_on HAVING count(*) > count(DISTINCT (status, charges_dropped))) d)
+                         + (SELECT count(*) FROM (SELECT month FROM release_count_month_deltas WHERE month BETWEEN $1 AND $2
+                                                  GROUP BY month HAVING count(*) > count(DISTINCT (status, charges_dropped))) m)
                     """, db);
                 unfolded.Parameters.Add(new NpgsqlParameter { Value = start });
                 unfolded.Parameters.Add(new NpgsqlParameter { Value = end });
                 Assert.Equal(0L, (long)(await unfolded.ExecuteScalarAsync(Ct))!);
+            }
+
+            // The counts by month are the counts by day added up, in every month the period touches (read in one snapshot).
+            await using (var months = new NpgsqlCommand("""
+                WITH bounds AS (SELECT date_trunc('month', $1::date::timestamp)::date AS first, (date_trunc('month', $2::date::timestamp) + interval '1 month')::date AS after),
+                by_day AS (
+                    SELECT date_trunc('month', released_on::timestamp)::date AS month, status, charges_dropped, sum(delta) AS n
+                    FROM release_count_deltas, bounds WHERE released_on >= bounds.first AND released_on < bounds.after GROUP BY 1, 2, 3 HAVING sum(delta) <> 0),
+                by_month AS (
+                    SELECT month, status, charges_dropped, sum(delta) AS n
+                    FROM release_count_month_deltas, bounds WHERE month >= bounds.first AND month < bounds.after GROUP BY 1, 2, 3 HAVING sum(delta) <> 0)
+                SELECT count(*) FROM ((SELECT * FROM by_day EXCEPT SELECT * FROM by_month) UNION ALL (SELECT * FROM by_month EXCEPT SELECT * FROM by_day)) x
+                """, db))
+            {
+                months.Parameters.Add(new NpgsqlParameter { Value = start });
+                months.Parameters.Add(new NpgsqlParameter { Value = end });
+                Assert.True(0L == (long)(await months.ExecuteScalarAsync(Ct))!, $"seed {seed}, round {round}: the counts by month differ from the days'");
             }
 
             // The whole period, random parts of it, and parts that end between two verified days of one person (the
@@ -200,8 +222,9 @@ public sealed class TotalsAggregatesTests(ApiFixture api)
             }
 
             var asOf = Iso(DateTimeOffset.UtcNow);
-            var periods = Enumerable.Range(0, 3).Select(_ => AnyDay()).Select(d => (d, d.AddDays(random.Next(0, 15))))
-                .Concat(between.OrderBy(_ => random.Next()).Take(2)).Prepend((start, end)).ToList();
+            var periods = Enumerable.Range(0, 3).Select(_ => AnyDay()).Select(d => (d, d.AddDays(random.Next(0, 45))))
+                .Concat(between.OrderBy(_ => random.Next()).Take(2)).Prepend((start, end))
+                .Append((firstMonth, firstMonth.AddMonths(1).AddDays(-1))).Append((firstMonth.AddDays(-1), firstMonth.AddMonths(1))).ToList();
             crossing += between.Count > 0 ? 1 : 0;
             foreach (var (from, to) in periods)
             {

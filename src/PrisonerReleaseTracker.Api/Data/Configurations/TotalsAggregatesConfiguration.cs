@@ -10,6 +10,16 @@ internal sealed class ReleaseCountDeltaConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class ReleaseCountMonthDeltaConfiguration : IEntityTypeConfiguration<ReleaseCountMonthDelta>
+{
+    public void Configure(EntityTypeBuilder<ReleaseCountMonthDelta> builder)
+    {
+        builder.Property(d => d.Id).UseIdentityAlwaysColumn();
+        // The whole months of a period, summed from the index alone.
+        builder.HasIndex(d => d.Month).IncludeProperties(d => new { d.Status, d.ChargesDropped, d.Delta });
+    }
+}
+
 internal sealed class VerifiedPersonDayConfiguration : IEntityTypeConfiguration<VerifiedPersonDay>
 {
     public void Configure(EntityTypeBuilder<VerifiedPersonDay> builder)

@@ -195,6 +195,44 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                     b.ToTable("release_count_deltas", (string)null);
                 });
 
+            modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ReleaseCountMonthDelta", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
+
+                    b.Property<bool?>("ChargesDropped")
+                        .HasColumnType("boolean")
+                        .HasColumnName("charges_dropped");
+
+                    b.Property<int>("Delta")
+                        .HasColumnType("integer")
+                        .HasColumnName("delta");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_release_count_month_deltas");
+
+                    b.HasIndex("Month")
+                        .HasDatabaseName("ix_release_count_month_deltas_month");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Month"), new[] { "Status", "ChargesDropped", "Delta" });
+
+                    b.ToTable("release_count_month_deltas", (string)null);
+                });
+
             modelBuilder.Entity("PrisonerReleaseTracker.Api.Data.ReleaseVersion", b =>
                 {
                     b.Property<long>("Id")

@@ -15,14 +15,38 @@ internal static class AggregateSql
     private const string UnderVerification = nameof(VerificationStatus.UnderVerification);
 
     /// <summary>
+    /// The whole months of the period, <c>months.first</c> (the first 1st on or after <c>@from</c>) up to, not
+    /// including, <c>months.after</c> (the 1st after the last month that ends by <c>@to</c>); none when no month fits.
+    /// </summary>
+    private const string Months = """
+        months AS (
+            SELECT f.first, greatest(f.first, date_trunc('month', (@to::date + 1)::timestamp)::date) AS after
+            FROM (SELECT (date_trunc('month', (@from::date - 1)::timestamp) + interval '1 month')::date AS first) f)
+        """;
+
+    /// <summary>
+    /// The release counts of the period (status, state of charges, delta) on <see cref="Months"/>: its whole months from
+    /// the counts by month, the days before and after them from the counts by day. Three range reads, so that a period
+    /// of years reads about twelve rows a key a year and at most two months of days.
+    /// </summary>
+    private const string ReleaseCounts = """
+        SELECT m.status, m.charges_dropped, m.delta FROM release_count_month_deltas m, months
+        WHERE m.month >= months.first AND m.month < months.after
+        UNION ALL
+        SELECT d.status, d.charges_dropped, d.delta FROM release_count_deltas d, months
+        WHERE d.released_on >= @from AND d.released_on < least(months.first, @to::date + 1)
+        UNION ALL
+        SELECT d.status, d.charges_dropped, d.delta FROM release_count_deltas d, months
+        WHERE d.released_on >= greatest(months.after, @from) AND d.released_on <= @to
+        """;
+
+    /// <summary>
     /// The summary: releases of the period by status and state of charges, and the people among the verified, one row
     /// for each person's last verified day in the period: their last of all, or one whose next verified day is after
     /// <c>@to</c> (none when <c>@to</c> is today).
     /// </summary>
     public const string Summary = $"""
-        WITH counts AS (
-            SELECT status, charges_dropped, sum(delta) AS n FROM release_count_deltas
-            WHERE released_on BETWEEN @from AND @to GROUP BY 1, 2)
+        WITH {Months}, counts AS (SELECT status, charges_dropped, sum(delta) AS n FROM ({ReleaseCounts}) c GROUP BY 1, 2)
         SELECT coalesce(sum(n) FILTER (WHERE status = '{Verified}'), 0)::int AS verified,
                coalesce(sum(n) FILTER (WHERE status = '{UnderVerification}'), 0)::int AS under_verification,
                coalesce(sum(n) FILTER (WHERE status = '{Reported}'), 0)::int AS reported,
@@ -40,8 +64,9 @@ internal static class AggregateSql
 
     /// <summary>Verified releases by whether the charges were dropped, from the counts.</summary>
     public const string ByChargesDropped = $"""
+        WITH {Months}
         SELECT CASE charges_dropped WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END AS key, NULL AS label, sum(delta)::int AS verified
-        FROM release_count_deltas WHERE released_on BETWEEN @from AND @to AND status = '{Verified}'
+        FROM ({ReleaseCounts}) c WHERE status = '{Verified}'
         GROUP BY 1 HAVING sum(delta) <> 0 ORDER BY verified DESC, key
         """;
 
@@ -69,37 +94,29 @@ internal static class AggregateSql
         """;
 
     /// <summary>The days with more rows than keys, each key's rows replaced by one holding their sum (none when it is 0).</summary>
-    public const string FoldReleaseCounts = """
-        WITH dirty AS (
-            SELECT released_on FROM release_count_deltas GROUP BY released_on
-            HAVING count(*) > count(DISTINCT (status, charges_dropped))),
-        folded AS (
-            DELETE FROM release_count_deltas d USING dirty WHERE d.released_on = dirty.released_on
-            RETURNING d.released_on, d.status, d.charges_dropped, d.delta)
-        INSERT INTO release_count_deltas (released_on, status, charges_dropped, delta)
-        SELECT released_on, status, charges_dropped, sum(delta) FROM folded GROUP BY 1, 2, 3 HAVING sum(delta) <> 0
-        """;
+    public static readonly string FoldReleaseCounts = Fold("release_count_deltas", "released_on", "status", "charges_dropped");
+
+    /// <summary>As <see cref="FoldReleaseCounts"/>, for the counts by month.</summary>
+    public static readonly string FoldReleaseMonthCounts = Fold("release_count_month_deltas", "month", "status", "charges_dropped");
 
     /// <summary>As <see cref="FoldReleaseCounts"/>, for the persons' verified days.</summary>
-    public const string FoldVerifiedPersons = """
-        WITH dirty AS (
-            SELECT released_on FROM verified_person_deltas GROUP BY released_on
-            HAVING count(*) > count(DISTINCT ROW(next_verified_on))),
-        folded AS (
-            DELETE FROM verified_person_deltas d USING dirty WHERE d.released_on = dirty.released_on
-            RETURNING d.released_on, d.next_verified_on, d.delta)
-        INSERT INTO verified_person_deltas (released_on, next_verified_on, delta)
-        SELECT released_on, next_verified_on, sum(delta) FROM folded GROUP BY 1, 2 HAVING sum(delta) <> 0
-        """;
+    public static readonly string FoldVerifiedPersons = Fold("verified_person_deltas", "released_on", "next_verified_on");
 
     /// <summary>As <see cref="FoldReleaseCounts"/>, for the claims' counts.</summary>
-    public const string FoldClaimCounts = """
+    public static readonly string FoldClaimCounts = Fold("claim_verified_deltas", "claim_id", "at_statement");
+
+    /// <summary>
+    /// The fold of an aggregate's deltas: where a <paramref name="group"/> (a day, a month, a claim) holds more rows than
+    /// keys, the rows of each key become one holding their sum, none when it is 0. One statement: a reader sees it whole
+    /// or not at all. Built from names written here, never from a value.
+    /// </summary>
+    private static string Fold(string table, string group, params string[] keys) => $"""
         WITH dirty AS (
-            SELECT claim_id FROM claim_verified_deltas GROUP BY claim_id HAVING count(*) > count(DISTINCT at_statement)),
+            SELECT {group} FROM {table} GROUP BY {group} HAVING count(*) > count(DISTINCT ROW({string.Join(", ", keys)}))),
         folded AS (
-            DELETE FROM claim_verified_deltas d USING dirty WHERE d.claim_id = dirty.claim_id
-            RETURNING d.claim_id, d.at_statement, d.delta)
-        INSERT INTO claim_verified_deltas (claim_id, at_statement, delta)
-        SELECT claim_id, at_statement, sum(delta) FROM folded GROUP BY 1, 2 HAVING sum(delta) <> 0
+            DELETE FROM {table} d USING dirty WHERE d.{group} = dirty.{group}
+            RETURNING d.{group}, {string.Join(", ", keys.Select(k => "d." + k))}, d.delta)
+        INSERT INTO {table} ({group}, {string.Join(", ", keys)}, delta)
+        SELECT {group}, {string.Join(", ", keys)}, sum(delta) FROM folded GROUP BY {group}, {string.Join(", ", keys)} HAVING sum(delta) <> 0
         """;
 }

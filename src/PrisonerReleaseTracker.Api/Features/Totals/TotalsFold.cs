@@ -12,14 +12,14 @@ public sealed class TotalsFoldOptions
 }
 
 /// <summary>
-/// Folds the totals' aggregates now and then (<see cref="AggregateSql"/>): where a day (or a claim) holds more rows than
+/// Folds the totals' aggregates now and then (<see cref="AggregateSql"/>): where a day (a month, a claim) holds more rows than
 /// keys, the rows of each key become one holding their sum, so that what a read sums stays about one row per key. A
 /// write never waits for it, and it changes no answer: each fold is one statement, which a reader sees whole or not
 /// at all. Two folds at once each take the rows they deleted first.
 /// </summary>
 public sealed class TotalsFold(IServiceScopeFactory scopes, IOptions<TotalsFoldOptions> options, ILogger<TotalsFold> logger) : BackgroundService
 {
-    private static readonly string[] Folds = [AggregateSql.FoldReleaseCounts, AggregateSql.FoldVerifiedPersons, AggregateSql.FoldClaimCounts];
+    private static readonly string[] Folds = [AggregateSql.FoldReleaseCounts, AggregateSql.FoldReleaseMonthCounts, AggregateSql.FoldVerifiedPersons, AggregateSql.FoldClaimCounts];
 
     /// <summary>Folds every aggregate once; returns the rows written back.</summary>
     public async Task<int> FoldAsync(CancellationToken ct)
