@@ -41,13 +41,13 @@ internal static class ReplaySql
     public const string ByChargesDroppedKnown = $"{KnownBreakdown}{ByChargesDropped}";
     public const string Timeline = $"WITH {KnownStatuses}{BucketsOfScoped}";
 
-    /// <summary>The ids of the claims about releases standing as of the moment, as known then, whose period overlaps the scope's.</summary>
-    public const string ClaimsBeside = $"{ClaimsOfPeriod} AND {ClaimKnown}";
+    /// <summary>The claims about releases (<c>claims c</c>) standing as of the moment, as known then, whose period overlaps the scope's.</summary>
+    internal const string ClaimsBeside = $"{ClaimsOfPeriod} AND {ClaimKnown}";
 
     /// <summary>The claims of <see cref="ClaimsBeside"/> as an answer shows them (as <see cref="TotalsSql.ClaimsShown"/>).</summary>
     public const string ClaimsShown = $"""
         SELECT {ClaimColumns}
-        FROM claims c WHERE c.id IN ({ClaimsBeside}) ORDER BY c.stated_at, c.id
+        FROM claims c WHERE {ClaimsBeside} ORDER BY c.stated_at, c.id
         """;
 
     /// <summary>As <see cref="TotalsSql.VerifiedChanges"/>, counting the decisions recorded by then only.</summary>

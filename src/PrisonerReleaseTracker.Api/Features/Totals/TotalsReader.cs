@@ -43,21 +43,16 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
         List<ClaimRow> claims;
         SummaryRow summary;
         List<BreakdownItem> breakdown = [];
-        Dictionary<Guid, ClaimCount>? counts = null;
+        Dictionary<Guid, ClaimCount>? counts;
         await using (var connection = await ConnectionAsync(scope, sql.ReadsAggregatesOnly(groupBy), ct))
-        await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Summary, breakdownSql, sql.ClaimCounts]))
+        await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Summary, breakdownSql]))
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            claims = await ReadRowsAsync(reader, ClaimRow.Read, ct);
+            (claims, counts) = await ReadClaimsAsync(reader, sql, ct);
             summary = (await NextRowsAsync(reader, SummaryRow.Read, ct))[0];
             if (breakdownSql is not null)
             {
                 breakdown = await NextRowsAsync(reader, ReadBreakdownItem, ct);
-            }
-
-            if (sql.ClaimCounts is not null)
-            {
-                counts = (await NextRowsAsync(reader, ClaimCount.Read, ct)).ToDictionary(c => c.ClaimId);
             }
         }
 
@@ -79,17 +74,13 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
         var sql = TotalsStatements.Of(scope.Statuses);
         List<ClaimRow> claims;
         List<TimelineRow> buckets;
-        Dictionary<Guid, ClaimCount>? counts = null;
+        Dictionary<Guid, ClaimCount>? counts;
         await using (var connection = await ConnectionAsync(scope, sql.ReadsAggregatesOnly(null), ct))
-        await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Timeline, sql.ClaimCounts]))
+        await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Timeline]))
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            claims = await ReadRowsAsync(reader, ClaimRow.Read, ct);
+            (claims, counts) = await ReadClaimsAsync(reader, sql, ct);
             buckets = await NextRowsAsync(reader, TimelineRow.Read, ct);
-            if (sql.ClaimCounts is not null)
-            {
-                counts = (await NextRowsAsync(reader, ClaimCount.Read, ct)).ToDictionary(c => c.ClaimId);
-            }
         }
 
         scope = WithClaimMoments(scope, claims);
@@ -189,8 +180,7 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
 
         if (kept is not null)
         {
-            return [.. claims.Select(claim => kept.TryGetValue(claim.Id, out var count)
-                ? Reconciled(claim, count.VerifiedAtStatement, count.VerifiedNow) : Reconciled(claim, 0, 0))];
+            return [.. claims.Select(claim => Reconciled(claim, kept[claim.Id].VerifiedAtStatement, kept[claim.Id].VerifiedNow))];
         }
 
         var periods = scope with { From = claims.Min(c => c.PeriodFrom), To = claims.Max(c => c.PeriodTo) };
@@ -259,9 +249,17 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
 
     private sealed record VerifiedChange(DateOnly ReleasedOn, int Bucket, int Verified);
 
-    private sealed record ClaimCount(Guid ClaimId, int VerifiedAtStatement, int VerifiedNow)
+    /// <summary>The claims of an answer (its first result), with the counts the database keeps when the path's rows carry them.</summary>
+    private static async Task<(List<ClaimRow> Claims, Dictionary<Guid, ClaimCount>? Counts)> ReadClaimsAsync(NpgsqlDataReader reader,
+        TotalsStatements sql, CancellationToken ct)
     {
-        public static ClaimCount Read(NpgsqlDataReader r) => new(r.GetGuid(r.GetOrdinal("claim_id")), Int(r, "verified_at_statement"), Int(r, "verified_now"));
+        var rows = await ReadRowsAsync(reader, r => (Claim: ClaimRow.Read(r), Count: sql.ClaimsCounted ? ClaimCount.Read(r) : null), ct);
+        return ([.. rows.Select(row => row.Claim)], sql.ClaimsCounted ? rows.ToDictionary(row => row.Claim.Id, row => row.Count!) : null);
+    }
+
+    private sealed record ClaimCount(int VerifiedAtStatement, int VerifiedNow)
+    {
+        public static ClaimCount Read(NpgsqlDataReader r) => new(Int(r, "verified_at_statement"), Int(r, "verified_now"));
     }
 
     /// <summary>A claim beside an answer, as the answer shows it (<see cref="TotalsSql.ClaimColumns"/>).</summary>

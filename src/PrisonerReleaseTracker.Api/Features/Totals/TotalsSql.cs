@@ -134,15 +134,14 @@ internal static class TotalsSql
 
     public const string TimelineHistory = $"WITH {HistoryStatuses}{BucketsOfScoped}";
 
-    /// <summary>The ids of the claims about releases stated by the moment whose period overlaps the scope's; the path adds which still stand.</summary>
+    /// <summary>The claims about releases (<c>claims c</c>) stated by the moment whose period overlaps the scope's; the path adds which still stand.</summary>
     internal const string ClaimsOfPeriod = $"""
-        SELECT c.id AS "Value" FROM claims c
-        WHERE c.metric = '{nameof(Domain.Claims.ClaimMetric.Releases)}' AND c.stated_at <= @as_of
+        c.metric = '{nameof(Domain.Claims.ClaimMetric.Releases)}' AND c.stated_at <= @as_of
           AND c.period_from <= @to AND c.period_to >= @from
         """;
 
-    /// <summary>The ids of the active claims about releases, stated by the moment, whose period overlaps the scope's.</summary>
-    public const string ClaimsBeside = $"{ClaimsOfPeriod} AND (c.ended_at IS NULL OR c.ended_at > @as_of)";
+    /// <summary>The active claims about releases (<c>claims c</c>), stated by the moment, whose period overlaps the scope's.</summary>
+    internal const string ClaimsBeside = $"{ClaimsOfPeriod} AND (c.ended_at IS NULL OR c.ended_at > @as_of)";
 
     /// <summary>What an answer shows of each claim beside it (read by <c>TotalsReader</c>'s claim rows, by column name).</summary>
     internal const string ClaimColumns = """
@@ -153,7 +152,7 @@ internal static class TotalsSql
     /// <summary>The claims of <see cref="ClaimsBeside"/> as an answer shows them, in the order shown (by statement, then id).</summary>
     public const string ClaimsShown = $"""
         SELECT {ClaimColumns}
-        FROM claims c WHERE c.id IN ({ClaimsBeside}) ORDER BY c.stated_at, c.id
+        FROM claims c WHERE {ClaimsBeside} ORDER BY c.stated_at, c.id
         """;
 
     /// <summary>

@@ -11,18 +11,18 @@ namespace PrisonerReleaseTracker.Api.Features.Totals;
 /// <param name="ClaimsShown">The claims standing beside the answer, as it shows them.</param>
 /// <param name="VerifiedChanges">The moves into and out of Verified, by day of release and bucket of time.</param>
 /// <param name="VerifiedChangesByOrganization">The same, counting one organization's decisions.</param>
-/// <param name="ClaimCounts">
-/// Each claim's verified counts as of its statement and as of now, kept by the database (the stored path only:
-/// <see cref="AggregateSql.ClaimCounts"/>); without it, the changes above are swept.
+/// <param name="ClaimsCounted">
+/// Whether each claim's row carries its verified counts as of its statement and as of now, kept by the database (the
+/// stored path only: <see cref="AggregateSql.ClaimsShown"/>); otherwise the changes above are swept.
 /// </param>
 internal sealed record TotalsStatements(string Summary, IReadOnlyDictionary<TotalsGroupBy, string> Breakdowns, string Timeline, string ClaimsShown,
-    string VerifiedChanges, string VerifiedChangesByOrganization, string? ClaimCounts = null)
+    string VerifiedChanges, string VerifiedChangesByOrganization, bool ClaimsCounted = false)
 {
     /// <summary>As of now, known now: the summary, the timeline, charges and the claims' counts from the aggregates; the other breakdowns from the stored statuses.</summary>
     private static readonly TotalsStatements Stored = new(AggregateSql.Summary,
         ByDimension(TotalsSql.ByFacilityStored, TotalsSql.ByNationalityStored, TotalsSql.ByCategoryStored, TotalsSql.ByGenderStored,
             TotalsSql.ByReleaseKindStored, AggregateSql.ByChargesDropped),
-        AggregateSql.Timeline, TotalsSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization, AggregateSql.ClaimCounts);
+        AggregateSql.Timeline, AggregateSql.ClaimsShown, TotalsSql.VerifiedChanges, TotalsSql.VerifiedChangesByOrganization, ClaimsCounted: true);
 
     private static readonly TotalsStatements History = new(TotalsSql.SummaryHistory,
         ByDimension(TotalsSql.ByFacilityHistory, TotalsSql.ByNationalityHistory, TotalsSql.ByCategoryHistory, TotalsSql.ByGenderHistory,
