@@ -122,7 +122,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
             migrationBuilder.DropTable(
                 name: "release_count_month_deltas");
         }
-            /// <summary>The rebuild of every aggregate, with the counts by month or (<c>Down</c>) as it was before them.</summary>
+
+        /// <summary>The rebuild of every aggregate, with the counts by month or (<c>Down</c>) as it was before them.</summary>
         private static string Rebuild(bool months) => $"""
             CREATE OR REPLACE FUNCTION {Aggregates.Rebuild}() RETURNS void LANGUAGE plpgsql AS $$
             BEGIN
