@@ -47,16 +47,14 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                             INSERT INTO release_count_deltas (released_on, status, charges_dropped, delta)
                             SELECT released_on, status, conditions_charges_dropped, count(*) FROM new_rows GROUP BY 1, 2, 3
                             RETURNING released_on, status, charges_dropped, delta)
-                        INSERT INTO release_count_month_deltas (month, status, charges_dropped, delta)
-                        SELECT date_trunc('month', released_on::timestamp)::date, status, charges_dropped, sum(delta) FROM counted GROUP BY 1, 2, 3;
+                        {MonthsOfCounted}
                         PERFORM prt_verified_persons(ARRAY(SELECT DISTINCT detainee_id FROM new_rows WHERE status = '{Verified}'));
                     ELSIF TG_OP = 'DELETE' THEN
                         WITH counted AS (
                             INSERT INTO release_count_deltas (released_on, status, charges_dropped, delta)
                             SELECT released_on, status, conditions_charges_dropped, -count(*) FROM old_rows GROUP BY 1, 2, 3
                             RETURNING released_on, status, charges_dropped, delta)
-                        INSERT INTO release_count_month_deltas (month, status, charges_dropped, delta)
-                        SELECT date_trunc('month', released_on::timestamp)::date, status, charges_dropped, sum(delta) FROM counted GROUP BY 1, 2, 3;
+                        {MonthsOfCounted}
                         PERFORM prt_verified_persons(ARRAY(SELECT DISTINCT detainee_id FROM old_rows WHERE status = '{Verified}'));
                     ELSE
                         WITH counted AS (
@@ -66,14 +64,8 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                                 UNION ALL SELECT released_on, status, conditions_charges_dropped, -1 FROM old_rows) d
                             GROUP BY 1, 2, 3 HAVING sum(delta) <> 0
                             RETURNING released_on, status, charges_dropped, delta)
-                        INSERT INTO release_count_month_deltas (month, status, charges_dropped, delta)
-                        SELECT date_trunc('month', released_on::timestamp)::date, status, charges_dropped, sum(delta) FROM counted
-                        GROUP BY 1, 2, 3 HAVING sum(delta) <> 0;
-                        PERFORM prt_verified_persons(ARRAY(
-                            SELECT DISTINCT x.person FROM old_rows o JOIN new_rows n ON n.id = o.id
-                            CROSS JOIN LATERAL (VALUES (o.detainee_id), (n.detainee_id)) AS x(person)
-                            WHERE (o.status = '{Verified}' OR n.status = '{Verified}')
-                              AND (o.status, o.released_on, o.detainee_id) IS DISTINCT FROM (n.status, n.released_on, n.detainee_id)));
+                        {MonthsOfCounted}
+                        {UpdatedPersons}
                     END IF;
                     RETURN NULL;
                 END $$;
@@ -107,11 +99,7 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                             SELECT released_on, status, conditions_charges_dropped AS charges_dropped, 1 AS delta FROM new_rows
                             UNION ALL SELECT released_on, status, conditions_charges_dropped, -1 FROM old_rows) d
                         GROUP BY 1, 2, 3 HAVING sum(delta) <> 0;
-                        PERFORM prt_verified_persons(ARRAY(
-                            SELECT DISTINCT x.person FROM old_rows o JOIN new_rows n ON n.id = o.id
-                            CROSS JOIN LATERAL (VALUES (o.detainee_id), (n.detainee_id)) AS x(person)
-                            WHERE (o.status = '{Verified}' OR n.status = '{Verified}')
-                              AND (o.status, o.released_on, o.detainee_id) IS DISTINCT FROM (n.status, n.released_on, n.detainee_id)));
+                        {UpdatedPersons}
                     END IF;
                     RETURN NULL;
                 END $$;
@@ -146,6 +134,22 @@ namespace PrisonerReleaseTracker.Api.Data.Migrations
                 WHERE c.metric = '{Releases}' AND e.status IN ('{Verified}', '{Retracted}')
                 GROUP BY 1, 2 HAVING sum(CASE e.status WHEN '{Verified}' THEN 1 ELSE -1 END) <> 0;
             END $$;
+            """;
+
+        /// <summary>The day rows a trigger statement just counted (<c>counted</c>), counted again by month.</summary>
+        private const string MonthsOfCounted = """
+            INSERT INTO release_count_month_deltas (month, status, charges_dropped, delta)
+            SELECT date_trunc('month', released_on::timestamp)::date, status, charges_dropped, sum(delta) FROM counted
+            GROUP BY 1, 2, 3 HAVING sum(delta) <> 0;
+            """;
+
+        /// <summary>The persons whose verified days an update of releases may have changed, their chain recomputed (as in <c>TotalsAggregates</c>).</summary>
+        private const string UpdatedPersons = $"""
+            PERFORM prt_verified_persons(ARRAY(
+                SELECT DISTINCT x.person FROM old_rows o JOIN new_rows n ON n.id = o.id
+                CROSS JOIN LATERAL (VALUES (o.detainee_id), (n.detainee_id)) AS x(person)
+                WHERE (o.status = '{Verified}' OR n.status = '{Verified}')
+                  AND (o.status, o.released_on, o.detainee_id) IS DISTINCT FROM (n.status, n.released_on, n.detainee_id)));
             """;
 
         private const string Verified = nameof(Domain.Releases.VerificationStatus.Verified);
