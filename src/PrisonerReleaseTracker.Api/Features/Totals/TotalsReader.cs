@@ -43,12 +43,11 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
         List<ClaimRow> claims;
         SummaryRow summary;
         List<BreakdownItem> breakdown = [];
-        Dictionary<Guid, ClaimCount>? counts;
         await using (var connection = await ConnectionAsync(scope, sql.ReadsAggregatesOnly(groupBy), ct))
         await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Summary, breakdownSql]))
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            (claims, counts) = await ReadClaimsAsync(reader, sql, ct);
+            claims = await ReadRowsAsync(reader, r => ClaimRow.Read(r, sql.ClaimsCounted), ct);
             summary = (await NextRowsAsync(reader, SummaryRow.Read, ct))[0];
             if (breakdownSql is not null)
             {
@@ -59,7 +58,7 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
         scope = WithClaimMoments(scope, claims);
         return new TotalsResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, summary.ToCounts(), summary.VerifiedPersons,
             summary.VerifiedWithChargesNotDropped + summary.VerifiedWithChargesUnknown, summary.VerifiedWithChargesNotDropped,
-            summary.VerifiedWithChargesUnknown, breakdown, await ReconcileAsync(scope, sql, claims, counts, ct));
+            summary.VerifiedWithChargesUnknown, breakdown, await ReconcileAsync(scope, sql, claims, ct));
     }
 
     /// <summary>The timeline a client asked for; known now, it states no knownAt (as <see cref="TotalsAsync(TotalsQuery, CancellationToken)"/>).</summary>
@@ -74,19 +73,18 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
         var sql = TotalsStatements.Of(scope.Statuses);
         List<ClaimRow> claims;
         List<TimelineRow> buckets;
-        Dictionary<Guid, ClaimCount>? counts;
         await using (var connection = await ConnectionAsync(scope, sql.ReadsAggregatesOnly(null), ct))
         await using (var batch = Batch(connection, scope, [sql.ClaimsShown, sql.Timeline]))
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            (claims, counts) = await ReadClaimsAsync(reader, sql, ct);
+            claims = await ReadRowsAsync(reader, r => ClaimRow.Read(r, sql.ClaimsCounted), ct);
             buckets = await NextRowsAsync(reader, TimelineRow.Read, ct);
         }
 
         scope = WithClaimMoments(scope, claims);
         var cumulative = 0;
         var points = buckets.Select(b => new TimelinePoint(b.Bucket, b.Verified, cumulative += b.Verified, b.Reported)).ToList();
-        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, scope.Interval, points, await ReconcileAsync(scope, sql, claims, counts, ct));
+        return new TimelineResponse(scope.From, scope.To, scope.AsOf, scope.KnownAt, scope.Interval, points, await ReconcileAsync(scope, sql, claims, ct));
     }
 
     /// <summary>
@@ -167,20 +165,19 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
 
     /// <summary>
     /// Each claim with the verified counts of its period as of its statement and as of the answer's moment: as of now,
-    /// the counts the database keeps per claim (<paramref name="kept"/>, read with the claims); otherwise from one pass
+    /// the counts the database keeps per claim (<see cref="ClaimRow.Kept"/>, read with the claims); otherwise from one pass
     /// over the changes the history records (see <see cref="VerifiedSweep"/>) rather than two queries per claim.
     /// </summary>
-    private async Task<List<ReconciledClaim>> ReconcileAsync(TotalsScope scope, TotalsStatements sql, List<ClaimRow> claims,
-        Dictionary<Guid, ClaimCount>? kept, CancellationToken ct)
+    private async Task<List<ReconciledClaim>> ReconcileAsync(TotalsScope scope, TotalsStatements sql, List<ClaimRow> claims, CancellationToken ct)
     {
         if (claims.Count == 0)
         {
             return [];
         }
 
-        if (kept is not null)
+        if (sql.ClaimsCounted)
         {
-            return [.. claims.Select(claim => Reconciled(claim, kept[claim.Id].VerifiedAtStatement, kept[claim.Id].VerifiedNow))];
+            return [.. claims.Select(claim => Reconciled(claim, claim.Kept!.VerifiedAtStatement, claim.Kept.VerifiedNow))];
         }
 
         var periods = scope with { From = claims.Min(c => c.PeriodFrom), To = claims.Max(c => c.PeriodTo) };
@@ -249,24 +246,17 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
 
     private sealed record VerifiedChange(DateOnly ReleasedOn, int Bucket, int Verified);
 
-    /// <summary>The claims of an answer (its first result), with the counts the database keeps when the path's rows carry them.</summary>
-    private static async Task<(List<ClaimRow> Claims, Dictionary<Guid, ClaimCount>? Counts)> ReadClaimsAsync(NpgsqlDataReader reader,
-        TotalsStatements sql, CancellationToken ct)
-    {
-        var rows = await ReadRowsAsync(reader, r => (Claim: ClaimRow.Read(r), Count: sql.ClaimsCounted ? ClaimCount.Read(r) : null), ct);
-        return ([.. rows.Select(row => row.Claim)], sql.ClaimsCounted ? rows.ToDictionary(row => row.Claim.Id, row => row.Count!) : null);
-    }
+    /// <summary>A claim's verified counts as of its statement and as of now, as the database keeps them (<see cref="TotalsStatements.ClaimsCounted"/>).</summary>
+    private sealed record KeptCount(int VerifiedAtStatement, int VerifiedNow);
 
-    private sealed record ClaimCount(int VerifiedAtStatement, int VerifiedNow)
-    {
-        public static ClaimCount Read(NpgsqlDataReader r) => new(Int(r, "verified_at_statement"), Int(r, "verified_now"));
-    }
-
-    /// <summary>A claim beside an answer, as the answer shows it (<see cref="TotalsSql.ClaimColumns"/>).</summary>
+    /// <summary>
+    /// A claim beside an answer, as the answer shows it (<see cref="TotalsSql.ClaimColumns"/>), with the counts the
+    /// database keeps for it when the path's rows carry them (<see cref="Kept"/>; null otherwise).
+    /// </summary>
     private sealed record ClaimRow(Guid Id, string Claimant, ClaimantKind ClaimantKind, Domain.Claims.ClaimCount Count, string OriginalText,
-        DateTimeOffset StatedAt, int StatedAtOffsetMinutes, DateOnly PeriodFrom, DateOnly PeriodTo)
+        DateTimeOffset StatedAt, int StatedAtOffsetMinutes, DateOnly PeriodFrom, DateOnly PeriodTo, KeptCount? Kept)
     {
-        public static ClaimRow Read(NpgsqlDataReader r)
+        public static ClaimRow Read(NpgsqlDataReader r, bool counted)
         {
             var upper = r.GetOrdinal("count_upper_value");
             return new ClaimRow(r.GetGuid(r.GetOrdinal("id")), r.GetString(r.GetOrdinal("claimant")),
@@ -274,7 +264,8 @@ public sealed class TotalsReader(AppDbContext db, GenericPlanReads genericPlanRe
                 new Domain.Claims.ClaimCount(Enum.Parse<CountQualifier>(r.GetString(r.GetOrdinal("count_qualifier"))), Int(r, "count_value"),
                     r.IsDBNull(upper) ? null : r.GetInt32(upper)),
                 r.GetString(r.GetOrdinal("original_text")), r.GetFieldValue<DateTimeOffset>(r.GetOrdinal("stated_at")), Int(r, "stated_at_offset_minutes"),
-                r.GetFieldValue<DateOnly>(r.GetOrdinal("period_from")), r.GetFieldValue<DateOnly>(r.GetOrdinal("period_to")));
+                r.GetFieldValue<DateOnly>(r.GetOrdinal("period_from")), r.GetFieldValue<DateOnly>(r.GetOrdinal("period_to")),
+                counted ? new KeptCount(Int(r, "verified_at_statement"), Int(r, "verified_now")) : null);
         }
     }
 
