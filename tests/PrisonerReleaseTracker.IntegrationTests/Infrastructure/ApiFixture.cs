@@ -100,13 +100,16 @@ public sealed class ApiFixture : IAsyncLifetime
 
 /// <summary>The API under test, on the run's database, with its logs captured.</summary>
 /// <remarks>
-/// Only the fixture's API sends webhooks (<paramref name="dispatchWebhooks"/>): the others, on databases of their own,
-/// have nobody subscribed and would only add background work to the tests that time their first requests.
+/// Only the fixture's API sends webhooks (<paramref name="dispatchWebhooks"/>), not the hosts a test derives from it: the
+/// others, on databases of their own, have nobody subscribed and would only add background work to the tests that time
+/// their first requests.
 /// </remarks>
 public sealed class ApiFactory(
     string connectionString, string adminKey, CapturedLogs logs, bool demo = false, bool dispatchWebhooks = false, string? demoOrganizationAdminKey = null)
     : WebApplicationFactory<Program>
 {
+    private int _hostsBuilt;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -125,7 +128,11 @@ public sealed class ApiFactory(
             builder.UseSetting(key, value);
         }
 
-        builder.UseSetting("Webhooks:Dispatch", dispatchWebhooks ? "true" : "false");
+        // Only the first host built from this factory sends webhooks. A host derived from it for one test
+        // (WithWebHostBuilder) runs this method too, on the same database: a dispatcher of its own would claim the fixture's
+        // deliveries beside the fixture's, and stop with its test, perhaps in the middle of a batch.
+        var dispatches = dispatchWebhooks && Interlocked.Increment(ref _hostsBuilt) == 1;
+        builder.UseSetting("Webhooks:Dispatch", dispatches ? "true" : "false");
 
         builder.ConfigureLogging(logging => logging.AddProvider(logs));
     }
