@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Hosting;
@@ -93,7 +94,7 @@ public sealed class RequestBudgetTests(ApiFixture api)
     [Fact]
     public async Task Anonymous_computations_beyond_the_limit_are_refused_at_once_while_keyed_reads_go_through()
     {
-        await using var budget = await BudgetedApiAsync("prt_budget_concurrency");
+        await using var budget = await BudgetedApiAsync("prt_budget_concurrency", shortTimeoutSeconds: 5);
         using var researcher = budget.Factory.CreateClient();
         researcher.DefaultRequestHeaders.Add("X-Api-Key", await budget.KeyAsync(Role.Researcher));
         using var anonymous = budget.Factory.CreateClient();
@@ -103,10 +104,11 @@ public sealed class RequestBudgetTests(ApiFixture api)
         HttpStatusCode keyedStatus;
         await using (await LockReleasesAsync(budget.ConnectionString))
         {
-            // The first anonymous computation holds the only permit (stuck on the lock until its short timeout); the others
-            // are refused at once, and a keyed read that does not touch the locked table is not held behind them.
+            // The first anonymous computation holds the only permit (stuck on the lock until its short timeout, 5 s so that
+            // the others arrive before it ends even on a loaded machine); the others are refused at once, and a keyed read
+            // that does not touch the locked table is not held behind them.
             var first = anonymous.GetAsync("/api/v1/totals/timeline?from=2020-01-01&asOf=2026-01-01", Ct);
-            await Task.Delay(200, Ct);
+            await DatabaseWaits.UntilAsync(budget.ConnectionString, WaitingOnTheLock); // it holds the permit (a fixed wait was too short under load)
             var others = Enumerable.Range(0, 8).Select(i => anonymous.GetAsync($"/api/v1/totals/timeline?from=2020-01-0{i + 2}", Ct)).ToList();
             var watch = Stopwatch.StartNew();
             keyedStatus = (await researcher.GetAsync("/api/v1/facilities", Ct)).StatusCode;
@@ -121,6 +123,9 @@ public sealed class RequestBudgetTests(ApiFixture api)
         Assert.Equal(crowd.Length, refused.Count);
         Assert.Equal(8, await CountAsync(crowd, "Too many anonymous computations at once"));
     }
+
+    private const string WaitingOnTheLock =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"; // the database is this test's own
 
     private static async Task<int> CountAsync(IEnumerable<HttpResponseMessage> responses, string title)
     {
@@ -159,12 +164,15 @@ public sealed class RequestBudgetTests(ApiFixture api)
         }
     }
 
-    /// <summary>An API on a database of its own, with a 1 s short statement timeout and one anonymous computation at a time.</summary>
-    private async Task<BudgetedApi> BudgetedApiAsync(string database)
+    /// <summary>
+    /// An API on a database of its own, with a short statement timeout (1 s unless said) and one anonymous computation at
+    /// a time.
+    /// </summary>
+    private async Task<BudgetedApi> BudgetedApiAsync(string database, int shortTimeoutSeconds = 1)
     {
         var connectionString = await api.Server.CreateDatabaseAsync($"{database}_{Environment.ProcessId}", Ct);
         var factory = new ApiFactory(connectionString, api.AdminKey, new CapturedLogs()).WithWebHostBuilder(builder => builder
-            .UseSetting("Budget:ShortStatementTimeoutSeconds", "1")
+            .UseSetting("Budget:ShortStatementTimeoutSeconds", shortTimeoutSeconds.ToString(CultureInfo.InvariantCulture))
             .UseSetting("Budget:AnonymousComputations:PermitLimit", "1")
             .UseSetting("Budget:AnonymousComputations:QueueLimit", "0"));
         return new BudgetedApi(factory, connectionString, api.AdminKey);
