@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using PrisonerReleaseTracker.Api.Data;
 using PrisonerReleaseTracker.Domain.Access;
@@ -43,9 +42,9 @@ public sealed class TotalsRebuildTests(ApiFixture api)
         // Without the answer cache: a TRUNCATE behind the API's back changes no data version, and every answer must be read.
         await using var factory = new ApiFactory(connectionString, api.AdminKey, new CapturedLogs())
             .WithWebHostBuilder(builder => builder.UseSetting("Caching:Totals:Enabled", "false"));
-        using var admin = Client(factory, api.AdminKey);
-        using var contributor = Client(factory, await ApiFixture.IssueAsync(admin, Role.Contributor, "Rebuild NGO"));
-        using var verifier = Client(factory, await ApiFixture.IssueAsync(admin, Role.Verifier, "Rebuild Verifiers"));
+        using var admin = factory.ClientWithKey(api.AdminKey);
+        using var contributor = factory.ClientWithKey(await ApiFixture.IssueAsync(admin, Role.Contributor, "Rebuild NGO"));
+        using var verifier = factory.ClientWithKey(await ApiFixture.IssueAsync(admin, Role.Verifier, "Rebuild Verifiers"));
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync(Ct);
 
@@ -115,12 +114,5 @@ public sealed class TotalsRebuildTests(ApiFixture api)
 
             return list;
         }
-    }
-
-    private static HttpClient Client(WebApplicationFactory<Program> factory, string key)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
     }
 }

@@ -65,12 +65,7 @@ public sealed class ApiFixture : IAsyncLifetime
     /// </summary>
     public DateOnly OwnPeriod() => FirstOwnDay.AddDays(366 * Interlocked.Increment(ref _periods));
 
-    public HttpClient WithKey(string key)
-    {
-        var client = Factory.CreateDefaultClient(new ContractCheckingHandler());
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
+    public HttpClient WithKey(string key) => Factory.ClientWithKey(key);
 
     /// <summary>
     /// Issues a key through the API (by the operators' key, or by <paramref name="issuer"/>) and returns a client that sends
@@ -135,6 +130,17 @@ public sealed class ApiFactory(
         builder.UseSetting("Webhooks:Dispatch", dispatches ? "true" : "false");
 
         builder.ConfigureLogging(logging => logging.AddProvider(logs));
+    }
+}
+
+public static class ApiClients
+{
+    /// <summary>A client of <paramref name="factory"/>'s API that sends <paramref name="key"/>, its every answer held to the OpenAPI document.</summary>
+    public static HttpClient ClientWithKey(this WebApplicationFactory<Program> factory, string key)
+    {
+        var client = factory.CreateDefaultClient(new ContractCheckingHandler());
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
     }
 }
 
